@@ -1,0 +1,89 @@
+"""Execution profiles and train-or-load."""
+
+import json
+
+import keras
+import numpy as np
+import pytest
+
+from vaecourse import profiles, training
+from vaecourse.profiles import Profile
+
+
+def test_profile_defaults_to_reader(monkeypatch):
+    monkeypatch.delenv(profiles.PROFILE_ENV, raising=False)
+    assert profiles.current_profile().name == "reader"
+
+
+def test_unknown_profile_says_which_exist(monkeypatch):
+    monkeypatch.setenv(profiles.PROFILE_ENV, "fast")
+    with pytest.raises(ValueError, match="reader, quick"):
+        profiles.current_profile()
+
+
+def test_quick_profile_shrinks_data_and_epochs():
+    quick, reader = Profile("quick"), Profile("reader")
+    x, y = np.arange(5000), np.arange(5000)
+    assert quick.epochs(50) == 2 and reader.epochs(50) == 50
+    assert len(quick.subset(x, quick=100)) == 100
+    assert [len(a) for a in reader.subset(x, y, quick=100)] == [5000, 5000]
+
+
+def _tiny_model():
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
+    model.compile(optimizer="sgd", loss="mse")
+    return model
+
+
+def _train(model):
+    x = np.ones((8, 3), "float32")
+    return model.fit(x, np.zeros((8, 2)), epochs=2, verbose=0)
+
+
+def test_reader_profile_trains_saves_then_loads(tmp_path):
+    reader = Profile("reader")
+    first = _tiny_model()
+    run = training.train_or_load(first, "tiny", _train, profile=reader, weights_dir=tmp_path)
+    assert run.source == "trained" and run.epochs == 2
+    assert (tmp_path / "tiny.weights.h5").exists()
+    saved = json.loads((tmp_path / "tiny.history.json").read_text())
+    assert len(saved["history"]["loss"]) == 2
+
+    second = _tiny_model()
+    second.layers[0].kernel.assign(np.zeros((3, 2)))
+    calls = []
+    run2 = training.train_or_load(second, "tiny", lambda m: calls.append(m), profile=reader,
+                                  weights_dir=tmp_path)
+    assert run2.source == "loaded" and calls == []
+    assert run2.history == run.history
+    np.testing.assert_allclose(second.get_weights()[0], first.get_weights()[0])
+    assert "Loaded" in run2.describe() and "RETRAIN" in run2.describe()
+
+
+def test_retrain_flag_trains_even_with_weights(tmp_path):
+    reader = Profile("reader")
+    training.train_or_load(_tiny_model(), "tiny", _train, profile=reader, weights_dir=tmp_path)
+    run = training.train_or_load(_tiny_model(), "tiny", _train, retrain=True, profile=reader,
+                                 weights_dir=tmp_path)
+    assert run.source == "trained"
+
+
+def test_quick_profile_trains_and_never_writes(tmp_path):
+    run = training.train_or_load(_tiny_model(), "tiny", _train, profile=Profile("quick"),
+                                 weights_dir=tmp_path)
+    assert run.source == "trained" and list(tmp_path.iterdir()) == []
+
+
+def test_weights_of_another_architecture_give_a_clear_error(tmp_path):
+    reader = Profile("reader")
+    training.train_or_load(_tiny_model(), "tiny", _train, profile=reader, weights_dir=tmp_path)
+    other = keras.Sequential([keras.Input((3,)), keras.layers.Dense(5)])
+    with pytest.raises(RuntimeError, match="definition changed"):
+        training.train_or_load(other, "tiny", _train, profile=reader, weights_dir=tmp_path)
+
+
+def test_train_must_return_a_history(tmp_path):
+    with pytest.raises(TypeError, match="History"):
+        training.train_or_load(_tiny_model(), "tiny", lambda m: 3.0, profile=Profile("quick"),
+                               weights_dir=tmp_path)

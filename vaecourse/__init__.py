@@ -1,0 +1,37 @@
+"""Plumbing for the autoencoder and VAE course: data, execution profiles, the models,
+train-or-load, evaluation and figures. The lessons are in the chapters; this package holds
+what they share, so that no chapter copies another."""
+
+import os
+
+# Quieter TensorFlow start-up: these must be set before TensorFlow is imported.
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+
+
+
+def _import_tensorflow_quietly():
+    """Import TensorFlow with the C++ start-up chatter (CUDA probing, absl notices) silenced.
+
+    Those lines go straight to file descriptor 2, past Python, and would land in every page.
+    Python exceptions are unaffected: only the descriptor is redirected, and only meanwhile.
+    """
+    saved, devnull = os.dup(2), os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
+    try:
+        import tensorflow  # noqa: F401
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)
+
+
+_import_tensorflow_quietly()
+
+from .data import load_mnist  # noqa: E402
+from .exercises import todo  # noqa: E402
+from .profiles import current_profile, seed_everything  # noqa: E402
+from .training import EpochLogger, train_or_load  # noqa: E402
+
+__all__ = ["load_mnist", "todo", "current_profile", "seed_everything", "EpochLogger",
+           "train_or_load"]

@@ -1,0 +1,126 @@
+"""MNIST from the file committed with the course, checked against known checksums.
+
+MNIST is by Yann LeCun, Corinna Cortes and Christopher J.C. Burges, distributed under the
+Creative Commons Attribution-Share Alike 3.0 licence.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import warnings
+import zipfile
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+MNIST_PATH = ROOT / "data" / "mnist.npz"
+
+#: sha256 of ``array.tobytes()`` for each array, from ``data/README.md``.
+MNIST_SHA256 = {
+    "x_train": "741c988805d008ac6e4c904b69001ba184c24b2c540a4ef403f4c71b676cf757",
+    "y_train": "1feba77c54802fa5339a11837ea4b2866434b83314ec45192930f1df69120c13",
+    "x_test": "6d87418db22cc8025d05968bec9bd5c3932904b23485740db143a061a2c9d161",
+    "y_test": "ddeff807876a9661a1110d45c266c86239a3a1b7d37da0c3716a7a683c852ff5",
+}
+MNIST_SHAPES = {
+    "x_train": (60000, 28, 28),
+    "y_train": (60000,),
+    "x_test": (10000, 28, 28),
+    "y_test": (10000,),
+}
+SHAPES = ("flat", "image")
+
+
+class MnistFileError(RuntimeError):
+    """``data/mnist.npz`` exists but is not the MNIST the course expects."""
+
+
+def _restore_hint(path: Path) -> str:
+    return (
+        f"Restore it with `git checkout -- data/mnist.npz` from the course repository "
+        f"(or delete {path} to fall back to `keras.datasets.mnist.load_data()`, which needs a "
+        f"network connection)."
+    )
+
+
+def _read_npz(path: Path) -> dict[str, np.ndarray]:
+    try:
+        with np.load(path, allow_pickle=False) as npz:
+            missing = set(MNIST_SHA256) - set(npz.files)
+            if missing:
+                raise MnistFileError(
+                    f"{path} lacks the arrays {sorted(missing)}. {_restore_hint(path)}"
+                )
+            return {name: npz[name] for name in MNIST_SHA256}
+    except MnistFileError:
+        raise
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile, KeyError) as err:
+        raise MnistFileError(
+            f"{path} is corrupt or truncated ({type(err).__name__}: {err}). {_restore_hint(path)}"
+        ) from err
+
+
+def verify_mnist(arrays: dict[str, np.ndarray], source: str) -> None:
+    """Raise :class:`MnistFileError` unless every array has its known shape and checksum."""
+    for name, expected in MNIST_SHA256.items():
+        array = arrays[name]
+        if array.shape != MNIST_SHAPES[name] or array.dtype != np.uint8:
+            raise MnistFileError(
+                f"{source}: {name} has shape {array.shape} and dtype {array.dtype}, expected "
+                f"{MNIST_SHAPES[name]} uint8. {_restore_hint(MNIST_PATH)}"
+            )
+        digest = hashlib.sha256(np.ascontiguousarray(array).tobytes()).hexdigest()
+        if digest != expected:
+            raise MnistFileError(
+                f"{source}: {name} does not match its checksum (sha256 {digest[:12]}…, expected "
+                f"{expected[:12]}…). {_restore_hint(MNIST_PATH)}"
+            )
+
+
+def _raw_mnist(path: Path | None = None) -> dict[str, np.ndarray]:
+    path = MNIST_PATH if path is None else Path(path)
+    if path.exists():
+        arrays = _read_npz(path)
+        source = str(path)
+    else:
+        import keras
+
+        warnings.warn(
+            f"{path} not found: downloading MNIST with keras.datasets.mnist.load_data() "
+            f"(this needs a network connection).",
+            stacklevel=3,
+        )
+        (x_train, y_train), (x_test, y_test) = keras.datasets.mnist.load_data()
+        arrays = {"x_train": x_train, "y_train": y_train, "x_test": x_test, "y_test": y_test}
+        source = "keras.datasets.mnist"
+    verify_mnist(arrays, source)
+    return arrays
+
+
+def normalise(images: np.ndarray, shape: str = "flat") -> np.ndarray:
+    """uint8 images (n, 28, 28) to float32 in [0, 1], flat (n, 784) or (n, 28, 28, 1)."""
+    if shape not in SHAPES:
+        raise ValueError(f"shape={shape!r} is not one of {SHAPES}: use 'flat' or 'image'.")
+    x = images.astype("float32") / 255.0
+    return x.reshape(len(x), 784) if shape == "flat" else x.reshape(len(x), 28, 28, 1)
+
+
+def load_mnist(shape: str = "flat", digits=None, path: Path | None = None):
+    """The standard MNIST split as ``(x_train, y_train), (x_test, y_test)``.
+
+    Images are float32 in [0, 1]: ``shape="flat"`` gives rows of 784 pixels,
+    ``shape="image"`` gives 28×28×1 images. ``digits`` (for example ``[1, 8]`` or
+    ``range(9)``) keeps only those classes. Labels are uint8.
+    """
+    if shape not in SHAPES:
+        raise ValueError(f"shape={shape!r} is not one of {SHAPES}: use 'flat' or 'image'.")
+    raw = _raw_mnist(path)
+    out = []
+    for part in ("train", "test"):
+        x, y = raw[f"x_{part}"], raw[f"y_{part}"]
+        if digits is not None:
+            keep = np.isin(y, list(digits))
+            x, y = x[keep], y[keep]
+        out.append((normalise(x, shape), y))
+    return tuple(out)

@@ -1,0 +1,193 @@
+"""Every model of the course, defined once.
+
+Chapter 1 builds the plain autoencoder and chapter 3 the dense VAE in view of the reader;
+the notebooks then check that what they built has the same architecture as the
+functions here (:func:`architecture`), which later chapters use.
+"""
+
+from __future__ import annotations
+
+import keras
+import tensorflow as tf
+from keras import layers, ops
+
+from .losses import bernoulli_nll, clip_log_var, gaussian_kl
+
+N_PIXELS = 784
+
+
+def architecture(model: keras.Model) -> list[tuple[str, tuple, int]]:
+    """(layer class, output shape, parameter count) for each layer: to compare two builds."""
+    rows = []
+    for layer in model.layers:
+        shape = getattr(layer, "output", None)
+        shape = tuple(shape.shape) if shape is not None and hasattr(shape, "shape") else None
+        rows.append((type(layer).__name__, shape, layer.count_params()))
+    return rows
+
+
+# ----------------------------------------------------------------------------------------
+# Chapter 1: the plain autoencoder
+# ----------------------------------------------------------------------------------------
+def build_dense_autoencoder(code_dim: int = 2, hidden: int = 256):
+    """784 → hidden → code_dim → hidden → 784: returns ``(autoencoder, encoder, decoder)``."""
+    image = keras.Input(shape=(N_PIXELS,), name="image")
+    h = layers.Dense(hidden, activation="relu", name="enc_hidden")(image)
+    code = layers.Dense(code_dim, name="code")(h)
+    encoder = keras.Model(image, code, name="ae_encoder")
+
+    code_in = keras.Input(shape=(code_dim,), name="code_in")
+    h = layers.Dense(hidden, activation="relu", name="dec_hidden")(code_in)
+    pixels = layers.Dense(N_PIXELS, activation="sigmoid", name="pixels")(h)
+    decoder = keras.Model(code_in, pixels, name="ae_decoder")
+
+    autoencoder = keras.Model(image, decoder(encoder(image)), name="autoencoder")
+    return autoencoder, encoder, decoder
+
+
+# ----------------------------------------------------------------------------------------
+# The VAE pieces
+# ----------------------------------------------------------------------------------------
+class Sampling(layers.Layer):
+    """Reparameterisation: z = μ + σ ⊙ ε with σ = exp(½ log σ²) and ε ~ N(0, I)."""
+
+    def __init__(self, seed=None, **kwargs):
+        super().__init__(**kwargs)
+        self.seed_generator = keras.random.SeedGenerator(seed)
+
+    def call(self, inputs):
+        mean, log_var = inputs
+        eps = keras.random.normal(ops.shape(mean), seed=self.seed_generator)
+        return mean + ops.exp(0.5 * clip_log_var(log_var)) * eps
+
+
+def build_dense_encoder(latent_dim: int = 2, hidden: int = 512, input_dim: int = N_PIXELS):
+    """784 → 512 (ReLU) → (μ, log σ²): the encoder of the dense VAE."""
+    image = keras.Input(shape=(input_dim,), name="image")
+    h = layers.Dense(hidden, activation="relu", name="enc_hidden")(image)
+    mean = layers.Dense(latent_dim, name="z_mean")(h)
+    log_var = layers.Dense(latent_dim, name="z_log_var")(h)
+    return keras.Model(image, [mean, log_var], name="dense_encoder")
+
+
+def build_dense_decoder(latent_dim: int = 2, hidden: int = 512, output_dim: int = N_PIXELS):
+    """latent → 512 (ReLU) → 784 (sigmoid): pixel probabilities of the dense VAE."""
+    z = keras.Input(shape=(latent_dim,), name="z")
+    h = layers.Dense(hidden, activation="relu", name="dec_hidden")(z)
+    probs = layers.Dense(output_dim, activation="sigmoid", name="pixel_probs")(h)
+    return keras.Model(z, probs, name="dense_decoder")
+
+
+def build_conv_encoder(latent_dim: int = 2, filters=(32, 64), dense: int = 16):
+    """28×28×1 → strided Conv2D layers → (μ, log σ²)."""
+    image = keras.Input(shape=(28, 28, 1), name="image")
+    h = image
+    for i, f in enumerate(filters):
+        h = layers.Conv2D(f, 3, strides=2, padding="same", activation="relu", name=f"conv_{i}")(h)
+    h = layers.Flatten(name="flatten")(h)
+    h = layers.Dense(dense, activation="relu", name="enc_dense")(h)
+    mean = layers.Dense(latent_dim, name="z_mean")(h)
+    log_var = layers.Dense(latent_dim, name="z_log_var")(h)
+    return keras.Model(image, [mean, log_var], name="conv_encoder")
+
+
+def build_conv_decoder(latent_dim: int = 2, filters=(64, 32)):
+    """latent → 7×7 feature maps → Conv2DTranspose layers → 28×28×1 pixel probabilities."""
+    z = keras.Input(shape=(latent_dim,), name="z")
+    h = layers.Dense(7 * 7 * filters[0], activation="relu", name="dec_dense")(z)
+    h = layers.Reshape((7, 7, filters[0]), name="to_maps")(h)
+    for i, f in enumerate(filters):
+        h = layers.Conv2DTranspose(
+            f, 3, strides=2, padding="same", activation="relu", name=f"deconv_{i}"
+        )(h)
+    probs = layers.Conv2D(1, 3, padding="same", activation="sigmoid", name="pixel_probs")(h)
+    return keras.Model(z, probs, name="conv_decoder")
+
+
+class VAE(keras.Model):
+    """A variational autoencoder with its own training step.
+
+    The loss per image is ``reconstruction + beta * kl`` in nats: the Bernoulli negative
+    log-likelihood of the pixels summed over the image, plus KL(q(z|x) ‖ N(0, I)).
+    Both terms are tracked separately during training.
+    """
+
+    def __init__(self, encoder, decoder, beta: float = 1.0, seed=None, **kwargs):
+        super().__init__(**kwargs)
+        self.encoder = encoder
+        self.decoder = decoder
+        self.beta = float(beta)
+        self.sampling = Sampling(seed=seed, name="sampling")
+        self.loss_tracker = keras.metrics.Mean(name="loss")
+        self.reconstruction_tracker = keras.metrics.Mean(name="reconstruction")
+        self.kl_tracker = keras.metrics.Mean(name="kl")
+        self.build(encoder.inputs[0].shape)
+
+    def build(self, input_shape=None):
+        self.built = True
+
+    @property
+    def latent_dim(self) -> int:
+        return int(self.decoder.inputs[0].shape[-1])
+
+    @property
+    def metrics(self):
+        return [self.loss_tracker, self.reconstruction_tracker, self.kl_tracker]
+
+    def call(self, x, training=False):
+        mean, log_var = self.encoder(x, training=training)
+        return self.decoder(self.sampling([mean, log_var]), training=training)
+
+    def loss_terms(self, x, training=False):
+        """Per-example (reconstruction, kl) for one sample z ~ q(z|x)."""
+        mean, log_var = self.encoder(x, training=training)
+        z = self.sampling([mean, log_var])
+        probs = self.decoder(z, training=training)
+        return bernoulli_nll(x, probs), gaussian_kl(mean, log_var)
+
+    def _update(self, reconstruction, kl):
+        loss = ops.mean(reconstruction + self.beta * kl)
+        self.loss_tracker.update_state(loss)
+        self.reconstruction_tracker.update_state(ops.mean(reconstruction))
+        self.kl_tracker.update_state(ops.mean(kl))
+        return {m.name: m.result() for m in self.metrics}
+
+    def train_step(self, data):
+        x = data[0] if isinstance(data, tuple) else data
+        with tf.GradientTape() as tape:
+            reconstruction, kl = self.loss_terms(x, training=True)
+            loss = ops.mean(reconstruction + self.beta * kl)
+        grads = tape.gradient(loss, self.trainable_weights)
+        self.optimizer.apply(grads, self.trainable_weights)
+        return self._update(reconstruction, kl)
+
+    def test_step(self, data):
+        x = data[0] if isinstance(data, tuple) else data
+        return self._update(*self.loss_terms(x, training=False))
+
+    def reconstruct(self, x, batch_size: int = 1000):
+        """Deterministic reconstructions: decode the posterior mean of each image."""
+        mean, _ = self.encoder.predict(x, batch_size=batch_size, verbose=0)
+        return self.decoder.predict(mean, batch_size=batch_size, verbose=0)
+
+
+def build_dense_vae(latent_dim: int = 2, hidden: int = 512, beta: float = 1.0, seed: int = 0):
+    """The dense VAE of chapter 3 (784-512-latent), ready to compile."""
+    return VAE(
+        build_dense_encoder(latent_dim, hidden),
+        build_dense_decoder(latent_dim, hidden),
+        beta=beta,
+        seed=seed,
+        name=f"dense_vae_{latent_dim}d",
+    )
+
+
+def build_conv_vae(latent_dim: int = 2, beta: float = 1.0, seed: int = 0):
+    """The convolutional VAE of chapter 4, ready to compile."""
+    return VAE(
+        build_conv_encoder(latent_dim),
+        build_conv_decoder(latent_dim),
+        beta=beta,
+        seed=seed,
+        name=f"conv_vae_{latent_dim}d",
+    )

@@ -1,0 +1,150 @@
+"""Train-or-load: use the weights shipped in ``weights/`` unless asked to retrain.
+
+Weights are saved with Keras (``NAME.weights.h5``, HDF5, no pickle) and the training
+history beside them as JSON (``NAME.history.json``), so that a chapter which loads a
+model can still show its loss curves.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import keras
+
+from .profiles import Profile, current_profile, retrain_requested
+
+WEIGHTS_DIR = Path(__file__).resolve().parents[1] / "weights"
+
+
+class EpochLogger(keras.callbacks.Callback):
+    """One short line every ``every`` epochs (and at the last), instead of progress bars.
+
+    Use with ``fit(..., verbose=0, callbacks=[EpochLogger()])``: a rendered page then holds a
+    handful of lines, and a live notebook still shows how training goes.
+    """
+
+    def __init__(self, every: int | None = None):
+        super().__init__()
+        self.every = every
+
+    def on_train_begin(self, logs=None):
+        self.epochs = self.params.get("epochs", 1)
+        if self.every is None:
+            self.every = max(1, self.epochs // 10)
+        self._start = time.perf_counter()
+        self.seconds_per_epoch = None
+
+    def on_epoch_end(self, epoch, logs=None):
+        n = epoch + 1
+        if n % self.every == 0 or n == self.epochs or n == 1:
+            shown = ", ".join(f"{k} {v:.2f}" for k, v in (logs or {}).items())
+            elapsed = time.perf_counter() - self._start
+            print(f"epoch {n:>3}/{self.epochs}  {shown}  ({elapsed:.0f} s)", flush=True)
+
+    def on_train_end(self, logs=None):
+        self.seconds_per_epoch = (time.perf_counter() - self._start) / max(1, self.epochs)
+
+
+@dataclass
+class TrainingRun:
+    """What :func:`train_or_load` did: where the weights came from, and the history."""
+
+    name: str
+    source: str  # "loaded" or "trained"
+    history: dict = field(default_factory=dict)
+    seconds_per_epoch: float | None = None
+    path: Path | None = None
+
+    @property
+    def epochs(self) -> int:
+        return len(next(iter(self.history.values()), []))
+
+    def describe(self) -> str:
+        if self.source == "loaded":
+            return (
+                f"Loaded the weights of '{self.name}' from weights/{self.path.name} "
+                f"({self.epochs} epochs of training, shipped with the course). "
+                f"Set RETRAIN = True to train from scratch."
+            )
+        where = f" and saved to weights/{self.path.name}" if self.path else ""
+        return f"Trained '{self.name}' for {self.epochs} epochs here{where}."
+
+    def __repr__(self) -> str:  # what a notebook shows when the run is the last expression
+        return self.describe()
+
+
+def weights_path(name: str, weights_dir: Path | None = None) -> Path:
+    return Path(weights_dir or WEIGHTS_DIR) / f"{name}.weights.h5"
+
+
+def history_path(name: str, weights_dir: Path | None = None) -> Path:
+    return Path(weights_dir or WEIGHTS_DIR) / f"{name}.history.json"
+
+
+def _as_history(result) -> dict:
+    history = getattr(result, "history", result)
+    if not isinstance(history, dict):
+        raise TypeError(
+            "train(model) must return what model.fit returns (a History) or a dict of "
+            f"per-epoch lists, not {type(result).__name__}."
+        )
+    return {k: [float(v) for v in values] for k, values in history.items()}
+
+
+def train_or_load(
+    model: keras.Model,
+    name: str,
+    train,
+    *,
+    retrain: bool = False,
+    profile: Profile | None = None,
+    weights_dir: Path | None = None,
+) -> TrainingRun:
+    """Load ``weights/NAME.weights.h5`` into ``model``, or train it with ``train(model)``.
+
+    * reader profile: load when the file exists and neither ``retrain`` nor
+      ``VAECOURSE_RETRAIN=1`` asks for training; otherwise train and save weights and history.
+    * quick profile: always train (tiny), never write to ``weights/``.
+
+    ``train`` receives the model and returns the ``History`` of ``model.fit`` (or a dict).
+    """
+    profile = profile or current_profile()
+    wpath, hpath = weights_path(name, weights_dir), history_path(name, weights_dir)
+    if not profile.quick and wpath.exists() and not (retrain or retrain_requested()):
+        try:
+            with warnings.catch_warnings():
+                # The file also holds the optimizer's state, which a reader does not need.
+                warnings.filterwarnings("ignore", message="Skipping variable loading for optimizer")
+                model.load_weights(wpath)
+        except (ValueError, OSError) as err:
+            raise RuntimeError(
+                f"weights/{wpath.name} does not fit the model '{model.name}' ({err}). The model "
+                f"definition changed since the weights were trained: retrain with RETRAIN = True "
+                f"or `python -m vaecourse.train_all`."
+            ) from err
+        meta = json.loads(hpath.read_text()) if hpath.exists() else {}
+        return TrainingRun(
+            name, "loaded", meta.get("history", {}), meta.get("seconds_per_epoch"), wpath
+        )
+
+    start = time.perf_counter()
+    history = _as_history(train(model))
+    epochs = max(1, len(next(iter(history.values()), [])))
+    seconds_per_epoch = (time.perf_counter() - start) / epochs
+    if profile.quick:
+        return TrainingRun(name, "trained", history, seconds_per_epoch, None)
+    wpath.parent.mkdir(parents=True, exist_ok=True)
+    model.save_weights(wpath)
+    meta = {
+        "model": name,
+        "profile": profile.name,
+        "keras": keras.__version__,
+        "seconds_per_epoch": seconds_per_epoch,
+        "history": history,
+    }
+    hpath.write_text(json.dumps(meta, indent=1) + "\n")
+    return TrainingRun(name, "trained", history, seconds_per_epoch, wpath)
