@@ -1,0 +1,79 @@
+"""Fixtures for the browser tests: the built site served on 127.0.0.1, and headless Chromium.
+
+The site is built with the README's build command when ``_build/html`` does not exist yet
+(CI builds it first, so there it is reused). Chromium is Debian's ``/usr/bin/chromium``
+driven by ``/usr/bin/chromedriver``; nothing is downloaded.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import subprocess
+import tempfile
+import threading
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+HTML = ROOT / "_build" / "html"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMEDRIVER = Path("/usr/bin/chromedriver")
+CHROMIUM_FLAGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--no-first-run", "--disable-component-update", "--disable-sync", "--disable-quic",
+]
+
+
+@pytest.fixture(scope="session")
+def built_site() -> Path:
+    """``_build/html``, built with the README's command if it is not there."""
+    if not (HTML / "index.html").exists():
+        subprocess.run(
+            ["jupyter-book", "build", ".", "-W", "-n", "--keep-going"],
+            cwd=ROOT, check=True,
+        )
+    return HTML
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="session")
+def site_url(built_site):
+    """Base URL of the built site, served on 127.0.0.1 by a thread of this process."""
+    handler = functools.partial(_QuietHandler, directory=str(built_site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+def make_driver(width: int = 1280, height: int = 1000):
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    if not CHROMIUM.exists() or not CHROMEDRIVER.exists():
+        raise RuntimeError(
+            "Browser tests need Debian's Chromium: apt-get install -y chromium chromium-driver "
+            "(the README's set-up command does it)."
+        )
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for flag in CHROMIUM_FLAGS + [f"--user-data-dir={tempfile.mkdtemp(prefix='chromium-')}",
+                                  f"--window-size={width},{height}"]:
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    return webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """A headless Chromium at desktop width, shared by the session's tests."""
+    driver = make_driver()
+    yield driver
+    driver.quit()

@@ -1,0 +1,106 @@
+"""The trained models the chapters share, each with its one training recipe.
+
+A chapter that *teaches* a model builds and trains it in view, with the settings below (its
+notebook asserts that they agree). A chapter that only *uses* a model gets it here:
+
+>>> vae, run = zoo.pretrained("dense_vae_2d")      # doctest: +SKIP
+>>> print(run.describe())                          # doctest: +SKIP
+
+In the reader profile the weights shipped in ``weights/`` are loaded; when they are missing
+(or ``retrain=True``) the model is trained with its recipe and saved. In the quick profile it
+is trained for two epochs on a small subset.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import keras
+
+from . import models
+from .data import load_mnist
+from .profiles import current_profile
+from .training import EpochLogger, train_or_load
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """How one shared model is built and trained."""
+
+    builder: str  # a function of vaecourse.models
+    kwargs: dict = field(default_factory=dict)
+    shape: str = "flat"  # the image layout load_mnist gives it
+    digits: tuple | None = None  # the classes it is trained on (None: all ten)
+    epochs: int = 30
+    batch_size: int = 128
+    learning_rate: float = 1e-3
+    autoencoder: bool = False  # a plain autoencoder: fit(x, x) with binary cross-entropy
+    chapter: str = ""  # the chapter that teaches (and, in train_all, trains) it
+
+
+RECIPES: dict[str, Recipe] = {
+    "autoencoder_2d": Recipe(
+        "build_dense_autoencoder", {"code_dim": 2, "hidden": 256}, epochs=30, autoencoder=True,
+        chapter="01_autoencoders",
+    ),
+    "dense_vae_2d": Recipe("build_dense_vae", {"latent_dim": 2}, epochs=50,
+                           chapter="03_dense_vae"),
+}
+
+
+def build(name: str):
+    """A fresh, untrained model for ``name`` (for a plain autoencoder: the autoencoder,
+    whose ``layers`` include the encoder and the decoder)."""
+    recipe = _recipe(name)
+    model = getattr(models, recipe.builder)(**recipe.kwargs)
+    if recipe.autoencoder:
+        autoencoder, encoder, decoder = model
+        autoencoder.encoder, autoencoder.decoder = encoder, decoder
+        model = autoencoder
+    return model
+
+
+def _recipe(name: str) -> Recipe:
+    if name not in RECIPES:
+        raise KeyError(f"no shared model called {name!r}; the zoo has {sorted(RECIPES)}")
+    return RECIPES[name]
+
+
+def compile_for(name: str, model) -> None:
+    recipe = _recipe(name)
+    optimizer = keras.optimizers.Adam(recipe.learning_rate)
+    if recipe.autoencoder:
+        model.compile(optimizer=optimizer, loss="binary_crossentropy")
+    else:
+        model.compile(optimizer=optimizer)
+
+
+def training_data(name: str):
+    """``(x_train, x_test)`` for the recipe, cut to the profile's size."""
+    recipe = _recipe(name)
+    (x_train, _), (x_test, _) = load_mnist(shape=recipe.shape, digits=recipe.digits)
+    profile = current_profile()
+    return (profile.subset(x_train, quick=2000), profile.subset(x_test, quick=500))
+
+
+def fit(name: str, model, x_train, x_test):
+    """Train ``model`` with the recipe of ``name``; returns the Keras History."""
+    recipe = _recipe(name)
+    target = (x_train,) if not recipe.autoencoder else (x_train, x_train)
+    validation = (x_test,) if not recipe.autoencoder else (x_test, x_test)
+    return model.fit(
+        *target, validation_data=validation,
+        epochs=current_profile().epochs(recipe.epochs), batch_size=recipe.batch_size,
+        verbose=0, callbacks=[EpochLogger()],
+    )
+
+
+def pretrained(name: str, retrain: bool = False):
+    """``(model, run)``: the shared model ``name``, loaded from ``weights/`` or trained."""
+    model = build(name)
+    compile_for(name, model)
+
+    def train(m):
+        return fit(name, m, *training_data(name))
+
+    return model, train_or_load(model, name, train, retrain=retrain)
