@@ -8,6 +8,7 @@ model can still show its loss curves.
 from __future__ import annotations
 
 import json
+import os
 import time
 import warnings
 from dataclasses import dataclass, field
@@ -18,6 +19,13 @@ import keras
 from .profiles import Profile, current_profile, retrain_requested
 
 WEIGHTS_DIR = Path(__file__).resolve().parents[1] / "weights"
+#: Set by ``python -m vaecourse.train_all``: weights older than this Unix time are retrained.
+TRAINED_AFTER_ENV = "VAECOURSE_TRAINED_AFTER"
+
+
+def _older_than_this_training_run(path: Path) -> bool:
+    after = os.environ.get(TRAINED_AFTER_ENV)
+    return bool(after) and path.stat().st_mtime < float(after)
 
 
 class EpochLogger(keras.callbacks.Callback):
@@ -114,7 +122,8 @@ def train_or_load(
     """
     profile = profile or current_profile()
     wpath, hpath = weights_path(name, weights_dir), history_path(name, weights_dir)
-    if not profile.quick and wpath.exists() and not (retrain or retrain_requested()):
+    if (not profile.quick and wpath.exists() and not (retrain or retrain_requested())
+            and not _older_than_this_training_run(wpath)):
         try:
             with warnings.catch_warnings():
                 # The file also holds the optimizer's state, which a reader does not need.

@@ -1,0 +1,225 @@
+"""Measure what the course costs on this machine; print the figures and write a report.
+
+    python benchmarks/run_benchmark.py            # everything (about half an hour here)
+    python benchmarks/run_benchmark.py --skip-tests --skip-build
+
+Measures:
+* a clean book build (empty cache, into a temporary folder) and a cached rebuild;
+* each chapter executed alone in a fresh kernel in the reader profile, on 2 cores and on
+  1 core (``taskset -c 0``, as Binder runs it): wall time and peak RSS (GNU time);
+* the README's test command (``pytest``);
+* each built page's weight: the HTML plus the images it shows;
+* the headline metrics printed by the chapters, and the largest relative difference of the
+  printed numbers between the two reader-profile runs (determinism).
+
+Writes ``benchmarks/report.json`` and ``benchmarks/report.md`` (shown in the book's appendix).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from html.parser import HTMLParser
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from vaecourse.notebooks import chapters_in_toc_order, stream_text  # noqa: E402
+
+BUILD = ["jupyter-book", "build", ".", "-W", "-n", "--keep-going"]
+TARGETS = {"clean_build_s": 360, "cached_build_s": 30, "chapter_1core_s": 180,
+           "chapter_rss_mb": 1536, "tests_s": 480, "page_mb": 3.0}
+NUMBER = re.compile(r"-?\d+\.\d+(?:e-?\d+)?")
+ELAPSED = re.compile(r"\(\d+ s\)|\d+(\.\d+)? s(/epoch| per epoch)?|\d+(\.\d+)? seconds")
+
+
+def run_timed(cmd, **kwargs) -> float:
+    start = time.perf_counter()
+    subprocess.run(cmd, check=True, cwd=ROOT, **kwargs)
+    return time.perf_counter() - start
+
+
+def gnu_time(cmd) -> tuple[float, float, str]:
+    """(wall seconds, peak RSS in MB, stdout) of ``cmd`` under /usr/bin/time -v."""
+    with tempfile.NamedTemporaryFile("r", suffix=".txt") as log:
+        start = time.perf_counter()
+        proc = subprocess.run(["/usr/bin/time", "-v", "-o", log.name, *cmd], cwd=ROOT,
+                              capture_output=True, text=True)
+        wall = time.perf_counter() - start
+        if proc.returncode:
+            raise RuntimeError(f"{' '.join(cmd)} failed:\n{proc.stdout[-2000:]}{proc.stderr[-3000:]}")
+        rss_kb = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", log.read()).group(1))
+    return wall, rss_kb / 1024, proc.stdout
+
+
+class _Assets(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.images = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "img" and attrs.get("src") and not attrs["src"].startswith("data:"):
+            self.images.append(attrs["src"])
+
+
+def page_weights(html_dir: Path) -> dict[str, float]:
+    """MB per chapter page: the HTML (with its inline data) plus the local images it shows."""
+    out = {}
+    pages = [html_dir / "intro.html", *sorted(html_dir.glob("chapters/*.html")),
+             *sorted(html_dir.glob("appendix/*.html"))]
+    for page in pages:
+        parser = _Assets()
+        parser.feed(page.read_text(errors="replace"))
+        size = page.stat().st_size
+        for src in set(parser.images):
+            img = (page.parent / src.split("#")[0].split("?")[0]).resolve()
+            if img.is_file():
+                size += img.stat().st_size
+        out[str(page.relative_to(html_dir))] = size / 2**20
+    return out
+
+
+def chapter_runs(cores: str, outdir: Path) -> dict:
+    runs = {}
+    for path in chapters_in_toc_order():
+        out = outdir / f"{path.stem}.{cores.replace('-', '_')}.ipynb"
+        cmd = ["taskset", "-c", cores, sys.executable, str(ROOT / "benchmarks" / "execute_chapter.py"),
+               str(path), str(out)]
+        wall, rss, _ = gnu_time(cmd)
+        runs[path.stem] = {"wall_s": round(wall, 1), "peak_rss_mb": round(rss)}
+        print(f"  {path.stem:<28} cores {cores}: {wall:6.1f} s, peak RSS {rss:6.0f} MB", flush=True)
+    return runs
+
+
+def printed_numbers(nb_path: Path) -> list[float]:
+    import nbformat
+
+    text = ELAPSED.sub("", stream_text(nbformat.read(nb_path, as_version=4)))
+    return [float(x) for x in NUMBER.findall(text)]
+
+
+def largest_relative_difference(outdir: Path) -> tuple[float, int]:
+    worst, compared = 0.0, 0
+    for path in chapters_in_toc_order():
+        a = printed_numbers(outdir / f"{path.stem}.0_1.ipynb")
+        b = printed_numbers(outdir / f"{path.stem}.0.ipynb")
+        if len(a) != len(b):
+            return float("inf"), compared
+        for x, y in zip(a, b):
+            compared += 1
+            scale = max(abs(x), abs(y), 1e-12)
+            worst = max(worst, abs(x - y) / scale)
+    return worst, compared
+
+
+def headline_metrics(outdir: Path) -> dict[str, float]:
+    """Values the chapters glued with ``vaecourse.results.headline`` (2-core run)."""
+    import nbformat
+
+    found = {}
+    for path in chapters_in_toc_order():
+        nb_path = outdir / f"{path.stem}.0_1.ipynb"
+        for cell in nbformat.read(nb_path, as_version=4).cells:
+            for out in cell.get("outputs", []):
+                name = out.get("metadata", {}).get("scrapbook", {}).get("name")
+                if name:
+                    found[name] = float(out["data"]["text/plain"])
+    return found
+
+
+def write_report(report: dict) -> None:
+    (ROOT / "benchmarks" / "report.json").write_text(json.dumps(report, indent=1) + "\n")
+    t = TARGETS
+    lines = [
+        f"Measured on {report['machine']} on {report['date']} with "
+        f"`python benchmarks/run_benchmark.py`.", "",
+        "| what | measured | target |", "| --- | --- | --- |",
+    ]
+    if "clean_build_s" in report:
+        lines += [f"| clean book build | {report['clean_build_s']:.0f} s | ≤ {t['clean_build_s']} s |",
+                  f"| cached rebuild | {report['cached_build_s']:.0f} s | ≤ {t['cached_build_s']} s |"]
+    if "tests_s" in report:
+        lines.append(f"| test command (`pytest`) | {report['tests_s']:.0f} s | ≤ {t['tests_s']} s |")
+    if "determinism" in report:
+        d = report["determinism"]
+        lines.append(f"| largest relative difference of {d['numbers_compared']} printed numbers "
+                     f"between two reader runs | {d['largest_relative_difference']:.2g} | 0 |")
+    lines += ["", "Each chapter alone in a fresh kernel, reader profile (shipped weights):", "",
+              "| chapter | 2 cores | 1 core | peak RSS (1 core) | page weight |",
+              "| --- | --- | --- | --- | --- |"]
+    for stem, two in report.get("chapters_2_cores", {}).items():
+        one = report["chapters_1_core"][stem]
+        weight = report.get("page_mb", {}).get(f"chapters/{stem}.html")
+        weight = f"{weight:.2f} MB" if weight is not None else "–"
+        lines.append(f"| {stem} | {two['wall_s']:.0f} s | {one['wall_s']:.0f} s | "
+                     f"{one['peak_rss_mb']} MB | {weight} |")
+    lines += ["", f"Targets per chapter: ≤ {t['chapter_1core_s']} s on 1 core, "
+              f"≤ {t['chapter_rss_mb'] / 1024:.1f} GB peak RSS, page ≤ {t['page_mb']} MB.", ""]
+    if report.get("headlines"):
+        lines += ["Headline metrics (printed by the chapters):", "", "| metric | value |",
+                  "| --- | --- |"]
+        lines += [f"| {k} | {v:g} |" for k, v in report["headlines"].items()]
+        lines.append("")
+    (ROOT / "benchmarks" / "report.md").write_text("\n".join(lines))
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description="Measure the course on this machine.")
+    parser.add_argument("--skip-build", action="store_true")
+    parser.add_argument("--skip-tests", action="store_true")
+    parser.add_argument("--skip-chapters", action="store_true")
+    args = parser.parse_args(argv)
+    env = {**os.environ, "VAECOURSE_PROFILE": "reader"}
+    env.pop("VAECOURSE_RETRAIN", None)
+    previous = {}
+    if (ROOT / "benchmarks" / "report.json").exists():
+        previous = json.loads((ROOT / "benchmarks" / "report.json").read_text())
+    report = {**previous, "machine": f"{platform.machine()}, {os.cpu_count()} cores, "
+              f"Python {platform.python_version()}", "date": time.strftime("%Y-%m-%d")}
+
+    if not args.skip_build:
+        out = Path(tempfile.mkdtemp(prefix="vaecourse-build-"))
+        print("clean build ...", flush=True)
+        report["clean_build_s"] = round(run_timed(BUILD + ["--path-output", str(out)], env=env), 1)
+        print(f"  {report['clean_build_s']} s; cached rebuild ...", flush=True)
+        report["cached_build_s"] = round(run_timed(BUILD + ["--path-output", str(out)], env=env), 1)
+        print(f"  {report['cached_build_s']} s", flush=True)
+        report["page_mb"] = {k: round(v, 3) for k, v in page_weights(out / "_build" / "html").items()}
+        for page, mb in report["page_mb"].items():
+            print(f"  page {page}: {mb:.2f} MB")
+        shutil.rmtree(out, ignore_errors=True)
+
+    if not args.skip_chapters:
+        outdir = Path(tempfile.mkdtemp(prefix="vaecourse-chapters-"))
+        print("chapters on 2 cores ...", flush=True)
+        report["chapters_2_cores"] = chapter_runs("0-1", outdir)
+        print("chapters on 1 core ...", flush=True)
+        report["chapters_1_core"] = chapter_runs("0", outdir)
+        worst, compared = largest_relative_difference(outdir)
+        report["determinism"] = {"largest_relative_difference": worst, "numbers_compared": compared}
+        print(f"  determinism: largest relative difference {worst:.3g} over {compared} numbers")
+        report["headlines"] = headline_metrics(outdir)
+        for k, v in report["headlines"].items():
+            print(f"  {k}: {v}")
+
+    if not args.skip_tests:
+        print("test command ...", flush=True)
+        report["tests_s"] = round(run_timed(["pytest", "-q"]), 1)
+        print(f"  {report['tests_s']} s")
+
+    write_report(report)
+    print("wrote benchmarks/report.json and benchmarks/report.md")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

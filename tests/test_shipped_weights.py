@@ -1,0 +1,48 @@
+"""Every weights file the chapters expect is shipped and loads into today's model definition."""
+
+import json
+import re
+import warnings
+
+import pytest
+
+from vaecourse import zoo
+from vaecourse.notebooks import ROOT, chapters_in_toc_order
+from vaecourse.training import history_path, weights_path
+
+NAME_IN_CALL = re.compile(r"""(?:train_or_load\([^,]+,\s*|pretrained\()\s*["']([\w]+)["']""")
+
+
+def _names_used_by_chapters():
+    names = set()
+    for path in chapters_in_toc_order():
+        nb = json.loads(path.read_text())
+        for cell in nb["cells"]:
+            names.update(NAME_IN_CALL.findall("".join(cell["source"])))
+    return names
+
+
+def test_every_model_a_chapter_loads_has_a_recipe():
+    unknown = _names_used_by_chapters() - set(zoo.RECIPES)
+    assert not unknown, f"chapters load models with no zoo recipe: {sorted(unknown)}"
+
+
+@pytest.mark.parametrize("name", sorted(zoo.RECIPES))
+def test_weights_are_shipped_and_fit_the_model(name):
+    path = weights_path(name)
+    assert path.exists(), f"weights/{path.name} is missing: run `python -m vaecourse.train_all`"
+    model = zoo.build(name)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Skipping variable loading for optimizer")
+        model.load_weights(path)  # raises when the architecture changed
+    meta = json.loads(history_path(name).read_text())
+    assert meta["profile"] == "reader"
+    assert len(meta["history"]["loss"]) == zoo.RECIPES[name].epochs, (
+        f"weights/{path.name} were trained for {len(meta['history']['loss'])} epochs but the "
+        f"recipe says {zoo.RECIPES[name].epochs}: retrain with `python -m vaecourse.train_all`"
+    )
+
+
+def test_weights_folder_stays_small():
+    size = sum(p.stat().st_size for p in (ROOT / "weights").glob("*")) / 2**20
+    assert size < 60, f"weights/ holds {size:.1f} MB"

@@ -1,0 +1,17 @@
+"""Headline numbers a chapter records for the benchmark and the appendix."""
+
+from __future__ import annotations
+
+
+def headline(name: str, value: float) -> float:
+    """Record ``value`` under ``name`` in the executed notebook (a hidden glue output).
+
+    The benchmark (``benchmarks/run_benchmark.py``) collects these from executed chapters.
+    Outside Jupyter Book's environment (e.g. a bare Colab) it records nothing.
+    """
+    try:
+        from myst_nb import glue
+    except ImportError:
+        return value
+    glue(name, float(value), display=False)
+    return value
