@@ -8,6 +8,7 @@ driven by ``/usr/bin/chromedriver``; nothing is downloaded.
 from __future__ import annotations
 
 import functools
+import os
 import http.server
 import subprocess
 import tempfile
@@ -28,7 +29,18 @@ CHROMIUM_FLAGS = [
 
 @pytest.fixture(scope="session")
 def built_site() -> Path:
-    """``_build/html``, built with the README's command if it is not there."""
+    """``_build/html``, built with the README's command if it is not there.
+
+    For developing the browser tests against a site built elsewhere (e.g. with
+    ``jupyter-book build . --path-output /tmp/jb_site``), set ``VAECOURSE_SITE`` to that
+    ``_build/html`` folder: it is used as it is and nothing is built.
+    """
+    override = os.environ.get("VAECOURSE_SITE")
+    if override:
+        site = Path(override)
+        if not (site / "index.html").exists():
+            raise FileNotFoundError(f"VAECOURSE_SITE={override} holds no index.html")
+        return site
     if not (HTML / "index.html").exists():
         subprocess.run(
             ["jupyter-book", "build", ".", "-W", "-n", "--keep-going"],
@@ -68,12 +80,26 @@ def make_driver(width: int = 1280, height: int = 1000):
                                   f"--window-size={width},{height}"]:
         options.add_argument(flag)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    return webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
+    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
+    if width < 500:
+        # Headless Chromium will not make a window narrower than 500 px: emulate the screen
+        # (a desktop viewport, so a page that is too wide scrolls instead of zooming out).
+        driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
+            "width": width, "height": height, "deviceScaleFactor": 1, "mobile": False})
+    return driver
 
 
 @pytest.fixture(scope="session")
 def browser():
     """A headless Chromium at desktop width, shared by the session's tests."""
     driver = make_driver()
+    yield driver
+    driver.quit()
+
+
+@pytest.fixture(scope="session")
+def phone_browser():
+    """A headless Chromium with a 390 px wide screen, the width of a common phone."""
+    driver = make_driver(width=390, height=844)
     yield driver
     driver.quit()

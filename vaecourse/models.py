@@ -79,7 +79,10 @@ def build_dense_decoder(latent_dim: int = 2, hidden: int = 512, output_dim: int 
 
 
 def build_conv_encoder(latent_dim: int = 2, filters=(32, 64), dense: int = 16):
-    """28×28×1 → strided Conv2D layers → (μ, log σ²)."""
+    """28×28×1 → one stride-2 Conv2D layer per entry of ``filters`` → Dense → (μ, log σ²).
+
+    Each stride-2 convolution halves the image: 28×28 → 14×14 → 7×7 for two layers.
+    """
     image = keras.Input(shape=(28, 28, 1), name="image")
     h = image
     for i, f in enumerate(filters):
@@ -91,16 +94,35 @@ def build_conv_encoder(latent_dim: int = 2, filters=(32, 64), dense: int = 16):
     return keras.Model(image, [mean, log_var], name="conv_encoder")
 
 
-def build_conv_decoder(latent_dim: int = 2, filters=(64, 32)):
-    """latent → 7×7 feature maps → Conv2DTranspose layers → 28×28×1 pixel probabilities."""
+def build_conv_decoder(latent_dim: int = 2, filters=(64, 32), upsample_output: bool = False,
+                       hidden: int | None = None):
+    """latent → 7×7 feature maps → stride-2 Conv2DTranspose layers → 28×28×1 probabilities.
+
+    ``filters[0]`` is the depth of the 7×7 maps the Dense layer produces. With
+    ``upsample_output=False`` (the default) there is one stride-2 ``Conv2DTranspose`` per entry
+    of ``filters`` and a 3×3 ``Conv2D`` with one filter gives the pixels. With
+    ``upsample_output=True`` the last upsampling *is* the output layer, a stride-2
+    ``Conv2DTranspose`` with one filter and a sigmoid: ``filters`` then has one entry fewer
+    and the expensive full-resolution feature maps are never computed (chapter 4). ``hidden``
+    adds a Dense ReLU layer of that width between z and the 7×7 maps.
+    """
     z = keras.Input(shape=(latent_dim,), name="z")
-    h = layers.Dense(7 * 7 * filters[0], activation="relu", name="dec_dense")(z)
+    h = z if hidden is None else layers.Dense(hidden, activation="relu", name="dec_hidden")(z)
+    h = layers.Dense(7 * 7 * filters[0], activation="relu", name="dec_dense")(h)
     h = layers.Reshape((7, 7, filters[0]), name="to_maps")(h)
     for i, f in enumerate(filters):
         h = layers.Conv2DTranspose(
             f, 3, strides=2, padding="same", activation="relu", name=f"deconv_{i}"
         )(h)
-    probs = layers.Conv2D(1, 3, padding="same", activation="sigmoid", name="pixel_probs")(h)
+    if upsample_output:
+        probs = layers.Conv2DTranspose(1, 3, strides=2, padding="same", activation="sigmoid",
+                                       name="pixel_probs")(h)
+    else:
+        probs = layers.Conv2D(1, 3, padding="same", activation="sigmoid", name="pixel_probs")(h)
+    if tuple(probs.shape[1:]) != (28, 28, 1):
+        raise ValueError(f"filters={filters}, upsample_output={upsample_output} give images of "
+                         f"shape {tuple(probs.shape[1:])}, not 28×28×1: two stride-2 upsamplings "
+                         f"are needed in all.")
     return keras.Model(z, probs, name="conv_decoder")
 
 
@@ -182,11 +204,18 @@ def build_dense_vae(latent_dim: int = 2, hidden: int = 512, beta: float = 1.0, s
     )
 
 
-def build_conv_vae(latent_dim: int = 2, beta: float = 1.0, seed: int = 0):
-    """The convolutional VAE of chapter 4, ready to compile."""
+def build_conv_vae(latent_dim: int = 2, beta: float = 1.0, seed: int = 0, *,
+                   encoder_filters=(32, 64), dense: int = 16, decoder_filters=(64, 32),
+                   upsample_output: bool = False, decoder_hidden: int | None = None):
+    """A convolutional VAE, ready to compile.
+
+    The defaults are the larger network chapter 5 uses; chapter 4's cheaper one, the recipe
+    ``conv_vae_2d`` of the zoo, is ``encoder_filters=(16, 32), dense=64,
+    decoder_filters=(32,), upsample_output=True, decoder_hidden=256``.
+    """
     return VAE(
-        build_conv_encoder(latent_dim),
-        build_conv_decoder(latent_dim),
+        build_conv_encoder(latent_dim, encoder_filters, dense),
+        build_conv_decoder(latent_dim, decoder_filters, upsample_output, decoder_hidden),
         beta=beta,
         seed=seed,
         name=f"conv_vae_{latent_dim}d",

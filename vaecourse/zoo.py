@@ -35,8 +35,14 @@ class Recipe:
     batch_size: int = 128
     learning_rate: float = 1e-3
     autoencoder: bool = False  # a plain autoencoder: fit(x, x) with binary cross-entropy
+    holdout: int = 0  # the last `holdout` training images are kept out of training (validation)
     chapter: str = ""  # the chapter that teaches (and, in train_all, trains) it
 
+
+#: chapter 4's convolutional VAE: two stride-2 convolutions (16, 32 filters) down; a hidden
+#: Dense layer, one stride-2 transposed convolution (32 filters) and a one-filter output layer up.
+CONV_VAE_KWARGS = {"latent_dim": 2, "encoder_filters": (16, 32), "dense": 64,
+                   "decoder_filters": (32,), "upsample_output": True, "decoder_hidden": 256}
 
 RECIPES: dict[str, Recipe] = {
     "autoencoder_2d": Recipe(
@@ -45,6 +51,27 @@ RECIPES: dict[str, Recipe] = {
     ),
     "dense_vae_2d": Recipe("build_dense_vae", {"latent_dim": 2}, epochs=50,
                            chapter="03_dense_vae"),
+    "dense_vae_20d": Recipe("build_dense_vae", {"latent_dim": 20}, epochs=50,
+                            chapter="03_dense_vae"),
+    # Chapter 5: a 4-D convolutional VAE on the 1s and 8s only, and the weight of the KL term.
+    "conv_vae_4d_1and8": Recipe("build_conv_vae", {"latent_dim": 4}, shape="image",
+                                digits=(1, 8), epochs=15, chapter="05_generation"),
+    "dense_vae_2d_beta0.1": Recipe("build_dense_vae", {"latent_dim": 2, "beta": 0.1},
+                                   epochs=20, chapter="05_generation"),
+    "dense_vae_2d_beta4": Recipe("build_dense_vae", {"latent_dim": 2, "beta": 4.0},
+                                 epochs=20, chapter="05_generation"),
+    # Chapter 4: the convolutional VAE (a cheap network: about 15 s per epoch on 2 CPU cores).
+    "conv_vae_2d": Recipe("build_conv_vae", CONV_VAE_KWARGS, shape="image", epochs=30,
+                          chapter="04_conv_vae"),
+    # Chapter 7: trained on the digits 0-8 only (9 is the anomaly); the last 4,000 training
+    # images are held out, to choose a threshold on normal data the model never saw.
+    "dense_vae_no9": Recipe("build_dense_vae", {"latent_dim": 2}, digits=tuple(range(9)),
+                            epochs=30, holdout=4000, chapter="07_anomaly_detection"),
+    "dense_vae_no9_16d": Recipe("build_dense_vae", {"latent_dim": 16}, digits=tuple(range(9)),
+                                epochs=30, holdout=4000, chapter="07_anomaly_detection"),
+    "conv_vae_no9": Recipe("build_conv_vae", CONV_VAE_KWARGS, shape="image",
+                           digits=tuple(range(9)), epochs=15, holdout=4000,
+                           chapter="07_anomaly_detection"),
 }
 
 
@@ -79,6 +106,8 @@ def training_data(name: str):
     """``(x_train, x_test)`` for the recipe, cut to the profile's size."""
     recipe = _recipe(name)
     (x_train, _), (x_test, _) = load_mnist(shape=recipe.shape, digits=recipe.digits)
+    if recipe.holdout:
+        x_train = x_train[: -recipe.holdout]
     profile = current_profile()
     return (profile.subset(x_train, quick=2000), profile.subset(x_test, quick=500))
 

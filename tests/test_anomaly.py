@@ -1,0 +1,78 @@
+"""Anomaly scores, their rating and threshold, and the per-digit table script (tiny scale)."""
+
+import json
+
+import numpy as np
+import pytest
+
+from vaecourse import anomaly, anomaly_table
+from vaecourse.models import build_conv_vae, build_dense_vae
+from vaecourse.zoo import CONV_VAE_KWARGS
+
+
+def test_roc_pr_of_perfect_reversed_and_useless_scores():
+    normal, anomalous = np.arange(10.0), np.arange(10.0, 15.0)
+    assert anomaly.roc_pr(normal, anomalous) == {"AUROC": 1.0, "AUPRC": 1.0}
+    assert anomaly.roc_pr(anomalous, normal)["AUROC"] == 0.0
+    same = anomaly.roc_pr(np.ones(10), np.ones(5))
+    assert same["AUROC"] == 0.5 and np.isclose(same["AUPRC"], 5 / 15)
+
+
+def test_threshold_flags_the_requested_share_of_normal_data():
+    validation = np.random.default_rng(0).normal(size=20000)
+    threshold = anomaly.threshold_at_fpr(validation, 0.05)
+    assert np.isclose(np.mean(validation > threshold), 0.05, atol=0.002)
+    fresh = np.random.default_rng(1).normal(size=20000)
+    assert np.isclose(np.mean(fresh > threshold), 0.05, atol=0.01)
+    with pytest.raises(ValueError, match="strictly between 0 and 1"):
+        anomaly.threshold_at_fpr(validation, 5)
+
+
+def test_standardise_uses_the_reference_median_and_spread():
+    reference = np.array([0.0, 1.0, 2.0, 3.0, 4.0])  # median 2, IQR 2
+    assert np.allclose(anomaly.standardise([2.0, 4.0, 0.0], reference), [0.0, 1.0, -1.0])
+
+
+def test_complexity_ranks_blank_below_digit_below_noise():
+    blank = np.zeros((1, 784))
+    stroke = np.zeros((1, 28, 28))
+    stroke[0, 5:23, 13:15] = 1.0
+    noise = np.random.default_rng(0).uniform(size=(1, 784))
+    c = anomaly.complexity(np.concatenate([blank, stroke.reshape(1, 784), noise]))
+    assert c[0] < c[1] < c[2]
+
+
+@pytest.mark.parametrize("builder", ["dense", "conv"])
+def test_every_score_for_dense_and_conv_models(builder):
+    rng = np.random.default_rng(0)
+    if builder == "dense":
+        vae, shape = build_dense_vae(latent_dim=3, hidden=32), (784,)
+    else:
+        vae, shape = build_conv_vae(**{**CONV_VAE_KWARGS, "latent_dim": 3}), (28, 28, 1)
+    x_train = rng.uniform(size=(60,) + shape).astype("float32")
+    x = rng.uniform(size=(7,) + shape).astype("float32")
+    reference = anomaly.LatentReference(vae, x_train, n_components=2, k=3)
+    scores = anomaly.scores(vae, x, reference, elbo_samples=2, iw_samples=3)
+    assert list(scores) == list(anomaly.SCORE_NAMES)
+    for name, values in scores.items():
+        assert values.shape == (7,) and np.isfinite(values).all(), name
+    assert (scores["L2"] > 0).all() and (scores["latent kNN"] >= 0).all()
+    # the ELBO is a bound: −ELBO is at least the IW estimate of −log p(x) on average
+    assert np.mean(scores["-ELBO"]) > np.mean(scores["-log p(x) (IW)"]) - 1.0
+
+
+def test_per_digit_script_writes_a_table(tmp_path):
+    out = tmp_path / "table.json"
+    anomaly_table.main(["--tiny", "--digits", "1", "7", "--latent-dim", "2", "--out", str(out)])
+    table = json.loads(out.read_text())
+    assert table["settings"]["latent_dim"] == 2 and table["settings"]["n_train"] == 1000
+    assert set(table["auroc"]) == {"1", "7"}
+    for row in table["auroc"].values():
+        assert list(row) == list(anomaly.SCORE_NAMES)
+        assert all(0.0 <= v <= 1.0 for v in row.values())
+    assert anomaly.load_table(out) == table
+
+
+def test_missing_table_says_how_to_make_it(tmp_path):
+    with pytest.raises(FileNotFoundError, match="python -m vaecourse.anomaly_table"):
+        anomaly.load_table(tmp_path / "absent.json")
