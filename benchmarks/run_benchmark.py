@@ -132,7 +132,9 @@ def headline_metrics(outdir: Path) -> dict[str, float]:
             for out in cell.get("outputs", []):
                 name = out.get("metadata", {}).get("scrapbook", {}).get("name")
                 if name:
-                    found[name] = float(out["data"]["text/plain"])
+                    # myst-nb's glue stores the value under a prefixed text/plain mime type
+                    text = next(v for k, v in out["data"].items() if k.endswith("text/plain"))
+                    found[name] = float(text)
     return found
 
 
