@@ -149,6 +149,8 @@ def write_report(report: dict) -> None:
     if "clean_build_s" in report:
         lines += [f"| clean book build | {report['clean_build_s']:.0f} s | ≤ {t['clean_build_s']} s |",
                   f"| cached rebuild | {report['cached_build_s']:.0f} s | ≤ {t['cached_build_s']} s |"]
+    if "weights_mb" in report:
+        lines.append(f"| size of the shipped `weights/` | {report['weights_mb']:.1f} MB | small |")
     if "tests_s" in report:
         lines.append(f"| test command (`pytest`) | {report['tests_s']:.0f} s | ≤ {t['tests_s']} s |")
     if "determinism" in report:
@@ -188,6 +190,8 @@ def main(argv=None) -> int:
     report = {**previous, "machine": f"{platform.machine()}, {os.cpu_count()} cores, "
               f"Python {platform.python_version()}", "date": time.strftime("%Y-%m-%d")}
 
+    report["weights_mb"] = round(sum(p.stat().st_size for p in (ROOT / "weights").iterdir())
+                                 / 2**20, 1)
     if not args.skip_build:
         out = Path(tempfile.mkdtemp(prefix="vaecourse-build-"))
         print("clean build ...", flush=True)

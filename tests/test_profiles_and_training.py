@@ -2,6 +2,7 @@
 
 import json
 
+import h5py
 import keras
 import numpy as np
 import pytest
@@ -47,6 +48,9 @@ def test_reader_profile_trains_saves_then_loads(tmp_path):
     run = training.train_or_load(first, "tiny", _train, profile=reader, weights_dir=tmp_path)
     assert run.source == "trained" and run.epochs == 2
     assert (tmp_path / "tiny.weights.h5").exists()
+    assert list(tmp_path.glob("*.tmp")) == []
+    with h5py.File(tmp_path / "tiny.weights.h5", "r") as stored:
+        assert "optimizer" not in stored  # shipped files hold the model's weights only
     saved = json.loads((tmp_path / "tiny.history.json").read_text())
     assert len(saved["history"]["loss"]) == 2
 

@@ -102,7 +102,8 @@ def normalise(images: np.ndarray, shape: str = "flat") -> np.ndarray:
     """uint8 images (n, 28, 28) to float32 in [0, 1], flat (n, 784) or (n, 28, 28, 1)."""
     if shape not in SHAPES:
         raise ValueError(f"shape={shape!r} is not one of {SHAPES}: use 'flat' or 'image'.")
-    x = images.astype("float32") / 255.0
+    x = images.astype("float32")
+    x /= 255.0  # in place: one float32 copy of the images, not two
     return x.reshape(len(x), 784) if shape == "flat" else x.reshape(len(x), 28, 28, 1)
 
 

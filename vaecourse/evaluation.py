@@ -52,14 +52,20 @@ def elbo_terms(vae, x, batch_size: int = 1000, seed: int = 0):
     return reconstruction, kl
 
 
-def importance_weighted_log_px(vae, x, k: int = 100, batch_size: int = 100, seed: int = 0):
+def importance_weighted_log_px(vae, x, k: int = 100, batch_size: int | None = None,
+                               seed: int = 0):
     """Per-image estimate of log p(x) with ``k`` importance samples from q(z|x).
 
     log p(x) ≈ log (1/k) Σ_i p(x|z_i) p(z_i) / q(z_i|x), z_i ~ q(z|x). It is a lower bound
     on log p(x) that tightens as k grows; k = 1 gives the ELBO (in expectation).
+    ``batch_size`` images are decoded together (``batch_size * k`` latent points at once);
+    by default as many as keep that near 2,000, which bounds the memory a convolutional
+    decoder needs.
     """
     if k < 1:
         raise ValueError(f"k={k}: the number of importance samples must be at least 1.")
+    if batch_size is None:
+        batch_size = max(1, 2000 // k)
     rng = np.random.default_rng(seed)
     mean, log_var = _encode(vae, x, batch_size=1000)
     x_flat = np.asarray(x, np.float32).reshape(len(x), -1)

@@ -8,6 +8,7 @@ functions here (:func:`architecture`), which later chapters use.
 from __future__ import annotations
 
 import keras
+import numpy as np
 import tensorflow as tf
 from keras import layers, ops
 
@@ -61,19 +62,42 @@ class Sampling(layers.Layer):
         return mean + ops.exp(0.5 * clip_log_var(log_var)) * eps
 
 
-def build_dense_encoder(latent_dim: int = 2, hidden: int = 512, input_dim: int = N_PIXELS):
-    """784 → 512 (ReLU) → (μ, log σ²): the encoder of the dense VAE."""
+def _widths(hidden) -> tuple[int, ...]:
+    widths = (hidden,) if isinstance(hidden, int) else tuple(hidden)
+    if not widths or any(not isinstance(w, int) or w < 1 for w in widths):
+        raise ValueError(f"hidden={hidden!r}: give a layer width such as 512, or a tuple of "
+                         f"widths such as (512, 256) for several hidden layers.")
+    return widths
+
+
+def _hidden_stack(h, widths, prefix):
+    """Dense ReLU layers named ``prefix`` (one layer) or ``prefix_0``, ``prefix_1``, …"""
+    for i, width in enumerate(widths):
+        name = prefix if len(widths) == 1 else f"{prefix}_{i}"
+        h = layers.Dense(width, activation="relu", name=name)(h)
+    return h
+
+
+def build_dense_encoder(latent_dim: int = 2, hidden=512, input_dim: int = N_PIXELS):
+    """784 → 512 (ReLU) → (μ, log σ²): the encoder of the dense VAE.
+
+    ``hidden`` may be a tuple of widths, for example ``(512, 256)``: 784 → 512 → 256 → (μ, log σ²).
+    """
     image = keras.Input(shape=(input_dim,), name="image")
-    h = layers.Dense(hidden, activation="relu", name="enc_hidden")(image)
+    h = _hidden_stack(image, _widths(hidden), "enc_hidden")
     mean = layers.Dense(latent_dim, name="z_mean")(h)
     log_var = layers.Dense(latent_dim, name="z_log_var")(h)
     return keras.Model(image, [mean, log_var], name="dense_encoder")
 
 
-def build_dense_decoder(latent_dim: int = 2, hidden: int = 512, output_dim: int = N_PIXELS):
-    """latent → 512 (ReLU) → 784 (sigmoid): pixel probabilities of the dense VAE."""
+def build_dense_decoder(latent_dim: int = 2, hidden=512, output_dim: int = N_PIXELS):
+    """latent → 512 (ReLU) → 784 (sigmoid): pixel probabilities of the dense VAE.
+
+    A tuple ``hidden`` gives the *encoder's* widths, which the decoder mirrors: ``(512, 256)``
+    makes latent → 256 → 512 → 784.
+    """
     z = keras.Input(shape=(latent_dim,), name="z")
-    h = layers.Dense(hidden, activation="relu", name="dec_hidden")(z)
+    h = _hidden_stack(z, _widths(hidden)[::-1], "dec_hidden")
     probs = layers.Dense(output_dim, activation="sigmoid", name="pixel_probs")(h)
     return keras.Model(z, probs, name="dense_decoder")
 
@@ -188,13 +212,24 @@ class VAE(keras.Model):
         return self._update(*self.loss_terms(x, training=False))
 
     def reconstruct(self, x, batch_size: int = 1000):
-        """Deterministic reconstructions: decode the posterior mean of each image."""
-        mean, _ = self.encoder.predict(x, batch_size=batch_size, verbose=0)
-        return self.decoder.predict(mean, batch_size=batch_size, verbose=0)
+        """Deterministic reconstructions: decode the posterior mean of each image.
+
+        Batches are passed through the encoder and decoder directly rather than through
+        ``predict``, which would first copy all of ``x`` into a TensorFlow dataset.
+        """
+        parts = []
+        for start in range(0, len(x), batch_size):
+            mean, _ = self.encoder(ops.convert_to_tensor(x[start:start + batch_size]),
+                                   training=False)
+            parts.append(ops.convert_to_numpy(self.decoder(mean, training=False)))
+        return np.concatenate(parts)
 
 
-def build_dense_vae(latent_dim: int = 2, hidden: int = 512, beta: float = 1.0, seed: int = 0):
-    """The dense VAE of chapter 3 (784-512-latent), ready to compile."""
+def build_dense_vae(latent_dim: int = 2, hidden=512, beta: float = 1.0, seed: int = 0):
+    """The dense VAE of chapter 3 (784-512-latent), ready to compile.
+
+    ``hidden=(512, 256)`` gives chapter 3's deeper variant, two hidden layers each way.
+    """
     return VAE(
         build_dense_encoder(latent_dim, hidden),
         build_dense_decoder(latent_dim, hidden),
@@ -209,9 +244,9 @@ def build_conv_vae(latent_dim: int = 2, beta: float = 1.0, seed: int = 0, *,
                    upsample_output: bool = False, decoder_hidden: int | None = None):
     """A convolutional VAE, ready to compile.
 
-    The defaults are the larger network chapter 5 uses; chapter 4's cheaper one, the recipe
-    ``conv_vae_2d`` of the zoo, is ``encoder_filters=(16, 32), dense=64,
-    decoder_filters=(32,), upsample_output=True, decoder_hidden=256``.
+    The defaults are the network chapter 5 uses; chapter 4's, the recipe ``conv_vae_2d`` of
+    the zoo, is ``encoder_filters=(32, 64), dense=256, decoder_filters=(64,),
+    upsample_output=True, decoder_hidden=512``.
     """
     return VAE(
         build_conv_encoder(latent_dim, encoder_filters, dense),

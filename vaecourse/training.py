@@ -8,6 +8,7 @@ model can still show its loss curves.
 from __future__ import annotations
 
 import json
+import math
 import os
 import time
 import warnings
@@ -55,6 +56,42 @@ class EpochLogger(keras.callbacks.Callback):
 
     def on_train_end(self, logs=None):
         self.seconds_per_epoch = (time.perf_counter() - self._start) / max(1, self.epochs)
+
+
+def cosine_decay(learning_rate: float, epochs: int, final_fraction: float = 0.01):
+    """A callback that lowers the learning rate along a half cosine, epoch by epoch.
+
+    Epoch 0 uses ``learning_rate``; the last epoch ends near ``final_fraction`` of it.
+    Large steps early move fast; small steps late let the weights settle into a minimum.
+    """
+    if epochs < 1 or learning_rate <= 0:
+        raise ValueError(f"cosine_decay needs epochs >= 1 and a positive learning rate, got "
+                         f"epochs={epochs}, learning_rate={learning_rate}.")
+
+    def rate(epoch, _current=None):
+        progress = min(epoch / epochs, 1.0)
+        return learning_rate * (final_fraction
+                                + (1 - final_fraction) * 0.5 * (1 + math.cos(math.pi * progress)))
+
+    return keras.callbacks.LearningRateScheduler(rate)
+
+
+def _drop_optimizer_state(path: Path) -> None:
+    """Rewrite a ``.weights.h5`` file without the optimizer's state (two thirds of an Adam
+    file): readers load the weights to use the model, not to resume its training."""
+    import h5py
+
+    with h5py.File(path, "r") as src:
+        if "optimizer" not in src:
+            return
+    tmp = path.with_name(path.name + ".tmp")
+    with h5py.File(path, "r") as src, h5py.File(tmp, "w") as dst:
+        for key, value in src.attrs.items():
+            dst.attrs[key] = value
+        for key in src:
+            if key != "optimizer":
+                src.copy(src[key], dst, name=key)
+    tmp.replace(path)
 
 
 @dataclass
@@ -148,6 +185,7 @@ def train_or_load(
         return TrainingRun(name, "trained", history, seconds_per_epoch, None)
     wpath.parent.mkdir(parents=True, exist_ok=True)
     model.save_weights(wpath)
+    _drop_optimizer_state(wpath)
     meta = {
         "model": name,
         "profile": profile.name,

@@ -1,0 +1,79 @@
+"""The model builders, the learning-rate schedule and the batched evaluation helpers."""
+
+import numpy as np
+import pytest
+
+from vaecourse import evaluation, models
+from vaecourse.training import cosine_decay
+
+
+def _dense_widths(model):
+    return [layer.units for layer in model.layers
+            if type(layer).__name__ == "Dense" and layer.name.startswith(("enc_hidden", "dec_hidden"))]
+
+
+def test_deeper_dense_vae_decoder_mirrors_the_encoder():
+    vae = models.build_dense_vae(latent_dim=2, hidden=(512, 256))
+    assert _dense_widths(vae.encoder) == [512, 256]
+    assert _dense_widths(vae.decoder) == [256, 512]
+    assert tuple(vae.decoder.outputs[0].shape[1:]) == (784,)
+
+
+def test_one_hidden_layer_keeps_the_layer_names_the_shipped_weights_use():
+    vae = models.build_dense_vae(latent_dim=2)
+    assert [layer.name for layer in vae.encoder.layers] == [
+        "image", "enc_hidden", "z_mean", "z_log_var"]
+    assert [layer.name for layer in vae.decoder.layers] == ["z", "dec_hidden", "pixel_probs"]
+
+
+@pytest.mark.parametrize("hidden", [(), (512, 0), "512", (512.0,)])
+def test_bad_hidden_widths_say_what_to_give(hidden):
+    with pytest.raises(ValueError, match="hidden="):
+        models.build_dense_encoder(2, hidden)
+
+
+def test_cosine_decay_falls_from_the_rate_to_a_hundredth():
+    schedule = cosine_decay(1e-3, epochs=30).schedule
+    rates = [schedule(epoch) for epoch in range(30)]
+    assert rates[0] == pytest.approx(1e-3)
+    assert all(a > b for a, b in zip(rates, rates[1:]))
+    assert rates[15] == pytest.approx(0.505e-3)  # half way: the mean of start and floor
+    assert 1e-5 < rates[-1] < 2e-5
+
+
+@pytest.mark.parametrize("epochs,rate", [(0, 1e-3), (10, 0.0)])
+def test_cosine_decay_rejects_nonsense(epochs, rate):
+    with pytest.raises(ValueError, match="cosine_decay"):
+        cosine_decay(rate, epochs)
+
+
+@pytest.fixture(scope="module")
+def small_vae():
+    return models.build_dense_vae(latent_dim=3, hidden=32)
+
+
+@pytest.fixture(scope="module")
+def images():
+    return np.random.default_rng(1).uniform(size=(25, 784)).astype("float32")
+
+
+def test_reconstruct_in_batches_equals_one_pass(small_vae, images):
+    mean, _ = small_vae.encoder(images)
+    whole = np.asarray(small_vae.decoder(mean))
+    batched = small_vae.reconstruct(images, batch_size=7)
+    assert batched.shape == (25, 784)
+    np.testing.assert_allclose(batched, whole, rtol=1e-5, atol=1e-6)
+
+
+def test_importance_weighted_estimate_does_not_depend_on_the_batch_size(small_vae, images):
+    default = evaluation.importance_weighted_log_px(small_vae, images, k=20, seed=3)
+    small_batches = evaluation.importance_weighted_log_px(small_vae, images, k=20, seed=3,
+                                                          batch_size=4)
+    assert default.shape == (25,) and np.isfinite(default).all()
+    np.testing.assert_allclose(small_batches, default, rtol=1e-6)
+
+
+def test_importance_weighted_estimate_is_above_the_elbo_on_average(small_vae, images):
+    reconstruction, kl = evaluation.elbo_terms(small_vae, images, seed=0)
+    iw = evaluation.importance_weighted_log_px(small_vae, images, k=50, seed=0)
+    assert np.mean(iw) > -np.mean(reconstruction + kl)
