@@ -73,3 +73,10 @@ def test_pickled_file_is_refused(tmp_path):
              y_test=np.zeros(1))
     with pytest.raises(data.MnistFileError):
         data.load_mnist(path=pickled)
+
+
+def test_test_set_alone_skips_the_training_images():
+    (x_train, y_train), (x_test, y_test) = data.load_mnist(shape="image", train=False)
+    assert x_train is None and y_train is None
+    assert x_test.shape == (10000, 28, 28, 1) and y_test.shape == (10000,)
+    assert x_test.dtype == np.float32 and 0.0 <= x_test.min() and x_test.max() <= 1.0

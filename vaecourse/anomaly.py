@@ -37,7 +37,7 @@ SCORE_NAMES = ("L2", "BCE", "-ELBO", "-log p(x) (IW)", "IW - complexity", "laten
                "latent kNN")
 
 
-def encode_means(vae, x, batch_size: int = 1000) -> np.ndarray:
+def encode_means(vae, x, batch_size: int = 250) -> np.ndarray:
     """Posterior means μ(x) of a batch of images (batched calls, no progress bars)."""
     mean, _ = evaluation._encode(vae, x, batch_size)
     return mean
@@ -76,7 +76,7 @@ def complexity(x) -> np.ndarray:
     return np.array([8 * len(zlib.compress(row.tobytes(), 9)) for row in pixels]) * np.log(2.0)
 
 
-def reconstruction_errors(vae, x, batch_size: int = 1000):
+def reconstruction_errors(vae, x, batch_size: int = 250):
     """Per-image (L2 distance, summed binary cross-entropy) of the decoded posterior mean."""
     x_flat = np.asarray(x, np.float32).reshape(len(x), -1)
     recon = np.asarray(vae.reconstruct(x, batch_size=batch_size), np.float32).reshape(len(x), -1)
@@ -96,7 +96,7 @@ def scores(vae, x, reference: LatentReference | None = None, elbo_samples: int =
     out = {"L2": l2, "BCE": bce}
     neg_elbo = np.zeros(len(x))
     for s in range(elbo_samples):
-        reconstruction, kl = evaluation.elbo_terms(vae, x, seed=seed + s)
+        reconstruction, kl = evaluation.elbo_terms(vae, x, batch_size=250, seed=seed + s)
         neg_elbo += (reconstruction + kl) / elbo_samples
     out["-ELBO"] = neg_elbo
     if iw_samples:

@@ -107,18 +107,20 @@ def normalise(images: np.ndarray, shape: str = "flat") -> np.ndarray:
     return x.reshape(len(x), 784) if shape == "flat" else x.reshape(len(x), 28, 28, 1)
 
 
-def load_mnist(shape: str = "flat", digits=None, path: Path | None = None):
+def load_mnist(shape: str = "flat", digits=None, path: Path | None = None, train: bool = True):
     """The standard MNIST split as ``(x_train, y_train), (x_test, y_test)``.
 
     Images are float32 in [0, 1]: ``shape="flat"`` gives rows of 784 pixels,
     ``shape="image"`` gives 28×28×1 images. ``digits`` (for example ``[1, 8]`` or
-    ``range(9)``) keeps only those classes. Labels are uint8.
+    ``range(9)``) keeps only those classes. Labels are uint8. ``train=False`` skips the
+    60,000 training images (``x_train`` and ``y_train`` are then ``None``), which saves
+    about 190 MB when only the test set is needed.
     """
     if shape not in SHAPES:
         raise ValueError(f"shape={shape!r} is not one of {SHAPES}: use 'flat' or 'image'.")
     raw = _raw_mnist(path)
-    out = []
-    for part in ("train", "test"):
+    out = [] if train else [(None, None)]
+    for part in ("train", "test") if train else ("test",):
         x, y = raw[f"x_{part}"], raw[f"y_{part}"]
         if digits is not None:
             keep = np.isin(y, list(digits))

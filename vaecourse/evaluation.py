@@ -18,11 +18,16 @@ def _encode(vae, x, batch_size):
     return mean.astype(np.float64), np.clip(log_var.astype(np.float64), *LOG_VAR_RANGE)
 
 
-def _log_bernoulli(x_flat, probs_flat):
-    """log p(x|z) summed over pixels; float32 arithmetic, broadcast over leading axes."""
-    p = np.clip(np.asarray(probs_flat, np.float32), EPS, 1.0 - EPS)
-    x = np.asarray(x_flat, np.float32)
-    return np.sum(x * np.log(p) + (1.0 - x) * np.log1p(-p), axis=-1, dtype=np.float64)
+def _log_bernoulli(x_flat, probs_flat, rows: int = 500):
+    """log p(x|z) summed over pixels; float32 arithmetic, broadcast over the axes after the
+    first. ``rows`` images at a time, so that the temporaries stay small."""
+    x_all, p_all = np.asarray(x_flat, np.float32), np.asarray(probs_flat, np.float32)
+    out = []
+    for start in range(0, len(p_all), rows):
+        p = np.clip(p_all[start:start + rows], EPS, 1.0 - EPS)
+        x = x_all[start:start + rows]
+        out.append(np.sum(x * np.log(p) + (1.0 - x) * np.log1p(-p), axis=-1, dtype=np.float64))
+    return np.concatenate(out)
 
 
 def _decode(vae, z):
