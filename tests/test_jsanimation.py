@@ -32,4 +32,5 @@ def test_page_html_wants_a_real_description():
     fig, animation = _animation(1)
     with pytest.raises(ValueError, match="few words"):
         page_html(animation, alt="plot")
+    assert 'alt="One frame of a line"' in page_html(animation, alt="One frame of a line")
     plt.close(fig)
