@@ -35,9 +35,12 @@ ROOT = Path(__file__).resolve().parents[1]
 RESULTS_PATH = ROOT / "results" / "anomaly_per_digit.json"
 SCORE_NAMES = ("L2", "BCE", "-ELBO", "-log p(x) (IW)", "IW - complexity", "latent density",
                "latent kNN")
+#: images per encoder/decoder call: small enough that a convolutional model's activations
+#: stay well under the 1.5 GB a chapter may use
+BATCH_SIZE = 250
 
 
-def encode_means(vae, x, batch_size: int = 250) -> np.ndarray:
+def encode_means(vae, x, batch_size: int = BATCH_SIZE) -> np.ndarray:
     """Posterior means μ(x) of a batch of images (batched calls, no progress bars)."""
     mean, _ = evaluation._encode(vae, x, batch_size)
     return mean
@@ -76,7 +79,7 @@ def complexity(x) -> np.ndarray:
     return np.array([8 * len(zlib.compress(row.tobytes(), 9)) for row in pixels]) * np.log(2.0)
 
 
-def reconstruction_errors(vae, x, batch_size: int = 250):
+def reconstruction_errors(vae, x, batch_size: int = BATCH_SIZE):
     """Per-image (L2 distance, summed binary cross-entropy) of the decoded posterior mean."""
     x_flat = np.asarray(x, np.float32).reshape(len(x), -1)
     recon = np.asarray(vae.reconstruct(x, batch_size=batch_size), np.float32).reshape(len(x), -1)
@@ -96,7 +99,7 @@ def scores(vae, x, reference: LatentReference | None = None, elbo_samples: int =
     out = {"L2": l2, "BCE": bce}
     neg_elbo = np.zeros(len(x))
     for s in range(elbo_samples):
-        reconstruction, kl = evaluation.elbo_terms(vae, x, batch_size=250, seed=seed + s)
+        reconstruction, kl = evaluation.elbo_terms(vae, x, batch_size=BATCH_SIZE, seed=seed + s)
         neg_elbo += (reconstruction + kl) / elbo_samples
     out["-ELBO"] = neg_elbo
     if iw_samples:

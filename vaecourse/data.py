@@ -119,11 +119,11 @@ def load_mnist(shape: str = "flat", digits=None, path: Path | None = None, train
     if shape not in SHAPES:
         raise ValueError(f"shape={shape!r} is not one of {SHAPES}: use 'flat' or 'image'.")
     raw = _raw_mnist(path)
-    out = [] if train else [(None, None)]
+    out = {"train": (None, None)}
     for part in ("train", "test") if train else ("test",):
         x, y = raw[f"x_{part}"], raw[f"y_{part}"]
         if digits is not None:
             keep = np.isin(y, list(digits))
             x, y = x[keep], y[keep]
-        out.append((normalise(x, shape), y))
-    return tuple(out)
+        out[part] = (normalise(x, shape), y)
+    return out["train"], out["test"]
