@@ -26,6 +26,23 @@ def test_one_hidden_layer_keeps_the_layer_names_the_shipped_weights_use():
     assert [layer.name for layer in vae.decoder.layers] == ["z", "dec_hidden", "pixel_probs"]
 
 
+@pytest.mark.parametrize("filters,upsample_output,last", [
+    ((64, 32), False, "Conv2D"),  # chapter 4's decoder: 32 maps at 28×28, then the pixels
+    ((64,), True, "Conv2DTranspose"),  # the cheaper one: the last upsampling gives the pixels
+])
+def test_conv_decoder_layouts_give_28x28_probabilities(filters, upsample_output, last):
+    decoder = models.build_conv_decoder(2, filters, upsample_output, hidden=16)
+    assert tuple(decoder.outputs[0].shape[1:]) == (28, 28, 1)
+    assert type(decoder.layers[-1]).__name__ == last and decoder.layers[-1].filters == 1
+    probs = np.asarray(decoder(np.zeros((2, 2), "float32")))
+    assert ((probs > 0) & (probs < 1)).all()
+
+
+def test_conv_decoder_with_too_few_upsamplings_says_why():
+    with pytest.raises(ValueError, match="two stride-2 upsamplings"):
+        models.build_conv_decoder(2, (64,), upsample_output=False)
+
+
 @pytest.mark.parametrize("hidden", [(), (512, 0), "512", (512.0,)])
 def test_bad_hidden_widths_say_what_to_give(hidden):
     with pytest.raises(ValueError, match="hidden="):
@@ -63,6 +80,13 @@ def test_reconstruct_in_batches_equals_one_pass(small_vae, images):
     batched = small_vae.reconstruct(images, batch_size=7)
     assert batched.shape == (25, 784)
     np.testing.assert_allclose(batched, whole, rtol=1e-5, atol=1e-6)
+
+
+def test_decoding_in_chunks_equals_one_pass(small_vae):
+    z = np.random.default_rng(2).normal(size=(23, 3)).astype("float32")
+    whole = np.asarray(small_vae.decoder(z))
+    np.testing.assert_allclose(evaluation._decode(small_vae, z, rows=5), whole,
+                               rtol=1e-5, atol=1e-6)
 
 
 def test_importance_weighted_estimate_does_not_depend_on_the_batch_size(small_vae, images):

@@ -30,9 +30,13 @@ def _log_bernoulli(x_flat, probs_flat, rows: int = 500):
     return np.concatenate(out)
 
 
-def _decode(vae, z):
-    """Decoder outputs for a batch of latent points, called directly (no predict loop)."""
-    return np.asarray(vae.decoder(np.asarray(z, "float32"), training=False))
+def _decode(vae, z, rows: int = 500):
+    """Decoder outputs for latent points, ``rows`` at a time, called directly (no predict
+    loop). A convolutional decoder's full-resolution feature maps take about 0.3 MB per
+    image while they exist, so the chunks bound the memory, whatever the caller's batch."""
+    z = np.asarray(z, "float32")
+    return np.concatenate([np.asarray(vae.decoder(z[i:i + rows], training=False))
+                           for i in range(0, len(z), rows)])
 
 
 def _log_normal(z, mean, log_var):
@@ -48,9 +52,7 @@ def elbo_terms(vae, x, batch_size: int = 1000, seed: int = 0):
     rng = np.random.default_rng(seed)
     mean, log_var = _encode(vae, x, batch_size)
     z = mean + np.exp(0.5 * log_var) * rng.standard_normal(mean.shape)
-    probs = np.concatenate(
-        [_decode(vae, z[i : i + batch_size]) for i in range(0, len(z), batch_size)]
-    )
+    probs = _decode(vae, z)
     x_flat = np.asarray(x, np.float32).reshape(len(x), -1)
     reconstruction = -_log_bernoulli(x_flat, probs.reshape(len(x), -1))
     kl = 0.5 * np.sum(np.exp(log_var) + mean**2 - 1.0 - log_var, axis=-1)

@@ -127,8 +127,9 @@ def build_conv_decoder(latent_dim: int = 2, filters=(64, 32), upsample_output: b
     of ``filters`` and a 3×3 ``Conv2D`` with one filter gives the pixels. With
     ``upsample_output=True`` the last upsampling *is* the output layer, a stride-2
     ``Conv2DTranspose`` with one filter and a sigmoid: ``filters`` then has one entry fewer
-    and the expensive full-resolution feature maps are never computed (chapter 4). ``hidden``
-    adds a Dense ReLU layer of that width between z and the 7×7 maps.
+    and the expensive full-resolution feature maps are never computed (cheaper, and worse:
+    chapter 4 gives the figures). ``hidden`` adds a Dense ReLU layer of that width between z
+    and the 7×7 maps.
     """
     z = keras.Input(shape=(latent_dim,), name="z")
     h = z if hidden is None else layers.Dense(hidden, activation="relu", name="dec_hidden")(z)
@@ -245,8 +246,7 @@ def build_conv_vae(latent_dim: int = 2, beta: float = 1.0, seed: int = 0, *,
     """A convolutional VAE, ready to compile.
 
     The defaults are the network chapter 5 uses; chapter 4's, the recipe ``conv_vae_2d`` of
-    the zoo, is ``encoder_filters=(32, 64), dense=256, decoder_filters=(64,),
-    upsample_output=True, decoder_hidden=512``.
+    the zoo, widens the Dense layers: ``dense=256, decoder_hidden=512``.
     """
     return VAE(
         build_conv_encoder(latent_dim, encoder_filters, dense),
