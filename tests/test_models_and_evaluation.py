@@ -89,6 +89,13 @@ def test_decoding_in_chunks_equals_one_pass(small_vae):
                                rtol=1e-5, atol=1e-6)
 
 
+def test_convolutional_decoders_are_decoded_in_smaller_chunks_than_dense_ones():
+    dense = models.build_dense_vae(latent_dim=2).decoder
+    conv = models.build_conv_decoder(2, (64, 32), hidden=16)
+    assert evaluation._decode_rows(dense) == 2000
+    assert 100 <= evaluation._decode_rows(conv) <= 600
+
+
 def test_importance_weighted_estimate_does_not_depend_on_the_batch_size(small_vae, images):
     default = evaluation.importance_weighted_log_px(small_vae, images, k=20, seed=3)
     small_batches = evaluation.importance_weighted_log_px(small_vae, images, k=20, seed=3,

@@ -30,11 +30,23 @@ def _log_bernoulli(x_flat, probs_flat, rows: int = 500):
     return np.concatenate(out)
 
 
-def _decode(vae, z, rows: int = 500):
-    """Decoder outputs for latent points, ``rows`` at a time, called directly (no predict
-    loop). A convolutional decoder's full-resolution feature maps take about 0.3 MB per
-    image while they exist, so the chunks bound the memory, whatever the caller's batch."""
+def _decode_rows(decoder, budget_bytes: float = 5e7) -> int:
+    """How many latent points to decode at once: as many as keep the decoder's widest layer
+    output near ``budget_bytes`` (2,000 for a dense decoder, about 500 for chapter 4's
+    convolutional one, whose 28×28×32 maps and their temporaries take ~0.3 MB per image)."""
+    try:
+        widest = max(int(np.prod(layer.output.shape[1:])) for layer in decoder.layers)
+    except (AttributeError, ValueError):  # a layer without a known output shape
+        return 500
+    return int(np.clip(budget_bytes / (4 * widest), 100, 2000))
+
+
+def _decode(vae, z, rows: int | None = None):
+    """Decoder outputs for latent points, ``rows`` at a time (by default
+    :func:`_decode_rows`), called directly (no predict loop): the chunks bound the memory,
+    whatever the caller's batch."""
     z = np.asarray(z, "float32")
+    rows = rows or _decode_rows(vae.decoder)
     return np.concatenate([np.asarray(vae.decoder(z[i:i + rows], training=False))
                            for i in range(0, len(z), rows)])
 
