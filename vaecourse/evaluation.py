@@ -77,9 +77,8 @@ def importance_weighted_log_px(vae, x, k: int = 100, batch_size: int | None = No
 
     log p(x) ≈ log (1/k) Σ_i p(x|z_i) p(z_i) / q(z_i|x), z_i ~ q(z|x). It is a lower bound
     on log p(x) that tightens as k grows; k = 1 gives the ELBO (in expectation).
-    ``batch_size`` images are decoded together (``batch_size * k`` latent points at once);
-    by default as many as keep that near 2,000, which bounds the memory a convolutional
-    decoder needs.
+    ``batch_size`` images are handled together (``batch_size * k`` latent points, by default
+    about 2,000); :func:`_decode` splits their decoding into chunks that bound the memory.
     """
     if k < 1:
         raise ValueError(f"k={k}: the number of importance samples must be at least 1.")
