@@ -108,3 +108,19 @@ def test_importance_weighted_estimate_is_above_the_elbo_on_average(small_vae, im
     reconstruction, kl = evaluation.elbo_terms(small_vae, images, seed=0)
     iw = evaluation.importance_weighted_log_px(small_vae, images, k=50, seed=0)
     assert np.mean(iw) > -np.mean(reconstruction + kl)
+
+
+def test_elbo_with_several_samples_averages_the_reconstruction_term_only(small_vae, images):
+    one_r, one_kl = evaluation.elbo_terms(small_vae, images, seed=4)
+    again_r, _ = evaluation.elbo_terms(small_vae, images, seed=4, samples=1)
+    many_r, many_kl = evaluation.elbo_terms(small_vae, images, seed=4, samples=8)
+    np.testing.assert_array_equal(again_r, one_r)  # samples=1 is the one-draw estimate
+    np.testing.assert_allclose(many_kl, one_kl)  # the KL is in closed form: no sampling
+    assert many_r.shape == (25,) and not np.allclose(many_r, one_r)
+    # the first of the eight draws is the one-draw estimate, so the mean stays near it
+    assert abs(np.mean(many_r) - np.mean(one_r)) < 0.05 * np.mean(one_r)
+
+
+def test_elbo_needs_at_least_one_sample(small_vae, images):
+    with pytest.raises(ValueError, match="at least one draw"):
+        evaluation.elbo_terms(small_vae, images, samples=0)

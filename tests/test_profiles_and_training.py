@@ -1,5 +1,6 @@
 """Execution profiles and train-or-load."""
 
+import dataclasses
 import json
 
 import h5py
@@ -7,7 +8,7 @@ import keras
 import numpy as np
 import pytest
 
-from vaecourse import profiles, training
+from vaecourse import profiles, training, zoo
 from vaecourse.profiles import Profile
 
 
@@ -91,3 +92,24 @@ def test_train_must_return_a_history(tmp_path):
     with pytest.raises(TypeError, match="History"):
         training.train_or_load(_tiny_model(), "tiny", lambda m: 3.0, profile=Profile("quick"),
                                weights_dir=tmp_path)
+
+
+def test_recipe_weight_decay_selects_adamw(monkeypatch):
+    plain = zoo.build("dense_vae_2d")
+    zoo.compile_for("dense_vae_2d", plain)
+    assert type(plain.optimizer) is keras.optimizers.Adam
+    decayed = dataclasses.replace(zoo.RECIPES["dense_vae_2d"], weight_decay=0.05)
+    monkeypatch.setitem(zoo.RECIPES, "dense_vae_2d", decayed)
+    model = zoo.build("dense_vae_2d")
+    zoo.compile_for("dense_vae_2d", model)
+    assert isinstance(model.optimizer, keras.optimizers.AdamW)
+    assert model.optimizer.weight_decay == pytest.approx(0.05)
+    assert float(model.optimizer.learning_rate) == pytest.approx(decayed.learning_rate)
+
+
+def test_read_history_returns_the_saved_run_and_names_a_missing_one(tmp_path):
+    run = training.train_or_load(_tiny_model(), "tiny", _train, profile=Profile("reader"),
+                                 weights_dir=tmp_path)
+    assert training.read_history("tiny", tmp_path) == run.history
+    with pytest.raises(FileNotFoundError, match="no training history other.history.json"):
+        training.read_history("other", tmp_path)

@@ -97,11 +97,9 @@ def scores(vae, x, reference: LatentReference | None = None, elbo_samples: int =
     """
     l2, bce = reconstruction_errors(vae, x)
     out = {"L2": l2, "BCE": bce}
-    neg_elbo = np.zeros(len(x))
-    for s in range(elbo_samples):
-        reconstruction, kl = evaluation.elbo_terms(vae, x, batch_size=BATCH_SIZE, seed=seed + s)
-        neg_elbo += (reconstruction + kl) / elbo_samples
-    out["-ELBO"] = neg_elbo
+    reconstruction, kl = evaluation.elbo_terms(vae, x, batch_size=BATCH_SIZE, seed=seed,
+                                               samples=elbo_samples)
+    out["-ELBO"] = reconstruction + kl
     if iw_samples:
         out["-log p(x) (IW)"] = -evaluation.importance_weighted_log_px(vae, x, k=iw_samples,
                                                                        seed=seed)

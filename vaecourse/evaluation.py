@@ -55,18 +55,24 @@ def _log_normal(z, mean, log_var):
     return -0.5 * np.sum(LOG_2PI + log_var + (z - mean) ** 2 / np.exp(log_var), axis=-1)
 
 
-def elbo_terms(vae, x, batch_size: int = 1000, seed: int = 0):
-    """Per-image (reconstruction, kl) with one seeded sample z ~ q(z|x) per image.
+def elbo_terms(vae, x, batch_size: int = 1000, seed: int = 0, samples: int = 1):
+    """Per-image (reconstruction, kl), the reconstruction term averaged over ``samples``
+    seeded draws z ~ q(z|x) per image.
 
-    ``reconstruction`` is −log p(x|z) and ``kl`` is KL(q(z|x) ‖ N(0, I)); their sum is the
-    negative ELBO of each image.
+    ``reconstruction`` is −log p(x|z) and ``kl`` is KL(q(z|x) ‖ N(0, I)) in closed form; their
+    sum is the negative ELBO of each image. More samples make the estimate less noisy, not
+    different in expectation.
     """
+    if samples < 1:
+        raise ValueError(f"samples={samples}: at least one draw z ~ q(z|x) per image is needed.")
     rng = np.random.default_rng(seed)
     mean, log_var = _encode(vae, x, batch_size)
-    z = mean + np.exp(0.5 * log_var) * rng.standard_normal(mean.shape)
-    probs = _decode(vae, z)
     x_flat = np.asarray(x, np.float32).reshape(len(x), -1)
-    reconstruction = -_log_bernoulli(x_flat, probs.reshape(len(x), -1))
+    reconstruction = np.zeros(len(x))
+    for _ in range(samples):
+        z = mean + np.exp(0.5 * log_var) * rng.standard_normal(mean.shape)
+        probs = _decode(vae, z)
+        reconstruction -= _log_bernoulli(x_flat, probs.reshape(len(x), -1)) / samples
     kl = 0.5 * np.sum(np.exp(log_var) + mean**2 - 1.0 - log_var, axis=-1)
     return reconstruction, kl
 

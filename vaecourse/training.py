@@ -20,6 +20,8 @@ import keras
 from .profiles import Profile, current_profile, retrain_requested
 
 WEIGHTS_DIR = Path(__file__).resolve().parents[1] / "weights"
+#: Training histories of runs whose weights are not shipped (e.g. a recipe's ablation).
+RESULTS_DIR = WEIGHTS_DIR.parent / "results"
 #: Set by ``python -m vaecourse.train_all``: weights older than this Unix time are retrained.
 TRAINED_AFTER_ENV = "VAECOURSE_TRAINED_AFTER"
 
@@ -128,6 +130,18 @@ def weights_path(name: str, weights_dir: Path | None = None) -> Path:
 
 def history_path(name: str, weights_dir: Path | None = None) -> Path:
     return Path(weights_dir or WEIGHTS_DIR) / f"{name}.history.json"
+
+
+def read_history(name: str, folder: Path | None = None) -> dict:
+    """The per-epoch history saved with the training run ``name``: ``NAME.history.json`` in
+    ``weights/``, or in ``folder`` (``RESULTS_DIR`` for runs whose weights are not shipped)."""
+    path = history_path(name, folder)
+    if not path.exists():
+        raise FileNotFoundError(
+            f"no training history {path.name} in {path.parent}: it is written by train_or_load "
+            f"(or `python -m vaecourse.train_all`) when the model {name!r} is trained."
+        )
+    return json.loads(path.read_text())["history"]
 
 
 def _as_history(result) -> dict:
