@@ -1,23 +1,22 @@
 """Fixtures for the browser tests: the built site served on 127.0.0.1, and headless Chromium.
 
-The site is built with the README's build command when ``_build/html`` does not exist yet
-(CI builds it first, so there it is reused). Chromium is Debian's ``/usr/bin/chromium``
+The site is the one ``make book`` built in ``_build/html``. Chromium is Debian's ``/usr/bin/chromium``
 driven by ``/usr/bin/chromedriver``; nothing is downloaded.
 """
 
 from __future__ import annotations
 
 import functools
-import os
 import http.server
-import subprocess
+import os
 import tempfile
 import threading
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+from vaecourse.paths import ROOT
+
 HTML = ROOT / "_build" / "html"
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
@@ -29,24 +28,19 @@ CHROMIUM_FLAGS = [
 
 @pytest.fixture(scope="session")
 def built_site() -> Path:
-    """``_build/html``, built with the README's command if it is not there.
+    """``_build/html``, the book as the README's ``make book`` built it.
 
-    For developing the browser tests against a site built elsewhere (e.g. with
-    ``jupyter-book build . --path-output /tmp/jb_site``), set ``VAECOURSE_SITE`` to that
-    ``_build/html`` folder: it is used as it is and nothing is built.
+    The tests never build the book themselves (``make test`` builds it first, in the reader
+    profile), so they cannot leave a quick-profile site behind. To test a site built
+    elsewhere, set ``VAECOURSE_SITE`` to its ``_build/html`` folder.
     """
-    override = os.environ.get("VAECOURSE_SITE")
-    if override:
-        site = Path(override)
-        if not (site / "index.html").exists():
-            raise FileNotFoundError(f"VAECOURSE_SITE={override} holds no index.html")
-        return site
-    if not (HTML / "index.html").exists():
-        subprocess.run(
-            ["jupyter-book", "build", ".", "-W", "-n", "--keep-going"],
-            cwd=ROOT, check=True,
+    site = Path(os.environ.get("VAECOURSE_SITE", HTML))
+    if not (site / "index.html").exists():
+        raise FileNotFoundError(
+            f"No built book in {site}: the browser tests read it. Build it first with "
+            "`make book` (`make test` does), or `jupyter-book build .` in your own environment."
         )
-    return HTML
+    return site
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):

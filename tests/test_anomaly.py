@@ -5,7 +5,8 @@ import json
 import numpy as np
 import pytest
 
-from vaecourse import anomaly, anomaly_table
+from tools import anomaly_table
+from vaecourse import anomaly
 from vaecourse.models import build_conv_vae, build_dense_vae
 from vaecourse.zoo import CONV_VAE_KWARGS
 
@@ -74,5 +75,5 @@ def test_per_digit_script_writes_a_table(tmp_path):
 
 
 def test_missing_table_says_how_to_make_it(tmp_path):
-    with pytest.raises(FileNotFoundError, match="python -m vaecourse.anomaly_table"):
+    with pytest.raises(FileNotFoundError, match="python -m tools.anomaly_table"):
         anomaly.load_table(tmp_path / "absent.json")

@@ -1,24 +1,23 @@
 """Exercises: every solution is used by a chapter, every reference resolves, every solution
 passes its checker."""
 
-import json
 import re
 import runpy
-from pathlib import Path
 
 import pytest
 
+from tools.book import chapter_sources
 from vaecourse.checks import registry
+from vaecourse.paths import CHAPTERS_DIR, SOLUTIONS_DIR
 
-ROOT = Path(__file__).resolve().parents[1]
-SOLUTIONS = sorted((ROOT / "solutions").glob("*.py"))
+SOLUTIONS = sorted(SOLUTIONS_DIR.glob("*.py"))
 REFERENCE = re.compile(r"\.\./solutions/([\w.-]+\.py)")
 
 
 def _chapter_sources():
-    for nb_path in sorted((ROOT / "chapters").glob("*.ipynb")):
-        nb = json.loads(nb_path.read_text())
-        yield nb_path, ["".join(cell["source"]) for cell in nb["cells"]]
+    """(text source, its text) of each chapter."""
+    for path in chapter_sources():
+        yield path, [path.read_text()]
 
 
 def _references():
@@ -31,7 +30,7 @@ def _references():
 
 
 def test_solution_files_are_named_after_their_chapter():
-    chapters = {p.stem[:2] for p in (ROOT / "chapters").glob("*.ipynb")}
+    chapters = {p.stem[:2] for p in CHAPTERS_DIR.glob("*.py")}
     for path in SOLUTIONS:
         assert re.fullmatch(r"\d\d_[a-z0-9_]+\.py", path.name), path.name
         assert path.name[:2] in chapters, f"{path.name} names no chapter"
@@ -39,7 +38,7 @@ def test_solution_files_are_named_after_their_chapter():
 
 def test_every_referenced_solution_exists():
     missing = {name: nbs for name, nbs in _references().items()
-               if not (ROOT / "solutions" / name).exists()}
+               if not (SOLUTIONS_DIR / name).exists()}
     assert not missing, f"chapters reference missing solution files: {missing}"
 
 

@@ -15,7 +15,7 @@ Every score is "larger = more anomalous", per image:
   its 10 nearest training images.
 
 The table of AUROCs with each digit held out in turn is too slow for a chapter (ten trainings):
-``python -m vaecourse.anomaly_table`` writes it to ``results/anomaly_per_digit.json``, which
+``python -m tools.anomaly_table`` writes it to ``results/anomaly_per_digit.json``, which
 chapter 7 loads.
 """
 
@@ -30,9 +30,9 @@ from sklearn.metrics import average_precision_score, roc_auc_score
 from sklearn.mixture import GaussianMixture
 
 from . import evaluation
+from .paths import RESULTS_DIR
 
-ROOT = Path(__file__).resolve().parents[1]
-RESULTS_PATH = ROOT / "results" / "anomaly_per_digit.json"
+RESULTS_PATH = RESULTS_DIR / "anomaly_per_digit.json"
 SCORE_NAMES = ("L2", "BCE", "-ELBO", "-log p(x) (IW)", "IW - complexity", "latent density",
                "latent kNN")
 #: images per encoder/decoder call: small enough that a convolutional model's activations
@@ -190,7 +190,7 @@ def load_table(path: Path = RESULTS_PATH) -> dict:
     path = Path(path)
     if not path.exists():
         raise FileNotFoundError(
-            f"{path} does not exist: produce it with `python -m vaecourse.anomaly_table` "
+            f"{path} does not exist: produce it with `python -m tools.anomaly_table` "
             f"(about ten minutes on two CPU cores)."
         )
     return json.loads(path.read_text())

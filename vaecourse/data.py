@@ -13,8 +13,9 @@ from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parents[1]
-MNIST_PATH = ROOT / "data" / "mnist.npz"
+from .paths import DATA_DIR
+
+MNIST_PATH = DATA_DIR / "mnist.npz"
 
 #: sha256 of ``array.tobytes()`` for each array, from ``data/README.md``.
 MNIST_SHA256 = {

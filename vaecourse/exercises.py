@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-SOLUTIONS_DIR = Path(__file__).resolve().parents[1] / "solutions"
+from .paths import SOLUTIONS_DIR
 
 
 class ExerciseNotDone(NotImplementedError):

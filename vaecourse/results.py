@@ -6,7 +6,7 @@ from __future__ import annotations
 def headline(name: str, value: float) -> None:
     """Record ``value`` under ``name`` in the executed notebook (a hidden glue output).
 
-    The benchmark (``benchmarks/run_benchmark.py``) collects these from executed chapters.
+    The benchmark (``python -m tools.benchmark``) collects these from executed chapters.
     Outside Jupyter Book's environment (e.g. a bare Colab) it records nothing. It returns
     nothing, so that a call on a cell's last line adds no output to the page.
     """

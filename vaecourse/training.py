@@ -17,12 +17,10 @@ from pathlib import Path
 
 import keras
 
+from .paths import RESULTS_DIR, WEIGHTS_DIR  # noqa: F401 (chapter 4 imports RESULTS_DIR here)
 from .profiles import Profile, current_profile, retrain_requested
 
-WEIGHTS_DIR = Path(__file__).resolve().parents[1] / "weights"
-#: Training histories of runs whose weights are not shipped (e.g. a recipe's ablation).
-RESULTS_DIR = WEIGHTS_DIR.parent / "results"
-#: Set by ``python -m vaecourse.train_all``: weights older than this Unix time are retrained.
+#: Set by ``python -m tools.train_all``: weights older than this Unix time are retrained.
 TRAINED_AFTER_ENV = "VAECOURSE_TRAINED_AFTER"
 
 
@@ -139,7 +137,7 @@ def read_history(name: str, folder: Path | None = None) -> dict:
     if not path.exists():
         raise FileNotFoundError(
             f"no training history {path.name} in {path.parent}: it is written by train_or_load "
-            f"(or `python -m vaecourse.train_all`) when the model {name!r} is trained."
+            f"(or `python -m tools.train_all`) when the model {name!r} is trained."
         )
     return json.loads(path.read_text())["history"]
 
@@ -184,7 +182,7 @@ def train_or_load(
             raise RuntimeError(
                 f"weights/{wpath.name} does not fit the model '{model.name}' ({err}). The model "
                 f"definition changed since the weights were trained: retrain with RETRAIN = True "
-                f"or `python -m vaecourse.train_all`."
+                f"or `python -m tools.train_all`."
             ) from err
         meta = json.loads(hpath.read_text()) if hpath.exists() else {}
         return TrainingRun(

@@ -1,4 +1,5 @@
-"""Every weights file the chapters expect is shipped and loads into today's model definition."""
+"""The model zoo (vaecourse.zoo): every model a chapter loads has a recipe, and its shipped
+weights load into today's model definition."""
 
 import json
 import re
@@ -6,8 +7,9 @@ import warnings
 
 import pytest
 
+from tools.book import chapter_sources
 from vaecourse import zoo
-from vaecourse.notebooks import ROOT, chapters_in_toc_order
+from vaecourse.paths import WEIGHTS_DIR
 from vaecourse.training import history_path, weights_path
 
 NAME_IN_CALL = re.compile(r"""(?:train_or_load\([^,]+,\s*|pretrained\()\s*["']([\w]+)["']""")
@@ -15,10 +17,8 @@ NAME_IN_CALL = re.compile(r"""(?:train_or_load\([^,]+,\s*|pretrained\()\s*["']([
 
 def _names_used_by_chapters():
     names = set()
-    for path in chapters_in_toc_order():
-        nb = json.loads(path.read_text())
-        for cell in nb["cells"]:
-            names.update(NAME_IN_CALL.findall("".join(cell["source"])))
+    for path in chapter_sources():
+        names.update(NAME_IN_CALL.findall(path.read_text()))
     return names
 
 
@@ -30,7 +30,7 @@ def test_every_model_a_chapter_loads_has_a_recipe():
 @pytest.mark.parametrize("name", sorted(zoo.RECIPES))
 def test_weights_are_shipped_and_fit_the_model(name):
     path = weights_path(name)
-    assert path.exists(), f"weights/{path.name} is missing: run `python -m vaecourse.train_all`"
+    assert path.exists(), f"weights/{path.name} is missing: run `python -m tools.train_all`"
     model = zoo.build(name)
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="Skipping variable loading for optimizer")
@@ -39,10 +39,10 @@ def test_weights_are_shipped_and_fit_the_model(name):
     assert meta["profile"] == "reader"
     assert len(meta["history"]["loss"]) == zoo.RECIPES[name].epochs, (
         f"weights/{path.name} were trained for {len(meta['history']['loss'])} epochs but the "
-        f"recipe says {zoo.RECIPES[name].epochs}: retrain with `python -m vaecourse.train_all`"
+        f"recipe says {zoo.RECIPES[name].epochs}: retrain with `python -m tools.train_all`"
     )
 
 
 def test_weights_folder_stays_small():
-    size = sum(p.stat().st_size for p in (ROOT / "weights").glob("*")) / 2**20
+    size = sum(p.stat().st_size for p in WEIGHTS_DIR.glob("*")) / 2**20
     assert size < 60, f"weights/ holds {size:.1f} MB"

@@ -1,32 +1,36 @@
-"""Train every model the book uses, in the reader profile, seeded: ``python -m vaecourse.train_all``.
+"""Train every model the book uses, in the reader profile, seeded: ``python -m tools.train_all``.
 
 Each chapter is executed top to bottom in a fresh kernel with ``VAECOURSE_TRAINED_AFTER`` set
 to the start time, so the first chapter that needs a model trains it (with the code the reader
 sees) and saves ``weights/NAME.weights.h5`` and ``NAME.history.json``; later chapters load
 those fresh files. Models that no chapter trained are then trained from their zoo recipe.
-Finally the per-digit anomaly table is recomputed when its script exists.
+Finally the per-digit anomaly table of chapter 7 is recomputed (``tools.anomaly_table``).
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import os
 import subprocess
 import sys
 import time
 
-from .notebooks import ROOT, chapters_in_toc_order, execute_notebook
-from .training import TRAINED_AFTER_ENV, WEIGHTS_DIR
+from vaecourse.paths import ROOT, WEIGHTS_DIR
+from vaecourse.training import TRAINED_AFTER_ENV
+
+from .book import chapter_notebooks
+from .execute import execute_notebook
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--chapters", nargs="*", help="only these chapter files (stems)")
+    parser.add_argument(
+        "--chapters", nargs="*", help="only these chapter files (stems)"
+    )
     args = parser.parse_args(argv)
     start = time.time()
     env = {"VAECOURSE_PROFILE": "reader", TRAINED_AFTER_ENV: f"{start:.3f}"}
-    for path in chapters_in_toc_order():
+    for path in chapter_notebooks():
         if args.chapters and path.stem not in args.chapters:
             continue
         print(f"== {path.name}", flush=True)
@@ -39,11 +43,18 @@ def main(argv=None) -> int:
             "for name in zoo.RECIPES:\n"
             "    print(name, '->', zoo.pretrained(name)[1].describe(), flush=True)\n"
         )
-        subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT,
-                       env={**os.environ, **env})
-        if importlib.util.find_spec("vaecourse.anomaly_table"):
-            subprocess.run([sys.executable, "-m", "vaecourse.anomaly_table"], check=True, cwd=ROOT,
-                           env={**os.environ, **env})
+        subprocess.run(
+            [sys.executable, "-c", code],
+            check=True,
+            cwd=ROOT,
+            env={**os.environ, **env},
+        )
+        subprocess.run(
+            [sys.executable, "-m", "tools.anomaly_table"],
+            check=True,
+            cwd=ROOT,
+            env={**os.environ, **env},
+        )
 
     size = sum(p.stat().st_size for p in WEIGHTS_DIR.glob("*")) / 2**20
     print(f"weights/: {size:.1f} MB, {time.time() - start:.0f} s in all")

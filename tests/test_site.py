@@ -24,26 +24,10 @@ from urllib.parse import quote, unquote, urlsplit
 import pytest
 import yaml
 
+from tools.book import toc_entries
+from vaecourse.paths import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text())
-
-
-def toc_entries() -> list[str]:
-    """Every document of ``_toc.yml`` in reading order: the root, then chapters and sections."""
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    entries = [toc["root"]]
-
-    def walk(items):
-        for item in items or []:
-            if "file" in item:
-                entries.append(item["file"])
-            walk(item.get("sections"))
-
-    for part in toc.get("parts") or []:
-        walk(part.get("chapters"))
-    walk(toc.get("chapters"))
-    return entries
 
 
 def source_of(entry: str) -> Path:

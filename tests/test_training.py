@@ -1,4 +1,4 @@
-"""Execution profiles and train-or-load."""
+"""Train-or-load, recipes, histories and the learning-rate schedule of vaecourse.training."""
 
 import dataclasses
 import json
@@ -8,27 +8,9 @@ import keras
 import numpy as np
 import pytest
 
-from vaecourse import profiles, training, zoo
+from vaecourse import training, zoo
 from vaecourse.profiles import Profile
-
-
-def test_profile_defaults_to_reader(monkeypatch):
-    monkeypatch.delenv(profiles.PROFILE_ENV, raising=False)
-    assert profiles.current_profile().name == "reader"
-
-
-def test_unknown_profile_says_which_exist(monkeypatch):
-    monkeypatch.setenv(profiles.PROFILE_ENV, "fast")
-    with pytest.raises(ValueError, match="reader, quick"):
-        profiles.current_profile()
-
-
-def test_quick_profile_shrinks_data_and_epochs():
-    quick, reader = Profile("quick"), Profile("reader")
-    x, y = np.arange(5000), np.arange(5000)
-    assert quick.epochs(50) == 2 and reader.epochs(50) == 50
-    assert len(quick.subset(x, quick=100)) == 100
-    assert [len(a) for a in reader.subset(x, y, quick=100)] == [5000, 5000]
+from vaecourse.training import cosine_decay
 
 
 def _tiny_model():
@@ -113,3 +95,18 @@ def test_read_history_returns_the_saved_run_and_names_a_missing_one(tmp_path):
     assert training.read_history("tiny", tmp_path) == run.history
     with pytest.raises(FileNotFoundError, match="no training history other.history.json"):
         training.read_history("other", tmp_path)
+
+
+def test_cosine_decay_falls_from_the_rate_to_a_hundredth():
+    schedule = cosine_decay(1e-3, epochs=30).schedule
+    rates = [schedule(epoch) for epoch in range(30)]
+    assert rates[0] == pytest.approx(1e-3)
+    assert all(a > b for a, b in zip(rates, rates[1:]))
+    assert rates[15] == pytest.approx(0.505e-3)  # half way: the mean of start and floor
+    assert 1e-5 < rates[-1] < 2e-5
+
+
+@pytest.mark.parametrize("epochs,rate", [(0, 1e-3), (10, 0.0)])
+def test_cosine_decay_rejects_nonsense(epochs, rate):
+    with pytest.raises(ValueError, match="cosine_decay"):
+        cosine_decay(rate, epochs)

@@ -1,0 +1,41 @@
+# The course's front door. On a fresh Debian 12 (as root, or with password-less sudo):
+#
+#   make book    build the website into _build/html, executing every chapter (the main job)
+#   make test    run every test (builds the book first: the browser tests read it)
+#
+# Both create or reuse the virtual environment .venv and install what is missing into it,
+# and the Debian packages they need into the system. Maintainers:
+#
+#   make notebooks   regenerate chapters/*.ipynb from their text sources chapters/*.py
+#   make clean       delete the built site and its execution caches
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+# Touched after a successful install; pip runs again when the dependency list changes.
+INSTALLED := $(VENV)/.installed
+
+.PHONY: book test notebooks browser-packages clean
+
+book: $(INSTALLED)
+	$(BIN)/python -m tools.chapter_sources --check
+	VAECOURSE_PROFILE=reader $(BIN)/jupyter-book build . -W -n --keep-going
+
+test: browser-packages book
+	$(BIN)/python -m pytest
+
+notebooks: $(INSTALLED)
+	$(BIN)/python -m tools.chapter_sources
+
+browser-packages:
+	@tools/ensure_debian_packages.sh chromium:/usr/bin/chromium chromium-driver:/usr/bin/chromedriver
+
+$(INSTALLED): pyproject.toml
+	@$(PYTHON) -c "import ensurepip" 2>/dev/null || tools/ensure_debian_packages.sh python3-venv
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[book,test]"
+	touch $@
+
+clean:
+	rm -rf _build

@@ -1,0 +1,32 @@
+"""The README: its two commands are what CI runs, and its chapter map is current."""
+
+import re
+
+from tools.chapter_map import readme_with_map
+from vaecourse.paths import ROOT
+
+README = ROOT / "README.md"
+
+
+def _readme_commands():
+    return re.findall(r"```bash\n(.+?)\n```", README.read_text())
+
+
+def test_readme_gives_a_build_and_a_test_command():
+    assert _readme_commands() == ["make book", "make test"]
+
+
+def test_ci_runs_exactly_the_readme_commands():
+    ci_commands = [
+        line.strip()
+        for line in (ROOT / ".ci" / "run").read_text().splitlines()
+        if line.strip() and not line.lstrip().startswith(("#", "set ", "cd ", "echo "))
+    ]
+    assert ci_commands == _readme_commands()
+
+
+def test_chapter_map_is_current():
+    readme = README.read_text()
+    assert readme == readme_with_map(readme), (
+        "README.md's chapter map is out of date: run `python -m tools.chapter_map --write`"
+    )

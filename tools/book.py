@@ -1,0 +1,42 @@
+"""The book's table of contents: the one place that walks ``_toc.yml``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from vaecourse.paths import ROOT
+
+TOC = ROOT / "_toc.yml"
+
+
+def toc_entries() -> list[str]:
+    """Every file ``_toc.yml`` lists (without suffix, relative to the root), in book order."""
+    toc = yaml.safe_load(TOC.read_text())
+    entries = [toc["root"]]
+
+    def walk(items):
+        for item in items:
+            if "file" in item:
+                entries.append(item["file"])
+            walk(item.get("sections", []))
+
+    for part in toc.get("parts", []):
+        walk(part["chapters"])
+    walk(toc.get("chapters", []))
+    return entries
+
+
+def chapter_notebooks() -> list[Path]:
+    """The chapter notebooks in book order (the pages that ``_toc.yml`` lists as notebooks)."""
+    return [
+        ROOT / f"{entry}.ipynb"
+        for entry in toc_entries()
+        if entry.startswith("chapters/")
+    ]
+
+
+def chapter_sources() -> list[Path]:
+    """The text source of each chapter (``chapters/NN_name.py``), in book order."""
+    return [path.with_suffix(".py") for path in chapter_notebooks()]
