@@ -2,21 +2,27 @@
 
 Jupyter Book's execution cache (jupyter-cache) keys a notebook on its code cells, not on the
 environment it ran in. A build in the quick profile (tiny data, two epochs) would otherwise
-fill the cache that the reader build then publishes unchanged. Here each profile gets its own
-cache folder, ``_build/.jupyter_cache/<profile>``, and the profile is a configuration value
-that Sphinx compares between builds, so switching profiles re-reads (and re-executes, or
-takes from that profile's cache) every page.
+fill the cache that the reader build then publishes unchanged. Here each value of
+``VAECOURSE_PROFILE`` gets its own cache folder, ``_build/.jupyter_cache/<profile>``, and the
+profile is a configuration value that Sphinx compares between builds, so switching profiles
+re-reads (and re-executes, or takes from that profile's cache) every page.
+
+The variable is read as it is, without importing ``vaecourse`` (which loads TensorFlow): an
+unknown profile gets a cache of its own here, and the chapters' first cell rejects it.
 """
 
 from __future__ import annotations
 
+import os
+import re
 from pathlib import Path
 
-from vaecourse.profiles import current_profile
+PROFILE_ENV = "VAECOURSE_PROFILE"  # as in vaecourse/profiles.py
 
 
 def key_cache_on_profile(app, config):
-    profile = current_profile().name  # raises, saying what to do, on an unknown profile
+    profile = os.environ.get(PROFILE_ENV, "").strip() or "reader"
+    profile = re.sub(r"[^\w-]", "_", profile)  # a safe folder name
     config.vaecourse_profile = profile
     base = config.nb_execution_cache_path or Path(app.outdir).parent / ".jupyter_cache"
     config.nb_execution_cache_path = str(Path(base) / profile)

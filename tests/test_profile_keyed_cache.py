@@ -9,6 +9,7 @@ the quick profile's own cache.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 import subprocess
@@ -19,6 +20,7 @@ import nbformat
 import yaml
 
 from vaecourse.paths import ROOT
+from vaecourse.profiles import PROFILE_ENV
 
 JUPYTER_BOOK = Path(sys.executable).with_name("jupyter-book")
 CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text())
@@ -64,6 +66,15 @@ def _build(folder: Path, profile: str) -> tuple[str, str]:
     )
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     return (folder / "_build" / "html" / "page.html").read_text(), done.stdout
+
+
+def test_the_extension_reads_the_variable_vaecourse_reads():
+    spec = importlib.util.spec_from_file_location(
+        "ext", ROOT / "_ext" / "profile_keyed_cache.py"
+    )
+    extension = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(extension)
+    assert extension.PROFILE_ENV == PROFILE_ENV
 
 
 def test_the_book_is_built_in_the_reader_profile():
