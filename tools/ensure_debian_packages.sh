@@ -22,15 +22,16 @@ for spec in "$@"; do
 done
 [[ ${#missing[@]} -eq 0 ]] && exit 0
 
-command="apt-get update && apt-get install -y ${missing[*]}"
-echo "Installing missing Debian packages: ${missing[*]}"
 if [[ $(id -u) -eq 0 ]]; then
+    echo "Installing missing Debian packages: ${missing[*]}"
     export DEBIAN_FRONTEND=noninteractive
-    bash -c "$command"
+    apt-get update && apt-get install -y "${missing[@]}"
 elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then
-    sudo DEBIAN_FRONTEND=noninteractive bash -c "$command"
+    echo "Installing missing Debian packages with sudo: ${missing[*]}"
+    sudo apt-get update && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y "${missing[@]}"
 else
-    echo >&2 "Cannot install them without root. Run this once, then the same make command again:"
-    echo >&2 "    sudo bash -c '$command'"
+    echo >&2 "Missing Debian packages: ${missing[*]}. Without root they cannot be installed here."
+    echo >&2 "Run this once, then the same make command again:"
+    echo >&2 "    sudo apt-get update && sudo apt-get install -y ${missing[*]}"
     exit 1
 fi
