@@ -13,11 +13,11 @@
 # In this chapter you will:
 #
 # * build a dense autoencoder with a 2-D code, the encoder and decoder as models of their own;
-# * train it and look at its loss curve and its reconstructions;
-# * see where it places the test digits in the code plane, and what its decoder draws over
-#   that plane;
-# * find out what goes wrong between the clusters, the problem that the variational
-#   autoencoder of the next chapters solves.
+# * train it, look at its reconstructions, and compute its loss yourself;
+# * see where it places the test digits in the code plane, and decode a grid of points
+#   covering that plane;
+# * find the holes between the clusters, and see what goes wrong there: the problem that the
+#   variational autoencoder of the next chapters solves.
 
 # %% [markdown]
 # ## Setting up
@@ -50,7 +50,8 @@ print(f"Keras {keras.__version__}, profile: {profile.name}")
 x_train, y_train = profile.subset(x_train, y_train, quick=5000)
 x_test, y_test = profile.subset(x_test, y_test, quick=500)
 print("training images:", x_train.shape, " test images:", x_test.shape)
-assert x_train.shape[1] == 784 and 0.0 <= x_train.min() and x_train.max() <= 1.0
+assert x_train.shape[1] == 784
+assert 0.0 <= x_train.min() and x_train.max() <= 1.0
 
 # %% [markdown]
 # ## Encoder, decoder, autoencoder
@@ -82,16 +83,17 @@ autoencoder.summary()
 
 # %% [markdown]
 # Later chapters compare the VAE with this autoencoder; they get it from
-# `vaecourse.models.build_dense_autoencoder`. The cell below checks that the two are the same
-# network, layer by layer.
+# `vaecourse.models.build_dense_autoencoder`, which builds this same network (a hidden cell
+# of the notebook checks that, layer by layer).
 
-# %%
+# %% tags=["remove-cell"]
 from vaecourse.models import architecture, build_dense_autoencoder
 
-_, package_encoder, package_decoder = build_dense_autoencoder(code_dim=code_dim, hidden=256)
+_, package_encoder, package_decoder = build_dense_autoencoder(
+    code_dim=code_dim, hidden=256
+)
 assert architecture(encoder) == architecture(package_encoder)
 assert architecture(decoder) == architecture(package_decoder)
-print(f"{autoencoder.count_params():,} parameters, same as vaecourse.models")
 
 # %% [markdown]
 # ## Training
@@ -107,7 +109,9 @@ print(f"{autoencoder.count_params():,} parameters, same as vaecourse.models")
 
 # %%
 RETRAIN = False
-autoencoder.compile(optimizer=keras.optimizers.Adam(1e-3), loss="binary_crossentropy")
+autoencoder.compile(
+    optimizer=keras.optimizers.Adam(1e-3), loss="binary_crossentropy"
+)
 
 
 def train(model):
@@ -119,7 +123,9 @@ def train(model):
     )
 
 
-run = vaecourse.train_or_load(autoencoder, "autoencoder_2d", train, retrain=RETRAIN)
+run = vaecourse.train_or_load(
+    autoencoder, "autoencoder_2d", train, retrain=RETRAIN
+)
 print(run.describe())
 
 # %% mystnb={"image": {"alt": "Training and validation loss of the autoencoder falling over the epochs"}}
@@ -127,7 +133,8 @@ history = run.history
 plotting.plot_history(history, keys=("loss",), title="Autoencoder training",
                       ylabel="binary cross-entropy per pixel")
 plt.show()
-print(f"loss: first epoch {history['loss'][0]:.4f}, last epoch {history['loss'][-1]:.4f}")
+print(f"loss: first epoch {history['loss'][0]:.4f}, "
+      f"last epoch {history['loss'][-1]:.4f}")
 
 # %% [markdown]
 # ## Originals and reconstructions
@@ -137,29 +144,112 @@ print(f"loss: first epoch {history['loss'][0]:.4f}, last epoch {history['loss'][
 
 # %% mystnb={"image": {"alt": "Ten test digits above their blurry reconstructions from a 2-D code"}}
 reconstructions = autoencoder.predict(x_test, verbose=0)
-plotting.plot_image_rows([x_test, reconstructions], ["original", "reconstructed"],
-                         title="Test digits through a 2-D bottleneck")
+plotting.plot_image_rows(
+    [x_test, reconstructions], ["original", "reconstructed"],
+    title="Test digits through a 2-D bottleneck",
+)
 plt.show()
-
-clipped = np.clip(reconstructions, 1e-7, 1 - 1e-7)  # keep log() finite
-test_bce = -np.mean(x_test * np.log(clipped) + (1 - x_test) * np.log(1 - clipped))
-test_mse = np.mean((x_test - reconstructions) ** 2)
-print(f"test binary cross-entropy per pixel: {test_bce:.4f}, mean squared error: {test_mse:.4f}")
 
 # %% [markdown]
 # Two numbers cannot hold a whole digit, so the reconstructions are blurred typical shapes
-# rather than copies. Still, most keep the identity of the digit. The cell below asserts the
-# key results: the loss went down, and the test error is well below that of the best constant
-# guess, the mean training image.
+# rather than copies. Still, most keep the identity of the digit.
+#
+# (exercise-1-1)=
+# ### Exercise 1.1: the reconstruction loss, by hand
+#
+# Keras reported a loss while training; write it yourself, to know exactly what it measures.
+# `reconstruction_bce(images, reconstructions)` takes two arrays of shape `(n, p)`: `n`
+# images of `p` pixels in [0, 1], and what came back through the autoencoder. It returns
+# shape `(n,)`: for each image, the binary cross-entropy of each pixel,
+# $-[x \log \hat x + (1 - x) \log(1 - \hat x)]$ with $x$ the original pixel and $\hat x$ the
+# reconstructed one, **averaged** over the image's `p` pixels. A float32 sigmoid can round a
+# pixel to exactly 0 or 1, where a log is $-\infty$: clip $\hat x$ to
+# $[10^{-7}, 1 - 10^{-7}]$ first, as Keras does.
+#
+# The checker tries your function on small hand-made cases. The chapter then averages it
+# over the test images, to compare with the loss Keras reports for them, and uses the
+# per-image values to find the digits the bottleneck serves best and worst.
 
 # %%
+def reconstruction_bce(images, reconstructions):
+    """Binary cross-entropy of each image, averaged over its pixels."""
+    # Your code here.
+    vaecourse.todo()
+
+
+reconstruction_bce = vaecourse.check(
+    "01_autoencoders_1_reconstruction_bce", reconstruction_bce
+)
+
+# %% [markdown]
+# ````{admonition} Solution to exercise 1.1
+# :class: dropdown
+#
+# ```{literalinclude} ../solutions/01_autoencoders_1_reconstruction_bce.py
+# :language: python
+# ```
+# ````
+
+# %%
+test_bce = reconstruction_bce(x_test, reconstructions)  # one per image
+keras_bce = autoencoder.evaluate(x_test, x_test, verbose=0)
+print(f"test binary cross-entropy per pixel: {test_bce.mean():.4f} "
+      f"(Keras' evaluate: {keras_bce:.4f})")
+assert abs(test_bce.mean() - keras_bce) < 1e-3 * keras_bce
+perfect_bce = reconstruction_bce(x_test, x_test).mean()
+print(f"the same loss for a perfect copy: {perfect_bce:.4f}")
+
+# %% [markdown]
+# The average and Keras' number agree to within a tenth of a percent (the cell asserts
+# it). The second line is the floor: a perfect copy does not score 0, because MNIST has grey
+# pixels along the edges of the strokes, and for a grey pixel even the best guess
+# $\hat x = x$ costs $-[x \log x + (1 - x) \log(1 - x)] > 0$. Only the gap between the
+# two numbers is left for a better reconstruction to win.
+#
+# The per-image values also tell us which digits the bottleneck serves best and worst.
+
+# %% mystnb={"image": {"alt": "The ten best reconstructed test digits, all thin 1s, and the ten worst, bold or unusual shapes redrawn as a different digit"}}
+order = np.argsort(test_bce)
+best, worst = order[:10], order[::-1][:10]
+plotting.plot_image_rows(
+    [x_test[best], reconstructions[best],
+     x_test[worst], reconstructions[worst]],
+    ["best", "reconstructed", "worst", "reconstructed"],
+    title="Lowest and highest cross-entropy among the test digits",
+)
+plt.show()
+print("digits of the best:", y_test[best], " of the worst:", y_test[worst])
+per_digit = [test_bce[y_test == d].mean() for d in range(10)]
+print("mean per digit:",
+      " ".join(f"{d}: {v:.3f}" for d, v in enumerate(per_digit)))
+
+# %% tags=["remove-cell"]
+# The prose below: the 1s have the lowest mean loss (with the shipped weights).
+assert profile.quick or np.argmin(per_digit) == 1
+
+# %% [markdown]
+# A low loss partly reflects little ink. A 1 is a thin stroke on a white page, almost all of
+# its pixels easy zeros, and the 1s have by far the lowest mean. At the other end are bold
+# or unusual shapes, which the decoder redraws as the typical digit of wherever their code
+# landed, sometimes another digit altogether.
+#
+# The cell below asserts the key results: the loss went down, and the test error is well
+# below that of the best constant guess, the mean training image. This time the measure is
+# the mean squared error.
+
+# %%
+test_mse = np.mean((x_test - reconstructions) ** 2)
 baseline_mse = np.mean((x_test - x_train.mean(axis=0)) ** 2)
-print(f"mean image as the guess: mean squared error {baseline_mse:.4f}")
+print(f"mean squared error: autoencoder {test_mse:.4f}, "
+      f"mean image {baseline_mse:.4f}")
+print("autoencoder error relative to the mean image: "
+      f"{test_mse / baseline_mse:.2f}")
 assert history["loss"][-1] < history["loss"][0]
-assert reconstructions.shape == x_test.shape
-print(f"autoencoder error relative to the mean image: {test_mse / baseline_mse:.2f}")
 assert test_mse < profile.choose(reader=0.7, quick=0.95) * baseline_mse
-results.headline("autoencoder_2d_test_mse", test_mse)
+
+# %% tags=["remove-cell"]
+assert reconstructions.shape == x_test.shape
+results.headline("autoencoder_2d_test_mse", test_mse)  # for tools.benchmark
 
 # %% [markdown]
 # ## The code plane
@@ -169,12 +259,15 @@ results.headline("autoencoder_2d_test_mse", test_mse)
 
 # %% mystnb={"image": {"alt": "Scatter of test codes in the plane, coloured by digit, forming elongated clusters of different sizes"}}
 codes = encoder.predict(x_test, verbose=0)
-assert codes.shape == (len(x_test), 2) and np.isfinite(codes).all()
-
-plotting.plot_latent(codes, y_test, title="Autoencoder codes of the test digits")
+plotting.plot_latent(codes, y_test,
+                     title="Autoencoder codes of the test digits")
 plt.show()
-print("code range: x from {:.1f} to {:.1f}, y from {:.1f} to {:.1f}".format(
-    codes[:, 0].min(), codes[:, 0].max(), codes[:, 1].min(), codes[:, 1].max()))
+low, high = codes.min(axis=0), codes.max(axis=0)
+print(f"code range: x from {low[0]:.1f} to {high[0]:.1f}, "
+      f"y from {low[1]:.1f} to {high[1]:.1f}")
+
+# %% tags=["remove-cell"]
+assert codes.shape == (len(x_test), 2) and np.isfinite(codes).all()
 
 # %% [markdown]
 # Digits of one class gather, with no label ever given: the bottleneck forced the network to
@@ -185,92 +278,173 @@ print("code range: x from {:.1f} to {:.1f}, y from {:.1f} to {:.1f}".format(
 #
 # ## What the decoder draws over the plane
 #
-# The decoder is a model of its own, so we can feed it any point of the plane. Below, a
-# 15×15 grid spanning the box that holds the test codes is decoded in **one** batched call
-# (`plotting.decode_grid`).
-
-# %% mystnb={"image": {"alt": "15 by 15 mosaic of images decoded over the code box; some tiles are clear digits, others are smudges"}}
-grid_x = np.linspace(codes[:, 0].min(), codes[:, 0].max(), 15)
-grid_y = np.linspace(codes[:, 1].min(), codes[:, 1].max(), 15)
-mosaic = plotting.decode_grid(decoder, grid_x, grid_y)
-assert mosaic.shape == (15 * 28, 15 * 28)
-
-plotting.plot_mosaic(mosaic, grid_x, grid_y, title="Autoencoder decoder over the code box",
-                     xlabel="code 1", ylabel="code 2")
-plt.show()
-
-
-# %% [markdown]
-# Where the grid falls on a cluster the tiles are clean digits. Elsewhere there are smudges,
-# stretched strokes or blends that are no digit at all: the decoder was only ever trained on
-# the codes of real images, and says nothing useful about the rest of the plane.
+# The decoder is a model of its own, so we can feed it any point of the plane, not only the
+# codes of real images. To see what it draws over the whole box that holds the test codes,
+# we decode a grid of points covering the box and lay the decoded images out as a mosaic,
+# each tile at its point's place: the plane seen from above.
 #
-# ## Exercise 1: find the empty regions
+# (exercise-1-2)=
+# ### Exercise 1.2: a grid over the code box
 #
-# Which points of the plane are *between* the clusters? Write
-# `farthest_from_codes(candidates, codes, n)`: given candidate points (an array of shape
-# `(m, d)`) and the codes of the training images (shape `(k, d)`), return the `n` candidates
-# whose distance to their **nearest** code is largest, farthest first.
+# Write `grid_over_codes(codes, n)`. It takes codes of shape `(k, 2)` and returns the
+# `n × n` points of a grid over the box they span: `n` evenly spaced values from the
+# smallest to the largest first coordinate, both ends included, and likewise for the second
+# coordinate. Return the points as one array of shape `(n * n, 2)`, in the order of the
+# mosaic's tiles, read like a page: row by row **from the top**, so the first `n` points
+# share the largest second coordinate, and within a row the first coordinate grows from left
+# to right.
 #
-# Hint: `scipy.spatial.cKDTree(codes).query(candidates)` returns each candidate's distance
-# to its nearest code.
+# The chapter decodes all the points in one batched call and lays the images out in that
+# order; a grid in another order would put each tile at the wrong place of the plane.
 
 # %%
-def farthest_from_codes(candidates, codes, n):
-    """The n candidate points farthest from their nearest code, farthest first."""
-    # Your code here. To see a solution: %load ../solutions/01_autoencoders_empty_regions.py
-    vaecourse.todo("01_autoencoders_empty_regions.py")
+def grid_over_codes(codes, n):
+    """n × n points spanning the box of the codes, row by row from the top."""
+    # Your code here.
+    vaecourse.todo()
 
 
-# %% tags=["remove-cell"]
-# Runs the reference solution so that the chapter goes on. Comment this line out to use yours.
-# %run -i ../solutions/01_autoencoders_empty_regions.py
+grid_over_codes = vaecourse.check(
+    "01_autoencoders_2_code_grid", grid_over_codes
+)
 
 # %% [markdown]
-# ````{admonition} Solution
+# ````{admonition} Solution to exercise 1.2
 # :class: dropdown
 #
-# ```{literalinclude} ../solutions/01_autoencoders_empty_regions.py
+# ```{literalinclude} ../solutions/01_autoencoders_2_code_grid.py
 # :language: python
 # ```
 # ````
 #
-# The checker runs your function on small cases with known answers:
+# The decoder turns the 225 points of a 15 × 15 grid into 225 images. Image `i * n + j` is
+# the tile of row `i` (from the top) and column `j`; `reshape` and `transpose` put each
+# tile's 28 pixel rows next to those of the other tiles of its row, so that the mosaic is
+# one big image.
 
-# %%
-from vaecourse.checks.autoencoders import check_farthest_from_codes
+# %% mystnb={"image": {"alt": "15 by 15 mosaic of images decoded over the code box: clean digits over whole corners that no code reaches, blends where clusters meet, broken strokes in one corner"}}
+n = 15
+grid_points = grid_over_codes(codes, n)
+tiles = decoder.predict(grid_points, verbose=0).reshape(n, n, 28, 28)
+mosaic = tiles.transpose(0, 2, 1, 3).reshape(n * 28, n * 28)
 
-check_farthest_from_codes(farthest_from_codes)
+grid_x, grid_y = grid_points[:n, 0], grid_points[::n, 1][::-1]  # for the axes
+plotting.plot_mosaic(mosaic, grid_x, grid_y,
+                     title="Autoencoder decoder over the code box",
+                     xlabel="code 1", ylabel="code 2")
+plt.show()
+
+# %% tags=["remove-cell"]
+# plotting.decode_grid, which later chapters use, draws the same mosaic.
+same = plotting.decode_grid(decoder, grid_x, grid_y)
+assert np.allclose(mosaic, same, atol=1e-5)
 
 # %% [markdown]
-# ## Decoding between the clusters
+# Compare the mosaic with the scatter plot above. Over the large clusters the tiles are that
+# cluster's digit. But the decoder does not stop where the codes stop: whole regions of the
+# box that no test code reaches are filled with the digit of the nearest cluster, where
+# clusters meet one digit blends into the next, and some tiles are broken strokes. The
+# decoder was only ever trained on the codes of real images; what it draws anywhere else is
+# whatever its weights happen to give.
 #
-# Now decode the points of the plane that lie farthest from every training code, inside the
-# box the codes span, next to points that sit right on a code. The codes of the first 10,000
-# training images are plenty to map where the plane is occupied.
+# ## Holes in the plane
+#
+# The clusters leave holes: regions inside the box, between the clusters, where no image has
+# its code. Where they lie matters as soon as we draw codes at random, or walk in a straight
+# line from the code of one digit to the code of another.
+#
+# (exercise-1-3)=
+# ### Exercise 1.3: find the empty regions
+#
+# Write `farthest_from_codes(candidates, codes, n)`: given candidate points, an array of
+# shape `(m, d)`, and the codes of training images, shape `(k, d)`, return the `n`
+# candidates whose distance to their **nearest** code is largest, farthest first, as an
+# array of shape `(n, d)`. The chapter will give it points halfway between two training
+# codes, and decode the ones that fall deepest into a hole.
+#
+# Hint: `scipy.spatial.cKDTree(codes).query(candidates)` returns each candidate's distance
+# to its nearest code (and that code's index).
 
-# %% mystnb={"image": {"alt": "Top row: digits decoded from points on the clusters; bottom row: unreadable shapes decoded from points between the clusters"}}
+# %%
+def farthest_from_codes(candidates, codes, n):
+    """The n candidates farthest from their nearest code, farthest first."""
+    # Your code here.
+    vaecourse.todo()
+
+
+farthest_from_codes = vaecourse.check(
+    "01_autoencoders_3_empty_regions", farthest_from_codes
+)
+
+# %% [markdown]
+# ````{admonition} Solution to exercise 1.3
+# :class: dropdown
+#
+# ```{literalinclude} ../solutions/01_autoencoders_3_empty_regions.py
+# :language: python
+# ```
+# ````
+#
+# ## Decoding the holes
+#
+# The codes of the first 10,000 training images are plenty to map where the plane is
+# occupied. We take 5,000 random pairs of them and the point halfway between the two codes
+# of each pair: the middle of a straight walk from one digit to another. Your function picks
+# the 10 midpoints farthest from every training code; we decode them next to 10 codes of
+# real training images.
+
+# %% mystnb={"image": {"alt": "Top row: digits decoded from the codes of training images; bottom row: digit-like shapes decoded from midpoints that fall in the holes between the clusters"}}
 train_codes = encoder.predict(x_train[:10_000], verbose=0)
 rng = np.random.default_rng(0)
-low, high = train_codes.min(axis=0), train_codes.max(axis=0)
-candidates = rng.uniform(low, high, size=(5000, 2))
+first, second = rng.integers(len(train_codes), size=(2, 5000))
+midpoints = (train_codes[first] + train_codes[second]) / 2
 
-empty_points = farthest_from_codes(candidates, train_codes, 10)
-on_cluster_points = train_codes[rng.choice(len(train_codes), 10, replace=False)]
+hole_points = farthest_from_codes(midpoints, train_codes, 10)
+picked = rng.choice(len(train_codes), 10, replace=False)
+on_cluster_points = train_codes[picked]
+on_cluster_images = decoder.predict(on_cluster_points, verbose=0)
+hole_images = decoder.predict(hole_points, verbose=0)
 
 plotting.plot_image_rows(
-    [decoder.predict(on_cluster_points, verbose=0), decoder.predict(empty_points, verbose=0)],
-    ["on a cluster", "between"],
-    title="Decoding the plane: where the training codes are, and where they are not",
+    [on_cluster_images, hole_images], ["on a cluster", "in a hole"],
+    title="Decoding the plane: on the training codes, and between them",
 )
 plt.show()
 
 # %% [markdown]
-# The bottom row is the autoencoder's weakness. Its code plane has holes, and the decoder
-# fills them with shapes that are not digits. So we cannot use it to **generate**: to draw a
-# new digit we would need to pick a code, and we have no rule for picking one that lands on a
-# cluster rather than in a hole. Nor can we walk smoothly from one digit to another, since
-# the straight path between two codes may cross a hole.
+# The bottom row looks like digits, some of them smudged. A hole does not announce itself:
+# the decoder draws *something* there, but no training image decided what. One way to see
+# it is to send each decoded image back through the encoder. An image that belongs at its
+# point should get a code close to that point again; the cell prints how far the round trip
+# lands from where it started.
+
+# %%
+def round_trip_distance(points, images):
+    """How far the encoder puts each decoded image from its point."""
+    return np.linalg.norm(encoder.predict(images, verbose=0) - points, axis=1)
+
+
+on_cluster_trip = round_trip_distance(on_cluster_points, on_cluster_images)
+hole_trip = round_trip_distance(hole_points, hole_images)
+print("round trip from a code on a cluster:", np.round(on_cluster_trip, 1))
+print("round trip from a point in a hole:  ", np.round(hole_trip, 1))
+print(f"medians: {np.median(on_cluster_trip):.1f} on a cluster, "
+      f"{np.median(hole_trip):.1f} in a hole")
+
+# %% tags=["remove-cell"]
+ratio = np.median(hole_trip) / np.median(on_cluster_trip)
+assert ratio > profile.choose(reader=3, quick=1)
+
+# %% [markdown]
+# From a code on a cluster the round trip comes back close to where it started; from a point
+# in a hole it lands several times farther away: the image the decoder draws in a hole is
+# one that the encoder places somewhere else. The hole has no images of its own.
+#
+# That is the autoencoder's weakness. We cannot use it to **generate**: to draw a new digit
+# we would need to pick a code, and we have no rule for picking one that lands on a cluster
+# rather than in a hole, in a box whose size and shape training chose. Nor can we walk
+# smoothly from one digit to another, since the straight path between two codes may cross a
+# hole, as the midpoints above did.
 #
 # What we want is a code space with a known shape, say a standard normal cloud, that the
 # encoder fills without gaps, so that *every* point we might draw decodes to a plausible
@@ -281,7 +455,10 @@ plt.show()
 # ## Summary
 #
 # * An autoencoder learns to compress with no labels: a narrow code forces it to keep what
-#   matters.
-# * Its encoder and decoder can be used alone: to embed images, and to decode chosen codes.
-# * The codes of a plain autoencoder cluster by digit but leave holes; decoding a hole gives
-#   nonsense, so the model cannot generate. The VAE fixes this.
+#   matters. Its loss, the binary cross-entropy per pixel, has a floor above zero for grey
+#   pixels.
+# * Its encoder and decoder can be used alone: to embed images, and to decode chosen codes,
+#   such as a grid over the plane.
+# * The codes of a plain autoencoder cluster by digit but leave holes; what the decoder
+#   draws in a hole belongs to no code there, so the model cannot generate. The VAE fixes
+#   this.

@@ -36,6 +36,7 @@ import vaecourse
 from vaecourse import losses
 
 import keras
+from keras import ops
 import tensorflow as tf
 
 vaecourse.seed_everything(2)
@@ -225,10 +226,46 @@ assert log_px_exact(x0) - (logsumexp(log_px_given_z(x0, z)) - np.log(10)) > 0.5
 # \end{aligned}
 # $$
 #
-# The cell checks, for many random choices of $q$: the closed form agrees with a Monte Carlo
-# average of $\log p(x, z) - \log q(z \mid x)$; the ELBO never exceeds $\log p(x)$; the gap
-# equals $\mathrm{KL}(q \,\|\, p(z \mid x))$; and with $q$ set to the true posterior the
-# bound is met with equality.
+# The ELBO is an expectation over $q$, so it can also be estimated by sampling: draw
+# $z_1, \dots, z_n \sim q(z \mid x)$ and average
+# $\log p(x \mid z_i) + \log p(z_i) - \log q(z_i \mid x)$. That estimate is what a VAE
+# computes in training, with $n = 1$.
+#
+# (exercise-2-1)=
+# ### Exercise 2.1: a Monte Carlo ELBO
+#
+# Write `elbo_monte_carlo(x, mu, Sigma, n, log_px_given_z, rng)`. It draws `n` samples of
+# $z$ from $q = \mathcal{N}(\mu, \Sigma)$ with the generator `rng` (`rng.multivariate_normal`),
+# computes the log weight $\log p(x \mid z) + \log p(z) - \log q(z \mid x)$ of each
+# (`log_px_given_z(x, z)` is the model's, for a batch of `z` of shape `(n, d)`; the prior is
+# $\mathcal{N}(0, I)$; `scipy.stats.multivariate_normal(...).logpdf` gives Gaussian log
+# densities), and returns their mean and its standard error, `std / sqrt(n)`. The checker
+# runs it on a 1-D toy whose ELBO it knows exactly; the next cell uses your function.
+
+# %%
+def elbo_monte_carlo(x, mu, Sigma, n, log_px_given_z, rng):
+    """Monte Carlo ELBO of q = N(mu, Sigma) for x, and its standard error."""
+    # Your code here.
+    vaecourse.todo()
+
+
+elbo_monte_carlo = vaecourse.check(
+    "02_vae_theory_1_monte_carlo_elbo", elbo_monte_carlo
+)
+
+# %% [markdown]
+# ````{admonition} Solution to exercise 2.1
+# :class: dropdown
+#
+# ```{literalinclude} ../solutions/02_vae_theory_1_monte_carlo_elbo.py
+# :language: python
+# ```
+# ````
+#
+# The cell checks, for many random choices of $q$: the closed form agrees with your Monte
+# Carlo estimate; the ELBO never exceeds $\log p(x)$; the gap equals
+# $\mathrm{KL}(q \,\|\, p(z \mid x))$; and with $q$ set to the true posterior the bound is
+# met with equality.
 
 # %%
 def gaussian_kl_full(mu0, S0, mu1, S1):
@@ -246,13 +283,6 @@ def elbo_closed_form(x, mu, Sigma):
     return expected_loglik - gaussian_kl_full(mu, Sigma, np.zeros(d), np.eye(d))
 
 
-def elbo_monte_carlo(x, mu, Sigma, n):
-    z = rng.multivariate_normal(mu, Sigma, size=n)
-    log_w = (log_px_given_z(x, z) + stats.multivariate_normal(np.zeros(d)).logpdf(z)
-             - stats.multivariate_normal(mu, Sigma).logpdf(z))
-    return log_w.mean(), log_w.std() / np.sqrt(n)
-
-
 log_px = log_px_exact(x0)
 post_mean, post_cov = true_posterior(x0)
 gaps = []
@@ -266,7 +296,9 @@ for trial in range(200):
         "log p(x) - ELBO is not KL(q ‖ posterior)"
     gaps.append(log_px - elbo)
     if trial < 3:  # Monte Carlo agrees with the closed form (a few trials suffice)
-        mc, se = elbo_monte_carlo(x0, mu, Sigma, N_MC // 10)
+        mc, se = elbo_monte_carlo(
+            x0, mu, Sigma, N_MC // 10, log_px_given_z, rng
+        )
         assert abs(mc - elbo) < 5 * se + 1e-6, (mc, elbo, se)
 
 elbo_at_posterior = elbo_closed_form(x0, post_mean, post_cov)
@@ -291,9 +323,9 @@ assert np.isclose(elbo_at_posterior, log_px, atol=1e-9)
 # $$
 #
 # with $\mathcal{L}_1 = \mathcal{L}$ and $\mathcal{L}_K$ rising towards $\log p(x)$ as $K$
-# grows {cite:p}`burda2016importance`. Chapter 3 uses this importance-weighted estimate to
-# report $\log p(x)$ for the trained VAE. Here is the toy model with a deliberately poor
-# diagonal $q$:
+# grows {cite:p}`burda2016importance`. Chapter 3 reports this importance-weighted bound for
+# the trained VAE: a lower bound on $\log p(x)$, tighter than the ELBO, never the value
+# itself. Here is the toy model with a deliberately poor diagonal $q$:
 
 # %%
 mu_q, var_q = post_mean + 0.3, np.diag(post_cov) * 2.0
@@ -371,39 +403,35 @@ assert all(a < c for a, c in zip(values, values[1:])) and values[-1] < log_px
 # Each term $e^{\ell} - 1 - \ell$ is at least 0 and is 0 only at $\ell = 0$, and $\mu_j^2 \ge 0$,
 # so the KL is never negative and vanishes only when $q$ *is* the prior.
 #
-# ### Exercise 2: implement the KL term
+# (exercise-2-2)=
+# ### Exercise 2.2: the closed-form KL
 #
 # Write `kl_to_standard_normal(mean, log_var)`: NumPy arrays of shape `(n, d)` in, the
 # KL divergence of each row's Gaussian from $\mathcal{N}(0, I)$ out, shape `(n,)`. Mind the
-# convention: `log_var` is $\log \sigma^2$.
+# convention: `log_var` is $\log \sigma^2$. Replace `vaecourse.todo()` with your code and run
+# the cell: the checker compares your function with hand-computed values and catches the
+# usual slips (σ in place of σ², a mean instead of a sum). The rest of the chapter uses your
+# function once it passes.
 
 # %%
 def kl_to_standard_normal(mean, log_var):
-    """KL( N(mean, diag exp(log_var)) ‖ N(0, I) ) for each row, summed over the last axis."""
-    # Your code here. To see a solution: %load ../solutions/02_vae_theory_kl.py
-    vaecourse.todo("02_vae_theory_kl.py")
+    """KL(N(mean, diag exp(log_var)) ‖ N(0, I)) of each row (sum over axis -1)."""
+    # Your code here.
+    vaecourse.todo()
 
 
-# %% tags=["remove-cell"]
-# Runs the reference solution so that the chapter goes on. Comment this line out to use yours.
-# %run -i ../solutions/02_vae_theory_kl.py
+kl_to_standard_normal = vaecourse.check(
+    "02_vae_theory_2_kl", kl_to_standard_normal
+)
 
 # %% [markdown]
-# ````{admonition} Solution
+# ````{admonition} Solution to exercise 2.2
 # :class: dropdown
 #
-# ```{literalinclude} ../solutions/02_vae_theory_kl.py
+# ```{literalinclude} ../solutions/02_vae_theory_2_kl.py
 # :language: python
 # ```
 # ````
-#
-# The checker compares your function with hand-computed values and catches the usual slips
-# (σ in place of σ², a mean instead of a sum):
-
-# %%
-from vaecourse.checks.vae_theory import check_kl_to_standard_normal
-
-check_kl_to_standard_normal(kl_to_standard_normal)
 
 # %% [markdown]
 # ### Checking the closed form against sampling
@@ -560,6 +588,35 @@ assert blocked == [None, None]
 # weights. In a network, a `Sampling` layer computes `mean + exp(0.5 * log_var) * eps`;
 # chapter 3 writes it.
 #
+# (exercise-2-3)=
+# ### Exercise 2.3: the reparameterised sample
+#
+# Write `reparameterised_sample(mean, log_var, eps)`: $z = \mu + \sigma \odot \varepsilon$
+# with $\sigma = e^{\ell/2}$, for the noise `eps` it is given (broadcast over rows). It must
+# work on NumPy arrays and on TensorFlow tensors alike, with gradients reaching `mean` and
+# `log_var`: write it with `keras.ops` (`ops.exp`), which accepts both. The checker tries
+# both; the two cells after it use your function.
+
+# %%
+def reparameterised_sample(mean, log_var, eps):
+    """z = mean + sigma * eps, sigma = exp(log_var / 2); NumPy or tensors."""
+    # Your code here.
+    vaecourse.todo()
+
+
+reparameterised_sample = vaecourse.check(
+    "02_vae_theory_3_reparameterised_sample", reparameterised_sample
+)
+
+# %% [markdown]
+# ````{admonition} Solution to exercise 2.3
+# :class: dropdown
+#
+# ```{literalinclude} ../solutions/02_vae_theory_3_reparameterised_sample.py
+# :language: python
+# ```
+# ````
+#
 # ### Checking the gradient
 #
 # Take $f(z) = \sum_j \cos z_j$. For $z_j \sim \mathcal{N}(\mu_j, \sigma_j^2)$,
@@ -586,7 +643,7 @@ exact_mu = -np.sin(mu) * np.exp(-var / 2)
 exact_log_var = -0.5 * var * np.cos(mu) * np.exp(-var / 2)
 
 eps = rng.standard_normal((N_MC, len(mu)))
-z = mu + sigma * eps  # the reparameterised sample
+z = np.asarray(reparameterised_sample(mu, log_var, eps))  # your function
 df_dz = -np.sin(z)  # gradient of f(z) = Σ cos z_j
 g_mu, g_log_var = df_dz, df_dz * eps * sigma / 2
 score = np.cos(z) * (z - mu) / var  # f(z) ∂/∂μ log q(z), per dimension
@@ -608,14 +665,15 @@ assert np.all(g_mu.std(axis=0) < score.std(axis=0))  # reparameterisation has lo
 # per step.
 #
 # The same gradient comes out of automatic differentiation when the sample is written as
-# $\mu + \sigma \odot \varepsilon$ inside the tape; this is all a VAE's sampling layer does:
+# $\mu + \sigma \odot \varepsilon$ inside the tape (here with your function); this is all a
+# VAE's sampling layer does:
 
 # %%
 eps_t = tf.constant(eps[:50_000], dtype=tf.float32)
 mu_v = tf.Variable(mu, dtype=tf.float32)
 log_var_v = tf.Variable(log_var, dtype=tf.float32)
 with tf.GradientTape() as tape:
-    z_t = mu_v + tf.exp(0.5 * log_var_v) * eps_t
+    z_t = reparameterised_sample(mu_v, log_var_v, eps_t)
     objective = tf.reduce_mean(tf.reduce_sum(tf.cos(z_t), axis=1))
 grad_mu, grad_log_var = tape.gradient(objective, [mu_v, log_var_v])
 print("autodiff through z = mu + sigma * eps:", np.round(grad_mu.numpy(), 4),

@@ -18,9 +18,13 @@
 #
 # In this chapter you will:
 #
+# * work out the size of a convolution's output, and from it why the network goes from
+#   28×28 down to 7×7 and back (Exercise 4.1);
+# * count the arithmetic each layer does (Exercise 4.2), to choose a network that trains in
+#   reasonable time on a laptop CPU, and say what it costs;
 # * build an encoder of strided `Conv2D` layers that outputs (μ, log σ²), and a decoder of
-#   `Conv2DTranspose` layers that goes back up to 28×28×1 pixel probabilities (the exercise);
-# * choose a network that trains in reasonable time on a laptop CPU, and say what it costs;
+#   `Conv2DTranspose` layers that goes back up to 28×28×1 pixel probabilities (Exercises 4.3
+#   and 4.4);
 # * compare it with the dense VAE on identical measures: parameters, seconds per epoch, the
 #   test ELBO and an importance-weighted estimate of log p(x);
 # * save and load its weights.
@@ -68,8 +72,9 @@ dense_layer = layers.Dense(512)
 conv_layer = layers.Conv2D(16, 3, strides=2, padding="same")
 dense_layer.build((None, 784))
 conv_layer.build((None, 28, 28, 1))
-print(f"Dense(512) on 784 pixels:      {dense_layer.count_params():>7,} parameters")
-print(f"Conv2D(16, 3×3) on 28×28×1:    {conv_layer.count_params():>7,} parameters")
+for name, layer in [("Dense(512) on 784 pixels", dense_layer),
+                    ("Conv2D(16, 3×3) on 28×28×1", conv_layer)]:
+    print(f"{name + ':':<30}{layer.count_params():>7,} parameters")
 assert conv_layer.count_params() == 16 * (9 + 1)
 
 # %% [markdown]
@@ -86,7 +91,8 @@ maps_shifted = np.asarray(conv_layer(shifted))
 print("feature maps:", maps.shape[1:])
 assert np.allclose(np.roll(maps, shift=(1, 1), axis=(1, 2))[:, 2:-1, 2:-1],
                    maps_shifted[:, 2:-1, 2:-1], atol=1e-5)
-print("shift the digit by 2 pixels → the maps shift by 1 position (away from the border)")
+print("shift the digit by 2 pixels → the maps shift by 1 position "
+      "(away from the border)")
 
 
 # %% [markdown]
@@ -106,39 +112,155 @@ print("shift the digit by 2 pixels → the maps shift by 1 position (away from t
 # A *transposed* convolution runs a convolution backwards: each input position spreads a 3×3
 # patch of weights over the output, and with stride 2 the output is twice as large.
 #
+# "Half" and "twice" are not quite exact, and the difference decides the architecture. Take
+# one side of a square input, `size` pixels, a kernel `kernel` pixels wide, and a `stride`:
+#
+# * a **convolution** (`Conv2D`) computes one output for each position of its window. With
+#   `padding="valid"` the window must fit inside the image: it starts at pixel 0, then moves
+#   `stride` pixels at a time while it still fits. With `padding="same"` Keras adds zeros
+#   around the border, so that there is a window for each of the positions 0, `stride`,
+#   2·`stride`, … that lie inside the image, however far the window hangs over the edge;
+# * a **transposed convolution** (`Conv2DTranspose`) goes the other way: input pixel i
+#   paints a patch `kernel` pixels wide that starts at output position i·`stride` (where
+#   patches overlap, they add up). With `padding="valid"` the output keeps every painted
+#   position; with `padding="same"` it is cropped to exactly `stride` outputs per input
+#   pixel.
+#
+# (exercise-4-1)=
+# ### Exercise 4.1: the output size of a convolution
+#
+# Write `output_size(size, kernel, stride, padding, transposed=False)`: integers in, with
+# `padding` either `"same"` or `"valid"` and `kernel ≥ stride` (as in every layer of this
+# course); out, the side of the output, an integer: of a `Conv2D` when `transposed` is false,
+# of a `Conv2DTranspose` when it is true. The checker compares your function with the sizes
+# Keras computes for its own layers, and names the usual slips (rounding the wrong way, a
+# window or a patch too few). The cell after it follows an image through the network with
+# your function.
+
+# %%
+def output_size(size, kernel, stride, padding, transposed=False):
+    """Side of the output of a Conv2D (or Conv2DTranspose) on size × size."""
+    # Your code here.
+    vaecourse.todo()
+
+
+output_size = vaecourse.check("04_conv_vae_1_output_size", output_size)
+
+# %% [markdown]
+# ````{admonition} Solution to exercise 4.1
+# :class: dropdown
+#
+# ```{literalinclude} ../solutions/04_conv_vae_1_output_size.py
+# :language: python
+# ```
+# ````
+#
+# The table follows the side of the maps through a few stacks of 3×3, stride-2 layers: the
+# network as built, the same with `padding="valid"`, and one stride-2 layer more. Each
+# side is computed twice, by `output_size` and by Keras from layers it actually builds.
+
+# %%
+def sides(size, n_layers, padding, transposed=False):
+    """The side of the maps before and after each of n_layers 3×3 layers."""
+    out = [size]
+    for _ in range(n_layers):
+        out.append(output_size(out[-1], 3, 2, padding, transposed=transposed))
+    return out
+
+
+def keras_sides(size, n_layers, padding, transposed=False):
+    """The same sides, read off the layers Keras builds."""
+    kind = layers.Conv2DTranspose if transposed else layers.Conv2D
+    maps = keras.Input(shape=(size, size, 1))
+    out = [size]
+    for _ in range(n_layers):
+        maps = kind(1, 3, strides=2, padding=padding)(maps)
+        out.append(maps.shape[1])
+    return out
+
+
+stacks = {
+    "encoder: 2 Conv2D, 'same'": (28, 2, "same", False),
+    "decoder: 2 Conv2DTranspose, 'same'": (7, 2, "same", True),
+    "encoder with 'valid'": (28, 2, "valid", False),
+    "decoder with 'valid'": (7, 2, "valid", True),
+    "a third Conv2D, 'same'": (28, 3, "same", False),
+    "its mirror: 3 Conv2DTranspose": (4, 3, "same", True),
+}
+paths = pd.DataFrame(
+    [(name, " → ".join(map(str, sides(*spec))),
+      " → ".join(map(str, keras_sides(*spec))))
+     for name, spec in stacks.items()],
+    columns=["layers (3×3, stride 2)", "sides: output_size", "sides: Keras"])
+assert (paths["sides: output_size"] == paths["sides: Keras"]).all()
+ENCODER_SIDES, DECODER_SIDES = sides(28, 2, "same"), sides(7, 2, "same", True)
+assert ENCODER_SIDES == [28, 14, 7] and DECODER_SIDES == [7, 14, 28]
+paths.style.hide(axis="index")
+
+# %% [markdown]
+# Only the network as built comes back to exactly 28×28. With `"same"`, a stride-2
+# convolution rounds up (⌈size / 2⌉) and its transposed twin doubles, so the two undo each
+# other only while the side is even: 28 → 14 → 7 and back 7 → 14 → 28, but a third
+# convolution takes 7 to 4, and three doublings of 4 give 32. With `"valid"` every layer
+# also loses or gains the kernel's overhang, and the decoder misses 28 as well. So the
+# decoder starts from 7×7 maps, made by a `Dense` layer from the code, and two stride-2
+# transposed convolutions take them to 28×28.
+#
 # Why this shape? From a 2-D code, the decoder has to unfold the whole variety of digits
 # into feature maps. The `Dense` layers next to the code do most of that, and they cost
 # little time: they work on a few hundred numbers, not on images. So they are wide (256 in
 # the encoder; 512, then the 3,136 numbers of the maps, in the decoder). The convolutions
 # have few weights, but each weight is used at every position of the image, so their cost
-# is set by the resolution they work at. The cell below counts the multiply-adds each layer
-# does for one image.
+# is set by the resolution they work at.
+#
+# (exercise-4-2)=
+# ### Exercise 4.2: what each layer costs
+#
+# Write `multiply_adds(layer)`: a layer of a built Keras model in; out, the number of
+# multiply-adds it does for one image, an integer. Its weights are `layer.kernel` (leave the
+# biases out: they are additions only), and the shapes it works at are `layer.input.shape`
+# and `layer.output.shape`, `(None, height, width, channels)` for a convolution. Handle
+# `Dense`, `Conv2D` and `Conv2DTranspose` layers, and return 0 for the layers without
+# weights (the input, `Flatten`, `Reshape`). The question is how many times each weight is
+# used: once per image in a `Dense` layer; in a convolution, once per position of its
+# kernel, and the description of the two kinds of layer above says which positions those
+# are. The checker tries your function on a small network with a layer of each kind; the
+# cell after it counts every layer of the convolutional VAE with it.
 
 # %%
 def multiply_adds(layer):
-    """Multiply-adds of ``layer`` for one image (Dense, Conv2D and Conv2DTranspose layers)."""
-    kind = type(layer).__name__
-    if kind == "Dense":
-        return int(np.prod(layer.kernel.shape))
-    if kind == "Conv2D":  # the kernel is applied at every output position
-        return int(np.prod(layer.output.shape[1:3]) * np.prod(layer.kernel.shape))
-    if kind == "Conv2DTranspose":  # the kernel is spread from every input position
-        return int(np.prod(layer.input.shape[1:3]) * np.prod(layer.kernel.shape))
-    return 0
+    """Multiply-adds of a built layer for one image (biases not counted)."""
+    # Your code here.
+    vaecourse.todo()
 
 
+multiply_adds = vaecourse.check("04_conv_vae_2_multiply_adds", multiply_adds)
+
+# %% [markdown]
+# ````{admonition} Solution to exercise 4.2
+# :class: dropdown
+#
+# ```{literalinclude} ../solutions/04_conv_vae_2_multiply_adds.py
+# :language: python
+# ```
+# ````
+
+# %%
 cost_model = zoo.build("conv_vae_2d")
 costs = pd.DataFrame(
-    [(part.name, layer.name, tuple(layer.output.shape[1:]), multiply_adds(layer))
-     for part in (cost_model.encoder, cost_model.decoder) for layer in part.layers
-     if multiply_adds(layer)],
+    [(part.name, layer.name, tuple(layer.output.shape[1:]),
+      multiply_adds(layer))
+     for part in (cost_model.encoder, cost_model.decoder)
+     for layer in part.layers if multiply_adds(layer)],
     columns=["network", "layer", "output shape", "multiply-adds"])
 costs["share"] = costs["multiply-adds"] / costs["multiply-adds"].sum()
 full_resolution = costs["layer"].isin(["deconv_1", "pixel_probs"])
-print(f"{costs['multiply-adds'].sum() / 1e6:.1f} million multiply-adds per image; "
-      f"the two layers at 28×28 do {costs['share'][full_resolution].sum():.0%} of them")
-assert 0.3 < costs["share"][full_resolution].sum() < 0.6
-costs.style.format({"multiply-adds": "{:,}", "share": "{:.1%}"}).hide(axis="index")
+full_share = costs["share"][full_resolution].sum()
+print(f"{costs['multiply-adds'].sum() / 1e6:.1f} million multiply-adds per "
+      f"image; the two layers at 28×28 do {full_share:.0%} of them")
+assert 0.3 < full_share < 0.6
+costs.style.format({"multiply-adds": "{:,}", "share": "{:.1%}"}).hide(
+    axis="index")
 
 
 # %% [markdown]
@@ -150,58 +272,69 @@ costs.style.format({"multiply-adds": "{:,}", "share": "{:.1%}"}).hide(axis="inde
 # more than two nats per image worse than this network: its output pixels are read straight
 # off 14×14 maps, with no layer that works at full resolution to draw the strokes.
 #
-# ## Exercise 4.1: write the encoder and the decoder
+# ## Writing the encoder and the decoder
 #
-# Write `build_encoder(latent_dim)` and `build_decoder(latent_dim)` as described above, as
-# functional Keras models. Give the layers these names, so that the weights shipped with the
-# course fit your model: `conv_0`, `conv_1`, `flatten`, `enc_dense`, `z_mean`, `z_log_var` for
-# the encoder (input `image`); `dec_hidden`, `dec_dense`, `to_maps`, `deconv_0`, `deconv_1`,
-# `pixel_probs` for the decoder (input `z`). Use `padding="same"` everywhere, so that a stride
-# of 2 halves (or doubles) the size exactly.
+# Now the two networks, as Keras models built as described above (the encoder, with its two
+# outputs, needs the functional API). Give the layers the names below, so that the weights
+# shipped with the course fit your model, and use `padding="same"` everywhere (Exercise 4.1
+# showed why). Each checker builds your network for two latent sizes and compares it, layer
+# by layer (kind, output shape, parameters, activation, name), with the network of
+# `vaecourse.models` that the rest of the course uses.
+#
+# (exercise-4-3)=
+# ### Exercise 4.3: the encoder
+#
+# Write `build_encoder(latent_dim)`: a model whose input, named `image`, takes images of
+# shape (n, 28, 28, 1), and whose output is the list `[z_mean, z_log_var]`, each of shape
+# (n, latent_dim). Its layers: `conv_0` and `conv_1` (3×3, stride 2, 32 then 64 filters,
+# ReLU), `flatten`, `enc_dense` (256 ReLU units), and the two linear heads `z_mean` and
+# `z_log_var`. The next section puts it into the VAE.
 
 # %%
 def build_encoder(latent_dim=2):
-    """28×28×1 image → two stride-2 Conv2D → Dense(256) → [z_mean, z_log_var]."""
-    # Your code here. To see a solution: %load ../solutions/04_conv_vae_encoder.py
-    vaecourse.todo("04_conv_vae_encoder.py")
+    """28×28×1 image → two stride-2 Conv2D → Dense(256) → [mean, log_var]."""
+    # Your code here.
+    vaecourse.todo()
 
 
-def build_decoder(latent_dim=2):
-    """z → Dense(512) → Dense → 7×7×64 → Conv2DTranspose 64, 32 (stride 2) → Conv2D(1)."""
-    # Your code here. To see a solution: %load ../solutions/04_conv_vae_decoder.py
-    vaecourse.todo("04_conv_vae_decoder.py")
-
-
-# %% tags=["remove-cell"]
-# Runs the reference solutions so that the chapter goes on. Comment these out to use yours.
-# %run -i ../solutions/04_conv_vae_encoder.py
-# %run -i ../solutions/04_conv_vae_decoder.py
+build_encoder = vaecourse.check("04_conv_vae_3_encoder", build_encoder)
 
 # %% [markdown]
-# ````{admonition} Solution: the encoder
+# ````{admonition} Solution to exercise 4.3
 # :class: dropdown
 #
-# ```{literalinclude} ../solutions/04_conv_vae_encoder.py
+# ```{literalinclude} ../solutions/04_conv_vae_3_encoder.py
 # :language: python
 # ```
 # ````
 #
-# ````{admonition} Solution: the decoder
-# :class: dropdown
+# (exercise-4-4)=
+# ### Exercise 4.4: the decoder
 #
-# ```{literalinclude} ../solutions/04_conv_vae_decoder.py
-# :language: python
-# ```
-# ````
-#
-# The checkers build your models for two latent sizes and compare them, layer by layer, with
-# the network of `vaecourse.models` that the rest of the course uses:
+# Write `build_decoder(latent_dim)`: a model whose input, named `z`, takes codes of shape
+# (n, latent_dim), and whose output is the pixel probabilities, shape (n, 28, 28, 1), each
+# strictly between 0 and 1. Its layers: `dec_hidden` (512 ReLU units), `dec_dense` (ReLU,
+# as many units as the 7×7×64 maps hold numbers), `to_maps` (a `Reshape` into those maps),
+# `deconv_0` and `deconv_1` (3×3 `Conv2DTranspose`, stride 2, 64 then 32 filters, ReLU),
+# and `pixel_probs` (a 3×3 `Conv2D` with one filter and a sigmoid).
 
 # %%
-from vaecourse.checks.conv_vae import check_conv_decoder, check_conv_encoder
+def build_decoder(latent_dim=2):
+    """z → Dense(512) → 7×7×64 maps → 14×14×64 → 28×28×32 → 28×28×1."""
+    # Your code here.
+    vaecourse.todo()
 
-check_conv_encoder(build_encoder)
-check_conv_decoder(build_decoder)
+
+build_decoder = vaecourse.check("04_conv_vae_4_decoder", build_decoder)
+
+# %% [markdown]
+# ````{admonition} Solution to exercise 4.4
+# :class: dropdown
+#
+# ```{literalinclude} ../solutions/04_conv_vae_4_decoder.py
+# :language: python
+# ```
+# ````
 
 # %% [markdown]
 # ## The convolutional VAE
@@ -216,12 +349,26 @@ LATENT_DIM = 2
 encoder = build_encoder(LATENT_DIM)
 decoder = build_decoder(LATENT_DIM)
 vae = models.VAE(encoder, decoder, seed=0, name="conv_vae_2d")
+print(f"convolutional VAE: {vae.count_params():,} parameters")
 
+built_sides = [encoder.get_layer(name).output.shape[1]
+               for name in ("conv_0", "conv_1")]
+built_sides += [decoder.get_layer(name).output.shape[1]
+                for name in ("deconv_0", "deconv_1")]
+print("sides of the maps after conv_0, conv_1, deconv_0, deconv_1:",
+      built_sides)
+assert built_sides == ENCODER_SIDES[1:] + DECODER_SIDES[1:]
+print("as output_size predicted:", ENCODER_SIDES, "and", DECODER_SIDES)
+
+# %% tags=["remove-cell"]
 package_vae = zoo.build("conv_vae_2d")
-assert models.architecture(encoder) == models.architecture(package_vae.encoder)
-assert models.architecture(decoder) == models.architecture(package_vae.decoder)
+for mine, theirs in [(encoder, package_vae.encoder),
+                     (decoder, package_vae.decoder)]:
+    # a Sequential model (allowed for the decoder) lists no InputLayer
+    assert ([row for row in models.architecture(mine)
+             if row[0] != "InputLayer"]
+            == models.architecture(theirs)[1:])
 assert vae.count_params() == package_vae.count_params()
-print(f"convolutional VAE: {vae.count_params():,} parameters, same as the zoo's conv_vae_2d")
 
 # %% [markdown]
 # A diagram of the two networks: `keras.utils.plot_model` draws one when the `pydot` package
@@ -230,6 +377,7 @@ print(f"convolutional VAE: {vae.count_params():,} parameters, same as the zoo's 
 
 # %%
 import importlib.util
+import os
 import shutil
 import tempfile
 
@@ -237,21 +385,22 @@ from IPython.display import Image, display
 
 
 def show_model(model):
-    """A diagram of ``model`` if pydot and Graphviz are installed, its summary otherwise."""
+    """A diagram of ``model`` with pydot and Graphviz, its summary without."""
     if importlib.util.find_spec("pydot") and shutil.which("dot"):
         try:
             path = os.path.join(tempfile.mkdtemp(), f"{model.name}.png")
-            keras.utils.plot_model(model, to_file=path, show_shapes=True, dpi=60)
+            keras.utils.plot_model(model, to_file=path, show_shapes=True,
+                                   dpi=60)
             display(Image(filename=path))
             return "diagram"
-        except Exception as err:  # a broken Graphviz install: say so, show the summary
-            print(f"plot_model failed ({type(err).__name__}); the summary instead:")
+        except Exception as err:  # a broken Graphviz: say so, then summary
+            print(f"plot_model failed ({type(err).__name__}); the summary:")
     model.summary()
     return "summary"
 
 
-shown = [show_model(encoder), show_model(decoder)]
-print("shown as:", shown)
+for model in (encoder, decoder):
+    show_model(model)
 
 # %% [markdown]
 # Follow the shapes in the summaries: 28×28×1 → 14×14×32 → 7×7×64 → 3,136 numbers → 256 → 2
@@ -282,12 +431,8 @@ print("shown as:", shown)
 # %%
 RETRAIN = False
 EPOCHS, BATCH_SIZE, LEARNING_RATE, WEIGHT_DECAY = 60, 64, 1e-3, 0.1
-recipe = zoo.RECIPES["conv_vae_2d"]
-assert (EPOCHS, BATCH_SIZE, LEARNING_RATE, WEIGHT_DECAY) == (
-    recipe.epochs, recipe.batch_size, recipe.learning_rate, recipe.weight_decay)
-assert recipe.shape == "image" and recipe.digits is None and recipe.cosine
-
-vae.compile(optimizer=keras.optimizers.AdamW(LEARNING_RATE, weight_decay=WEIGHT_DECAY))
+vae.compile(optimizer=keras.optimizers.AdamW(LEARNING_RATE,
+                                             weight_decay=WEIGHT_DECAY))
 
 
 def train(model):
@@ -302,16 +447,26 @@ def train(model):
 run = vaecourse.train_or_load(vae, "conv_vae_2d", train, retrain=RETRAIN)
 print(run.describe())
 
+# %% tags=["remove-cell"]
+recipe = zoo.RECIPES["conv_vae_2d"]
+assert (EPOCHS, BATCH_SIZE, LEARNING_RATE, WEIGHT_DECAY) == (
+    recipe.epochs, recipe.batch_size, recipe.learning_rate,
+    recipe.weight_decay)
+assert recipe.shape == "image" and recipe.digits is None and recipe.cosine
+
 # %% mystnb={"image": {"alt": "Training and validation loss of the convolutional VAE, and its reconstruction and KL terms, over the epochs"}}
 history = run.history
 fig, axes = plt.subplots(1, 2, figsize=(11, 3.5))
-plotting.plot_history(history, keys=("loss",), ax=axes[0], title="Convolutional VAE: loss")
+plotting.plot_history(history, keys=("loss",), ax=axes[0],
+                      title="Convolutional VAE: loss")
 plotting.plot_history(history, keys=("reconstruction", "kl"), ax=axes[1],
                       title="The two terms of the loss")
 fig.tight_layout()
 plt.show()
 print(f"loss (−ELBO, nats per image): first epoch {history['loss'][0]:.1f}, "
       f"last epoch {history['loss'][-1]:.1f}")
+
+# %% tags=["remove-cell"]
 assert history["loss"][-1] < history["loss"][0]
 assert min(history["kl"]) > 0 and min(history["val_kl"]) > 0
 
@@ -358,6 +513,8 @@ adam, adamw, shipped = last.index
 assert last.loc[adamw, "test"] < last.loc[adam, "test"]
 assert last.loc[adamw, "gap"] < last.loc[adam, "gap"]
 assert last.loc[shipped, "test"] < last.loc[adamw, "test"]
+
+# %% tags=["remove-cell"]
 assert len(runs[shipped]["loss"]) == EPOCHS
 
 # %% [markdown]
@@ -418,14 +575,16 @@ import time
 
 
 def seconds_per_epoch(name, x, steps=profile.choose(reader=40, quick=10)):
-    """Training time of one epoch of 60,000 images for the zoo's ``name``, timed on ``steps``."""
+    """Seconds per epoch of 60,000 images for the zoo's ``name``."""
     batch_size = zoo.RECIPES[name].batch_size
     model = zoo.build(name)
     zoo.compile_for(name, model)
-    model.fit(x[: 2 * batch_size], batch_size=batch_size, verbose=0)  # builds the train step
+    # a first fit builds the training step, so that it is not timed
+    model.fit(x[: 2 * batch_size], batch_size=batch_size, verbose=0)
     start = time.perf_counter()
     model.fit(x[: steps * batch_size], batch_size=batch_size, verbose=0)
-    return (time.perf_counter() - start) / steps * np.ceil(60_000 / batch_size)
+    seconds_per_step = (time.perf_counter() - start) / steps
+    return seconds_per_step * np.ceil(60_000 / batch_size)
 
 
 dense_vae, dense_run = zoo.pretrained("dense_vae_2d")
@@ -433,7 +592,8 @@ print(dense_run.describe())
 deep_vae, deep_run = zoo.pretrained("dense_vae_2d_deep")
 print(deep_run.describe())
 x_test_flat = x_test.reshape(len(x_test), 784)
-N_IW, K = profile.choose(reader=1000, quick=200), profile.choose(reader=100, quick=10)
+N_IW = profile.choose(reader=1000, quick=200)
+K = profile.choose(reader=100, quick=10)
 ELBO_SAMPLES = 4
 
 
@@ -455,7 +615,8 @@ def measure(name, model, x, run):
 
 table = pd.DataFrame({
     "dense VAE": measure("dense_vae_2d", dense_vae, x_test_flat, dense_run),
-    "deeper dense VAE": measure("dense_vae_2d_deep", deep_vae, x_test_flat, deep_run),
+    "deeper dense VAE": measure("dense_vae_2d_deep", deep_vae, x_test_flat,
+                                deep_run),
     "convolutional VAE": measure("conv_vae_2d", vae, x_test, run),
 })
 print("nats per image on the test set (lower is better)")
@@ -475,8 +636,10 @@ conv, dense, deep = (table["convolutional VAE"], table["dense VAE"],
 for col in (conv, dense, deep):
     assert np.isclose(col["−ELBO"], col["reconstruction"] + col["KL"])
     assert col["KL"] > 0
-    assert col[f"−log p(x), IW k={K} (first {N_IW})"] < col[f"−ELBO (first {N_IW})"]
-assert conv["−ELBO"] <= profile.choose(reader=142.0, quick=600.0), conv["−ELBO"]
+    assert (col[f"−log p(x), IW k={K} (first {N_IW})"]
+            < col[f"−ELBO (first {N_IW})"])
+assert conv["−ELBO"] <= profile.choose(reader=142.0, quick=600.0), (
+    conv["−ELBO"])
 if not profile.quick:
     assert conv["−ELBO"] < dense["−ELBO"] - 4, (conv["−ELBO"], dense["−ELBO"])
     assert conv["seconds per epoch"] > max(dense["seconds per epoch"],
@@ -488,10 +651,13 @@ print("last epoch, validation minus training loss:",
       ", ".join(f"{name} {gap:.1f}" for name, gap in gaps.items()))
 if not profile.quick:
     assert gaps["convolutional"] > gaps["deeper dense"]
-print(f"test −ELBO in nats per image: convolutional {conv['−ELBO']:.1f}, dense "
-      f"{dense['−ELBO']:.1f}, deeper dense {deep['−ELBO']:.1f}")
+print(f"test −ELBO in nats per image: convolutional {conv['−ELBO']:.1f}, "
+      f"dense {dense['−ELBO']:.1f}, deeper dense {deep['−ELBO']:.1f}")
+
+# %% tags=["remove-cell"]
 headline("conv_vae_2d_test_neg_elbo", conv["−ELBO"])
-headline("conv_vae_2d_test_neg_log_px_iw_first_1000", conv[f"−log p(x), IW k={K} (first {N_IW})"])
+headline("conv_vae_2d_test_neg_log_px_iw_first_1000",
+         conv[f"−log p(x), IW k={K} (first {N_IW})"])
 
 # %% [markdown]
 # Read the table with the training budgets in mind. The convolutional VAE is clearly better
@@ -520,7 +686,8 @@ headline("conv_vae_2d_test_neg_log_px_iw_first_1000", conv[f"−log p(x), IW k={
 # Bottom: ten draws z ~ N(0, I) from the prior, the **same** ten for both decoders.
 
 # %% mystnb={"image": {"alt": "Rows of test digits, their dense and convolutional reconstructions, and digits decoded by both models from the same ten prior samples"}}
-z_prior = np.random.default_rng(0).standard_normal((10, LATENT_DIM)).astype("float32")
+z_prior = np.random.default_rng(0).standard_normal((10, LATENT_DIM))
+z_prior = z_prior.astype("float32")
 rows = [
     x_test[:10],
     dense_vae.reconstruct(x_test_flat[:10]),
@@ -528,10 +695,13 @@ rows = [
     np.asarray(dense_vae.decoder(z_prior)),
     np.asarray(vae.decoder(z_prior)),
 ]
-plotting.plot_image_rows(rows, ["test digit", "dense", "convolutional", "dense: z ~ prior",
-                                "conv: same z"],
-                         title="Reconstructions (top) and prior samples (bottom)")
+plotting.plot_image_rows(
+    rows, ["test digit", "dense", "convolutional", "dense: z ~ prior",
+           "conv: same z"],
+    title="Reconstructions (top) and prior samples (bottom)")
 plt.show()
+
+# %% tags=["remove-cell"]
 assert all(np.asarray(r).reshape(10, -1).shape == (10, 784) for r in rows)
 
 # %% [markdown]
@@ -547,17 +717,22 @@ assert all(np.asarray(r).reshape(10, -1).shape == (10, 784) for r in rows)
 
 # %% mystnb={"image": {"alt": "Two scatter plots of the test digits' 2-D posterior means, dense VAE left and convolutional VAE right, coloured by digit"}}
 fig, axes = plt.subplots(1, 2, figsize=(13, 5.5))
-dense_means = np.asarray(dense_vae.encoder.predict(x_test_flat, batch_size=1000, verbose=0)[0])
-conv_means = np.asarray(vae.encoder.predict(x_test, batch_size=1000, verbose=0)[0])
+dense_means = np.asarray(dense_vae.encoder.predict(
+    x_test_flat, batch_size=1000, verbose=0)[0])
+conv_means = np.asarray(vae.encoder.predict(
+    x_test, batch_size=1000, verbose=0)[0])
 plotting.plot_latent(dense_means, y_test, ax=axes[0], title="Dense VAE")
-plotting.plot_latent(conv_means, y_test, ax=axes[1], title="Convolutional VAE")
+plotting.plot_latent(conv_means, y_test, ax=axes[1],
+                     title="Convolutional VAE")
 axes[0].get_legend().remove()
 fig.tight_layout()
 plt.show()
-assert conv_means.shape == (len(x_test), 2) and np.isfinite(conv_means).all()
 print(f"posterior means within 3 of the origin: dense "
       f"{np.mean(np.abs(dense_means).max(axis=1) < 3):.1%}, convolutional "
       f"{np.mean(np.abs(conv_means).max(axis=1) < 3):.1%}")
+
+# %% tags=["remove-cell"]
+assert conv_means.shape == (len(x_test), 2) and np.isfinite(conv_means).all()
 
 # %% [markdown]
 # Both planes are filled around the origin, as the KL term asks, with one region per digit.
@@ -569,6 +744,9 @@ print(f"posterior means within 3 of the origin: dense "
 # * A convolutional VAE only changes the encoder and the decoder: strided `Conv2D` layers down
 #   to (μ, log σ²), `Conv2DTranspose` layers up to the pixel probabilities. Its training step
 #   and loss are those of chapter 3.
+# * With `padding="same"`, a stride-2 convolution takes a side to ⌈size / 2⌉ and a stride-2
+#   transposed convolution doubles it: 28 → 14 → 7 → 14 → 28 comes back exactly, a third
+#   halving (7 → 4) would not.
 # * On a CPU, the cost of a convolution is set by the resolution it works at: the two layers
 #   at 28×28 do about as much arithmetic as the rest of the network, and pay for it in
 #   quality. Wide `Dense` layers next to the latent space add capacity for little time.

@@ -13,11 +13,13 @@
 # In this chapter you will:
 #
 # * decode samples from the prior of the dense VAE of chapter 3, and write the one-sample
-#   version yourself;
-# * decode a 15×15 grid laid on the quantiles of the prior, the classic picture of the
-#   learned **manifold** of digits;
-# * train a VAE with a 4-D latent on the digits 1 and 8 only, move one latent coordinate at a
-#   time, and *measure* what each one controls;
+#   version yourself (Exercise 5.1);
+# * write the function that decodes any chosen latent points in one batched call
+#   (Exercise 5.2), and use it on a 15×15 grid laid on the quantiles of the prior, the
+#   classic picture of the learned **manifold** of digits;
+# * take a VAE with a 4-D latent trained on the digits 1 and 8 only, build the latent points
+#   that move one coordinate at a time (Exercise 5.3), and *measure* what each coordinate
+#   controls;
 # * change the weight $\beta$ of the KL term and see what it does to samples and to the
 #   latent layout.
 
@@ -68,12 +70,14 @@ x_test, y_test = profile.subset(x_test, y_test, quick=1000)
 rng = np.random.default_rng(0)
 z_prior = rng.standard_normal((40, latent_dim)).astype("float32")
 samples = decoder.predict(z_prior, verbose=0)
-assert samples.shape == (40, 784)
-assert 0.0 <= samples.min() and samples.max() <= 1.0
+assert 0.0 <= samples.min() and samples.max() <= 1.0  # probabilities
 
 plotting.plot_image_rows(np.split(samples, 4), ["", "", "", ""],
                          title="Digits decoded from 40 draws of the prior")
 plt.show()
+
+# %% tags=["remove-cell"]
+assert samples.shape == (40, 784)
 
 # %% [markdown]
 # Most samples are readable digits, some are blends of two classes. A 2-D latent is a very
@@ -89,10 +93,10 @@ print("posterior means of the test images:",
       " std", np.round(test_means.std(axis=0), 2))
 sigma = np.exp(0.5 * test_log_vars)
 print("average posterior std σ:", np.round(sigma.mean(axis=0), 3))
-assert np.isfinite(test_means).all()
 if not profile.quick:  # what the next paragraph says
     assert np.all(np.abs(test_means.mean(axis=0)) < 0.5)
-    assert np.all((0.5 < test_means.std(axis=0)) & (test_means.std(axis=0) < 2))
+    means_std = test_means.std(axis=0)
+    assert np.all((0.5 < means_std) & (means_std < 2))
     assert np.all(sigma.mean(axis=0) < 0.5)
 
 
@@ -101,43 +105,42 @@ if not profile.quick:  # what the next paragraph says
 # of the order of 1 in each direction (the cell above prints the figures). Each
 # individual posterior is much narrower than the prior (its σ is far below 1): every image
 # claims a small patch, and the patches together tile the prior.
-#
-# ## Exercise 1: one random latent, one digit
+
+# %% tags=["remove-cell"]
+assert np.isfinite(test_means).all()
+
+# %% [markdown]
+# (exercise-5-1)=
+# ### Exercise 5.1: one random latent, one digit
 #
 # Write `generate_single_sample(decoder, seed)`: draw **one** latent vector $z$ from the
-# prior with `np.random.default_rng(seed)`, decode it, and return `(z, image)` with `z` of
-# shape `(latent_dim,)` and `image` of shape `(28, 28)`. Read the latent size from the
-# decoder (`decoder.inputs[0].shape[-1]`) so that the function works for any VAE. Remember
-# that Keras models take a *batch*.
+# prior with `np.random.default_rng(seed)`, decode it, and return `(z, image)`, with `z` of
+# shape `(latent_dim,)` and `image` the decoder's pixel probabilities, shape `(28, 28)`.
+# Read the latent size from the decoder (`decoder.inputs[0].shape[-1]`) so that the function
+# works for any VAE, and remember that Keras models take a *batch*, even of one point.
+#
+# The checker tries your function on a small decoder of a 128-D latent: the shapes, that the
+# image is the decoding of the `z` you return, that a seed fixes the draw, and that the draws
+# look standard normal. The cell after the solution then draws one digit with seed 7.
 
 # %%
 def generate_single_sample(decoder, seed):
     """Draw z ~ N(0, I) and decode it: returns (z, a 28×28 image)."""
-    # Your code here. To see a solution:
-    # %load ../solutions/05_generation_single_sample.py
-    vaecourse.todo("05_generation_single_sample.py")
+    # Your code here.
+    vaecourse.todo()
 
 
-# %% tags=["remove-cell"]
-# Runs the reference solution so that the chapter goes on. Comment this line out to use yours.
-# %run -i ../solutions/05_generation_single_sample.py
+generate_single_sample = vaecourse.check("05_generation_1_single_sample",
+                                         generate_single_sample)
 
 # %% [markdown]
-# ````{admonition} Solution
+# ````{admonition} Solution to exercise 5.1
 # :class: dropdown
 #
-# ```{literalinclude} ../solutions/05_generation_single_sample.py
+# ```{literalinclude} ../solutions/05_generation_1_single_sample.py
 # :language: python
 # ```
 # ````
-#
-# The checker tries your function on a small decoder of a 16-D latent: shapes, that the image
-# is the decoding of `z`, that a seed fixes the draw, and that the draws look standard normal.
-
-# %%
-from vaecourse.checks.generation import check_generate_single_sample
-
-check_generate_single_sample(generate_single_sample)
 
 # %% mystnb={"image": {"alt": "A single digit decoded from one random point of the 2-D latent"}}
 z, image = generate_single_sample(decoder, seed=7)
@@ -156,19 +159,64 @@ plt.show()
 # spaced values would waste most of its tiles in the tails. Instead we space the grid by
 # **probability**: each axis takes the normal quantiles of 0.05, 0.11, …, 0.95
 # (`scipy.stats.norm.ppf`), so that every column (and row) covers about the same share of
-# the prior's mass. The 225 points are decoded in **one** batched call by
-# `plotting.decode_grid`, not one call per tile.
+# the prior's mass. The 225 points should be decoded in **one** batched call, not one call
+# per tile: that is the next exercise.
+#
+# (exercise-5-2)=
+# ### Exercise 5.2: decode chosen latent points
+#
+# Write `decode_latents(decoder, points)`. `points` holds $n$ latent points, one per row,
+# shape `(n, latent_dim)`: a NumPy array or a plain list of lists (a single chosen point is
+# a list of one point, `[[z1, z2]]`). Return the $n$ decoded images, the decoder's pixel
+# probabilities, as one array of shape `(n, 28, 28)`, image `i` decoded from `points[i]`.
+# Give the decoder all the points in **one** call, as one batch. The function must work for
+# any decoder of 28×28 images: the dense decoder returns shape `(n, 784)`, the convolutional
+# decoder used later in this chapter `(n, 28, 28, 1)`.
+#
+# The chapter then decodes the quantile grid with your function, and later the traversals
+# of Exercise 5.3 and the samples of three models trained with different weights of the KL
+# term.
+
+# %%
+def decode_latents(decoder, points):
+    """Decode n latent points in one call: (n, latent_dim) → (n, 28, 28)."""
+    # Your code here.
+    vaecourse.todo()
+
+
+decode_latents = vaecourse.check("05_generation_2_decode_latents",
+                                 decode_latents)
+
+# %% [markdown]
+# ````{admonition} Solution to exercise 5.2
+# :class: dropdown
+#
+# ```{literalinclude} ../solutions/05_generation_2_decode_latents.py
+# :language: python
+# ```
+# ````
+#
+# The grid's 225 points go through `decode_latents` at once; the tiles are then laid out
+# with the largest $z_2$ in the top row, like the $y$ axis of a plot.
 
 # %% mystnb={"image": {"alt": "15 by 15 mosaic of digits decoded over the normal quantiles of the 2-D latent, changing smoothly from one class to the next"}}
 n = 15
 grid = norm.ppf(np.linspace(0.05, 0.95, n))
-mosaic = plotting.decode_grid(decoder, grid, grid)
-assert mosaic.shape == (n * 28, n * 28)
 print(f"grid from {grid[0]:.2f} to {grid[-1]:.2f}")
+z1, z2 = np.meshgrid(grid, grid[::-1])  # the top row has the largest z2
+tiles = decode_latents(decoder, np.column_stack([z1.ravel(), z2.ravel()]))
+# Tile (row r, column c) is image r·n + c: put the 28 pixel rows of each
+# tile next to those of its neighbours before stacking the rows of tiles.
+mosaic = tiles.reshape(n, n, 28, 28).swapaxes(1, 2).reshape(n * 28, n * 28)
 
 plotting.plot_mosaic(mosaic, grid, grid,
                      title="Dense VAE over the quantiles of the prior")
 plt.show()
+
+# %% tags=["remove-cell"]
+assert tiles.shape == (n * n, 28, 28) and mosaic.shape == (n * 28, n * 28)
+assert np.allclose(mosaic, plotting.decode_grid(decoder, grid, grid),
+                   atol=1e-5)
 
 # %% [markdown]
 # Unlike the autoencoder's grid in chapter 1, there are no empty smudges: every tile is a
@@ -197,6 +245,8 @@ _, (x18_test, y18_test) = vaecourse.load_mnist(shape="image", digits=(1, 8))
 x18_test, y18_test = profile.subset(x18_test, y18_test, quick=600)
 print("test images of 1 and 8:", x18_test.shape,
       " counts:", np.bincount(y18_test)[[1, 8]])
+
+# %% tags=["remove-cell"]
 assert set(np.unique(y18_test)) == {1, 8}
 
 # %% [markdown]
@@ -212,13 +262,15 @@ assert set(np.unique(y18_test)) == {1, 8}
 # %%
 mu18, log_var18 = vae18.encoder.predict(x18_test, verbose=0)
 kl_per_dim = 0.5 * (np.exp(log_var18) + mu18**2 - 1.0 - log_var18)
-assert (kl_per_dim >= -1e-6).all()
 kl_dims = kl_per_dim.mean(axis=0)
 for j, kl in enumerate(kl_dims):
     print(f"dimension {j}: average KL {kl:6.2f} nats, "
           f"std of the means {mu18[:, j].std():.2f}")
 active = kl_dims > 0.5
 print("used dimensions:", np.flatnonzero(active).tolist())
+
+# %% tags=["remove-cell"]
+assert (kl_per_dim >= -1e-6).all()
 if not profile.quick:  # two epochs (quick profile) are too few to use any
     assert active.any()
 
@@ -316,25 +368,59 @@ for j, label in enumerate(names):
 #
 # ### Traversing one dimension
 #
-# Start from the encoding of one test 8, then vary a single coordinate from −2.5 to 2.5 while
-# the other three stay fixed; one row per dimension, all 4 × 11 points decoded in one call.
+# Start from the encoding of one test 8, the **anchor**, then vary a single coordinate from
+# −2.5 to 2.5 while the other three stay at the anchor's values: a **traversal** of that
+# coordinate. One row per dimension, all 4 × 11 points decoded in one call.
+#
+# (exercise-5-3)=
+# ### Exercise 5.3: the points of a traversal
+#
+# Write `traversal_points(anchor, dim, steps)`. `anchor` is one latent point, shape
+# `(latent_dim,)` (an array or a list); `dim` is the coordinate to vary, counted from 0;
+# `steps` holds the $k$ values it takes. Return an array of shape `(k, latent_dim)`: row `i`
+# is the anchor with coordinate `dim` *set* to `steps[i]` (not moved by it), every other
+# coordinate at the anchor's value. Leave `anchor` itself unchanged: the next row, and the
+# next dimension, start from it again.
+#
+# The cell after the solution builds one row of 11 points for each of the 4 dimensions and
+# decodes the 44 points with your `decode_latents` of Exercise 5.2.
+
+# %%
+def traversal_points(anchor, dim, steps):
+    """The anchor, with coordinate dim set to each step in turn."""
+    # Your code here.
+    vaecourse.todo()
+
+
+traversal_points = vaecourse.check("05_generation_3_traversal_points",
+                                   traversal_points)
+
+# %% [markdown]
+# ````{admonition} Solution to exercise 5.3
+# :class: dropdown
+#
+# ```{literalinclude} ../solutions/05_generation_3_traversal_points.py
+# :language: python
+# ```
+# ````
 
 # %% mystnb={"image": {"alt": "Four rows of decoded digits, one per latent dimension, each varying one coordinate from -2.5 to 2.5 with the others fixed"}}
 steps = np.linspace(-2.5, 2.5, 11).astype("float32")
 anchor = mu18[np.flatnonzero(y18_test == 8)[0]]
-z_traverse = np.tile(anchor, (4, len(steps), 1))
-for j in range(4):
-    z_traverse[j, :, j] = steps
-traversal = vae18.decoder.predict(z_traverse.reshape(-1, 4), verbose=0)
-traversal = traversal.reshape(4, len(steps), 784)
-assert np.isfinite(traversal).all()
+rows = [traversal_points(anchor, j, steps) for j in range(4)]
+traversal = decode_latents(vae18.decoder, np.concatenate(rows))
+traversal = traversal.reshape(4, len(steps), 28, 28)  # dimension, step
 
 plotting.plot_image_rows(
-    list(traversal), [f"dim {j}: {names[j].split(' (')[0]}" for j in range(4)],
+    list(traversal),
+    [f"dim {j}: {names[j].split(' (')[0]}" for j in range(4)],
     n=len(steps),
     title="One coordinate at a time, from −2.5 (left) to 2.5 (right)")
 plt.show()
 print("anchor (encoding of a test 8):", np.round(anchor, 2))
+
+# %% tags=["remove-cell"]
+assert np.isfinite(traversal).all()
 
 # %% [markdown]
 # Now the same properties measured on the *decoded* images of each row. For each dimension,
@@ -380,7 +466,7 @@ effects.round(2)
 # decoded image less than the used ones (largest change of a pixel along the row).
 
 # %%
-pixel_change = np.abs(traversal[:, -1] - traversal[:, 0]).max(axis=1)
+pixel_change = np.abs(traversal[:, -1] - traversal[:, 0]).max(axis=(1, 2))
 for j in range(4):
     print(f"dim {j} ({names[j]}): largest pixel change {pixel_change[j]:.2f}")
 for j in np.flatnonzero(active):
@@ -397,19 +483,22 @@ if active.any() and not active.all():
 #
 # A grid over two dimensions shows how factors combine. We take the two most used
 # dimensions (largest average KL), keep the others at the anchor's values, and decode a 9×9
-# grid over −2…2.
+# grid over −2…2. `plotting.decode_grid` does what the quantile-grid cell above did, with the
+# two varied dimensions and the fixed coordinates as arguments.
 
 # %% mystnb={"image": {"alt": "9 by 9 grid of digits decoded while varying the two most used latent dimensions of the 1-and-8 VAE"}}
 dim_a, dim_b = (int(d) for d in np.argsort(kl_dims)[::-1][:2])
 values = np.linspace(-2, 2, 9)
 mosaic18 = plotting.decode_grid(vae18.decoder, values, values, fixed=anchor,
                                 dims=(dim_a, dim_b))
-assert mosaic18.shape == (9 * 28, 9 * 28)
 plotting.plot_mosaic(mosaic18, values, values,
                      title="1-and-8 VAE: two latent dimensions at once",
                      xlabel=f"dimension {dim_a}: {names[dim_a]}",
                      ylabel=f"dimension {dim_b}: {names[dim_b]}")
 plt.show()
+
+# %% tags=["remove-cell"]
+assert mosaic18.shape == (9 * 28, 9 * 28)
 
 # %% [markdown]
 # Check the grid against the names in the axis labels: along each axis one property
@@ -455,10 +544,14 @@ betas = {0.1: "dense_vae_2d_beta0.1", 1.0: "dense_vae_2d",
 models, runs = {}, {}
 for beta, model_name in betas.items():
     model, model_run = zoo.pretrained(model_name)
-    assert model.beta == beta, (model_name, model.beta)
     models[beta], runs[beta] = model, model_run
-    print(f"β = {beta}: {zoo.RECIPES[model_name].epochs} epochs in the recipe. "
+    epochs = zoo.RECIPES[model_name].epochs
+    print(f"β = {beta}: {epochs} epochs in the recipe. "
           f"{model_run.describe()}")
+
+# %% tags=["remove-cell"]
+for beta, model in models.items():
+    assert model.beta == beta, (betas[beta], model.beta)
 
 # %% [markdown]
 # Each is evaluated on the same test images: the two terms of the loss (nats per image, one
@@ -472,7 +565,6 @@ x_eval = x_test[: profile.choose(reader=2000, quick=500)]
 rows, codes = {}, {}
 for beta, model in models.items():
     reconstruction, kl = evaluation.elbo_terms(model, x_eval)
-    assert (kl >= 0).all() and np.isfinite(reconstruction).all()
     mean, log_var = (np.asarray(a) for a in model.encoder(x_test))
     codes[beta] = mean
     rows[f"β = {beta}"] = {
@@ -484,6 +576,10 @@ for beta, model in models.items():
 beta_table = pd.DataFrame(rows).T
 beta_table.round(3)
 
+# %% tags=["remove-cell"]
+assert (beta_table["KL"] >= 0).all()
+assert np.isfinite(beta_table.to_numpy()).all()
+
 # %% [markdown]
 # As β grows, the KL term falls and the reconstructions get worse: the weight moves the
 # balance between the two terms. The cell below asserts the KL order for the three models
@@ -492,8 +588,8 @@ beta_table.round(3)
 # many epochs as the other two had.
 
 # %%
-kls, recs, spread, sigma = (beta_table[c].to_numpy() for c in
-                            ("KL", "reconstruction", "spread of means", "mean σ"))
+columns = ("KL", "reconstruction", "spread of means", "mean σ")
+kls, recs, spread, sigma = (beta_table[c].to_numpy() for c in columns)
 print("KL by β:", np.round(kls, 2),
       " reconstruction by β:", np.round(recs, 1))
 if not profile.quick:
@@ -529,9 +625,10 @@ plt.show()
 # %% mystnb={"image": {"alt": "Three rows of twelve digits decoded from the same prior draws by the models with beta 0.1, 1 and 4"}}
 z_shared = np.random.default_rng(1).standard_normal((12, 2))
 z_shared = z_shared.astype("float32")
-sample_rows = [np.asarray(models[beta].decoder(z_shared)) for beta in betas]
-plotting.plot_image_rows(sample_rows, [f"β = {beta}" for beta in betas],
-                         n=12, title="The same 12 prior draws, three decoders")
+sample_rows = [decode_latents(models[beta].decoder, z_shared)
+               for beta in betas]
+plotting.plot_image_rows(sample_rows, [f"β = {beta}" for beta in betas], n=12,
+                         title="The same 12 prior draws, three decoders")
 plt.show()
 
 # %% [markdown]

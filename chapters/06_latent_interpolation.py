@@ -18,7 +18,10 @@
 # * explore it with a slider, live in Jupyter and, on this page, without a kernel;
 # * interpolate between the *average* encodings of two classes;
 # * see why, in a latent space of many dimensions, a straight line between two samples of
-#   the prior is not the best path, and what to use instead.
+#   the prior is not the best path, and what to use instead;
+# * write the three paths yourself, in exercises 6.1 to 6.3: the straight line, the path
+#   between the mean encodings of two classes, and the spherical path. The chapter's
+#   figures are drawn with your functions.
 
 # %% [markdown]
 # ## Setting up
@@ -30,7 +33,6 @@ import matplotlib.pyplot as plt
 import numpy as np
 from IPython.display import HTML, display
 from matplotlib.animation import FuncAnimation
-from scipy.stats import chi2
 
 import vaecourse
 from vaecourse import evaluation, jsanimation, plotting, zoo
@@ -44,44 +46,71 @@ print(f"Keras {keras.__version__}, profile: {profile.name}")
 # %%
 vae, run = zoo.pretrained("dense_vae_2d")
 print(run.describe())
-assert vae.latent_dim == 2
 
 (_, _), (x_test, y_test) = vaecourse.load_mnist(shape="flat")
 x_test, y_test = profile.subset(x_test, y_test, quick=1000)
 test_means = vae.encoder.predict(x_test, verbose=0)[0]
 print("test images:", x_test.shape, " encodings:", test_means.shape)
 
+# %% tags=["remove-cell"]
+assert vae.latent_dim == 2
+
 # %% [markdown]
 # ## Two digits, two paths
 #
 # We pick two test images, a 0 and a 1 (test images number 3 and 2), and encode them. As
 # in the previous chapters, an image's encoding is the mean $\mu$ of its posterior
-# $q(z\mid x)$. The two paths, each with nine steps from $t=0$ to $t=1$:
+# $q(z\mid x)$. Both paths are the same straight line, $(1-t)\,a + t\,b$, drawn in two
+# spaces: between the two images ($a$ and $b$ have 784 pixels), and between their
+# encodings ($a$ and $b$ have 2 coordinates).
+#
+# (exercise-6-1)=
+# ### Exercise 6.1: the straight line
+#
+# Write `linear_path(a, b, ts)`. In: `a` and `b`, NumPy arrays of shape `(d,)` (two images
+# or two encodings), and `ts`, a 1-D array or a list of $n$ values of $t$. Out: a NumPy
+# array of shape `(n, d)` whose row $i$ is $(1-t_i)\,a + t_i\,b$, so the row for $t = 0$
+# is `a` and the row for $t = 1$ is `b`. No loop over `ts` is needed, but mind NumPy's
+# broadcasting. The checker tries 2-D points, 784-pixel images, values of $t$ that are not
+# evenly spaced and a `ts` given as a list, and names the usual slips: the ends swapped,
+# weights that do not add up to 1, a `ts` that NumPy pairs with the coordinates instead of
+# the points. The chapter then draws with your function both rows of the next figure, the
+# slider figure, and the straight paths of the last section.
+
+# %%
+def linear_path(a, b, ts):
+    """The points (1 − t)·a + t·b of the line from a to b, one row per t."""
+    # Your code here.
+    vaecourse.todo()
+
+
+linear_path = vaecourse.check(
+    "06_latent_interpolation_1_linear_path", linear_path)
+
+# %% [markdown]
+# ````{admonition} Solution to exercise 6.1
+# :class: dropdown
+#
+# ```{literalinclude} ../solutions/06_latent_interpolation_1_linear_path.py
+# :language: python
+# ```
+# ````
+#
+# The two paths, each with nine steps from $t=0$ to $t=1$:
 
 # %%
 INDEX_A, INDEX_B = 3, 2
 print("labels:", y_test[INDEX_A], "and", y_test[INDEX_B])
-assert (y_test[INDEX_A], y_test[INDEX_B]) == (0, 1)
-
-
-def pixel_path(x_a, x_b, ts):
-    """The pixel blends (1 − t)·x_a + t·x_b, one row per t."""
-    ts = np.asarray(ts, "float32")[:, None]
-    return (1 - ts) * x_a + ts * x_b
-
-
-def latent_path(z_a, z_b, ts):
-    """The points (1 − t)·z_a + t·z_b of the line from z_a to z_b."""
-    ts = np.asarray(ts, "float32")[:, None]
-    return (1 - ts) * z_a + ts * z_b
-
 
 ts = np.linspace(0, 1, 9)
 x_a, x_b = x_test[INDEX_A], x_test[INDEX_B]
 z_a, z_b = test_means[INDEX_A], test_means[INDEX_B]
-blends = pixel_path(x_a, x_b, ts)
-path = latent_path(z_a, z_b, ts)
+blends = linear_path(x_a, x_b, ts)  # between the images
+path = linear_path(z_a, z_b, ts)  # between their encodings
 decoded = vae.decoder.predict(path, verbose=0)
+
+# %% tags=["remove-cell"]
+assert (y_test[INDEX_A], y_test[INDEX_B]) == (0, 1)
 assert blends.shape == decoded.shape == (len(ts), 784)
 assert np.allclose(blends[0], x_a) and np.allclose(blends[-1], x_b)
 
@@ -103,13 +132,13 @@ plt.show()
 # compares them with the test digits.
 
 # %% mystnb={"image": {"alt": "Negative ELBO of the pixel blends against t: highest in the middle of the path, well above the typical test digit"}}
-blend_ts = np.linspace(0, 1, 21)
 def negative_elbo(model, images):
     reconstruction, kl = evaluation.elbo_terms(model, images)
     return reconstruction + kl
 
 
-blend_scores = negative_elbo(vae, pixel_path(x_a, x_b, blend_ts))
+blend_ts = np.linspace(0, 1, 21)
+blend_scores = negative_elbo(vae, linear_path(x_a, x_b, blend_ts))
 test_scores = negative_elbo(vae, x_test[:1000])
 
 fig, ax = plt.subplots(figsize=(6.5, 3.5))
@@ -197,11 +226,11 @@ def comparison_figure(index_a, index_b, dpi=100):
     name_b = f"test image {index_b} (a {y_test[index_b]})"
 
     def update(t):
-        z = (1 - t) * za + t * zb
-        pix.set_data(((1 - t) * xa + t * xb).reshape(28, 28))
-        image = vae.decoder(z[None].astype("float32"), training=False)
+        z = linear_path(za, zb, [t])  # one row: the point t of the path
+        pix.set_data(linear_path(xa, xb, [t]).reshape(28, 28))
+        image = vae.decoder(z, training=False)
         lat.set_data(np.asarray(image).reshape(28, 28))
-        point.set_data([z[0]], [z[1]])
+        point.set_data(z[:, 0], z[:, 1])
         title.set_text(f"{name_a} → {name_b},   t = {t:.2f}")
         return pix, lat, point, title
 
@@ -256,11 +285,14 @@ fig, update = comparison_figure(INDEX_A, INDEX_B, dpi=72)
 animation = FuncAnimation(fig, lambda i: update(frame_ts[i]), frames=FRAMES)
 # to_jshtml(), plus a text alternative for the frames and no outside stylesheet
 page_animation = jsanimation.page_html(
-    animation, alt="Pixel blend, decoded latent point and latent plane at one t")
+    animation,
+    alt="Pixel blend, decoded latent point and latent plane at one t")
 plt.close(fig)  # the animation replaces the still figure
+display(HTML(page_animation))
+
+# %% tags=["remove-cell"]
 print(f"{FRAMES} frames, {len(page_animation) / 1e6:.2f} MB of HTML")
 assert page_animation.count("data:image/png;base64") == FRAMES
-display(HTML(page_animation))
 
 # %% [markdown]
 # ## Between two classes
@@ -271,19 +303,51 @@ display(HTML(page_animation))
 # of the class, at the left and right ends of the two rows: the pixel average superimposes
 # every way of writing the digit, while the decoded average encoding is one way of writing
 # it, drawn with the blur of the 2-D model.
+#
+# (exercise-6-2)=
+# ### Exercise 6.2: the path between two classes
+#
+# Write `class_mean_path(encodings, labels, class_a, class_b, ts)`. In: `encodings`, an
+# array of shape `(N, d)` with one row per image; `labels`, the `N` digit labels (a NumPy
+# array of integers); two digits `class_a` and `class_b`; and `ts` as in exercise 6.1.
+# Out: the straight path, shape `(n, d)`, from the mean encoding of the images labelled
+# `class_a` to that of the images labelled `class_b` (you may call your `linear_path`).
+# The checker names the usual slips: row number `class_a` taken for the class, the mean of
+# every row whatever its label, a sum divided by the number of all images, a mean over the
+# wrong axis, the ends swapped. Nothing in the function is about encodings: the next cell
+# calls it on the test encodings, and also on the test *images*, where the mean of a class
+# is its pixel average.
+
+# %%
+def class_mean_path(encodings, labels, class_a, class_b, ts):
+    """The line from the mean encoding of class_a to that of class_b."""
+    # Your code here.
+    vaecourse.todo()
+
+
+class_mean_path = vaecourse.check(
+    "06_latent_interpolation_2_class_mean_path", class_mean_path)
+
+# %% [markdown]
+# ````{admonition} Solution to exercise 6.2
+# :class: dropdown
+#
+# ```{literalinclude} ../solutions/06_latent_interpolation_2_class_mean_path.py
+# :language: python
+# ```
+# ````
 
 # %% mystnb={"image": {"alt": "Top row: the pixel averages of the 3s and the 7s and their blends; bottom row: the decoded path between the mean encodings of the 3s and the 7s"}}
 CLASS_A, CLASS_B = 3, 7
-mean_a = test_means[y_test == CLASS_A].mean(axis=0)
-mean_b = test_means[y_test == CLASS_B].mean(axis=0)
-pixel_mean_a = x_test[y_test == CLASS_A].mean(axis=0)
-pixel_mean_b = x_test[y_test == CLASS_B].mean(axis=0)
-class_path = vae.decoder.predict(latent_path(mean_a, mean_b, ts), verbose=0)
+class_codes = class_mean_path(test_means, y_test, CLASS_A, CLASS_B, ts)
+class_pixels = class_mean_path(x_test, y_test, CLASS_A, CLASS_B, ts)
+class_path = vae.decoder.predict(class_codes, verbose=0)
 plotting.plot_image_rows(
-    [pixel_path(pixel_mean_a, pixel_mean_b, ts), class_path],
+    [class_pixels, class_path],
     ["pixel averages", "mean encodings"], n=len(ts),
     title=f"From the average {CLASS_A} to the average {CLASS_B}")
 plt.show()
+mean_a, mean_b = class_codes[0], class_codes[-1]  # t = 0 and t = 1
 print(f"mean encoding of the {CLASS_A}s: {np.round(mean_a, 2)}, "
       f"of the {CLASS_B}s: {np.round(mean_b, 2)}")
 
@@ -300,7 +364,7 @@ def greyness(images):
     return (4 * p * (1 - p)).mean(axis=1)
 
 
-grey_pixel = greyness(np.stack([pixel_mean_a, pixel_mean_b]))
+grey_pixel = greyness(class_pixels[[0, -1]])
 grey_decoded = greyness(class_path[[0, -1]])
 print("greyness of the pixel averages:", np.round(grey_pixel, 3),
       " of the decoded mean encodings:", np.round(grey_decoded, 3))
@@ -328,32 +392,55 @@ if not profile.quick:
 # \qquad \cos\Omega = \frac{z_0\cdot z_1}{\lVert z_0\rVert\,\lVert z_1\rVert}.
 # $$
 #
-# We use the dense VAE with a **20-D** latent from the zoo (the model of chapter 3 with a
-# wider latent).
+# (exercise-6-3)=
+# ### Exercise 6.3: spherical interpolation
+#
+# Write `slerp(z0, z1, ts)`, with the shapes of `linear_path`: `z0` and `z1` of shape
+# `(d,)`, `ts` a 1-D array or a list of $n$ values, a NumPy array of shape `(n, d)` out
+# whose row $i$ is the formula above at $t_i$. Handle the **zero angle**: when `z0` and
+# `z1` point the same way, $\Omega = 0$ and the formula divides 0 by 0. As $\Omega \to 0$
+# the two weights tend to $1-t$ and $t$, so there, when $\sin\Omega$ is (nearly) 0,
+# return the straight line. The checker compares your path with the formula for two
+# orthogonal unit vectors, two vectors of different lengths and two 20-D draws of the
+# prior, and tries three pairs at zero angle, in one of which rounding makes the computed
+# $\cos\Omega$ a little larger than 1. It names the usual slips: the straight line, the
+# ends swapped, unit vectors in place of `z0` and `z1`, a missing division by
+# $\sin\Omega$, an angle taken from the dot product of vectors that are not unit vectors,
+# a zero angle left unhandled. The next cells measure and decode spherical paths with it.
 
 # %%
 def slerp(z0, z1, ts):
-    """Spherical interpolation from z0 to z1, one row per t.
+    """Spherical interpolation from z0 to z1, one row per t."""
+    # Your code here.
+    vaecourse.todo()
 
-    Falls back to the straight line when z0 and z1 are parallel.
-    """
-    z0, z1 = np.asarray(z0, "float64"), np.asarray(z1, "float64")
-    cos = np.dot(z0, z1) / (np.linalg.norm(z0) * np.linalg.norm(z1))
-    omega = np.arccos(np.clip(cos, -1.0, 1.0))
-    ts = np.asarray(ts, "float64")[:, None]
-    if np.sin(omega) < 1e-6:
-        return ((1 - ts) * z0 + ts * z1).astype("float32")
-    path = np.sin((1 - ts) * omega) * z0 + np.sin(ts * omega) * z1
-    return (path / np.sin(omega)).astype("float32")
+
+slerp = vaecourse.check("06_latent_interpolation_3_slerp", slerp)
+
+# %% [markdown]
+# ````{admonition} Solution to exercise 6.3
+# :class: dropdown
+#
+# ```{literalinclude} ../solutions/06_latent_interpolation_3_slerp.py
+# :language: python
+# ```
+# ````
+#
+# The cell below draws 1000 pairs from a 20-D prior and measures the length of the
+# midpoint ($t = ½$) of each pair's straight and spherical paths.
+
+# %%
+def midpoints(path_fn, starts, ends):
+    """The point t = ½ of path_fn(start, end, ts) for each pair of rows."""
+    return np.stack([path_fn(a, b, [0.5])[0] for a, b in zip(starts, ends)])
 
 
 d = 20
 rng = np.random.default_rng(20)
 z0s, z1s = rng.standard_normal((2, 1000, d))
 prior_norms = np.linalg.norm(rng.standard_normal((100_000, d)), axis=1)
-linear_mid = np.linalg.norm((z0s + z1s) / 2, axis=1)
-slerp_mid = np.array([np.linalg.norm(slerp(a, b, [0.5])[0])
-                      for a, b in zip(z0s, z1s)])
+linear_mid = np.linalg.norm(midpoints(linear_path, z0s, z1s), axis=1)
+slerp_mid = np.linalg.norm(midpoints(slerp, z0s, z1s), axis=1)
 low = np.percentile(prior_norms, 5)
 print(f"length of a prior draw in {d}-D: "
       f"median {np.median(prior_norms):.2f} "
@@ -364,25 +451,33 @@ share_linear = (linear_mid < low).mean()
 share_slerp = (slerp_mid < low).mean()
 print(f"midpoints shorter than 95 % of prior draws: "
       f"straight {share_linear:.0%}, slerp {share_slerp:.0%}")
-assert abs(np.median(prior_norms) - np.sqrt(chi2.ppf(0.5, d))) < 0.05
 assert share_linear > 0.5 and share_slerp < 0.15
 
+# %% tags=["remove-cell"]
+from scipy.stats import chi2
+
+# The median length of a prior draw is the square root of chi²'s median.
+assert abs(np.median(prior_norms) - np.sqrt(chi2.ppf(0.5, d))) < 0.05
+
 # %% [markdown]
-# Now decode both paths between two prior draws with the 20-D model.
+# Now decode both paths between two prior draws with the dense VAE with a **20-D** latent
+# from the zoo (the model of chapter 3 with a wider latent).
 
 # %%
 vae20, run20 = zoo.pretrained("dense_vae_20d")
 print(run20.describe())
+
+# %% tags=["remove-cell"]
 assert vae20.latent_dim == d
 
 # %% mystnb={"image": {"alt": "Left: length of the latent point along the straight and the spherical path, the straight one dipping well below the prior's shell; right: the decoded images of both paths"}}
 z0, z1 = z0s[0].astype("float32"), z1s[0].astype("float32")
-straight, spherical = latent_path(z0, z1, ts), slerp(z0, z1, ts)
+straight, spherical = linear_path(z0, z1, ts), slerp(z0, z1, ts)
 both = np.asarray(vae20.decoder(np.concatenate([straight, spherical])))
 
 fig, ax = plt.subplots(figsize=(6.5, 3.4))
 fine = np.linspace(0, 1, 51)
-for name, path_fn in (("straight line", latent_path), ("slerp", slerp)):
+for name, path_fn in (("straight line", linear_path), ("slerp", slerp)):
     ax.plot(fine, np.linalg.norm(path_fn(z0, z1, fine), axis=1), label=name)
 ax.axhspan(*np.percentile(prior_norms, [5, 95]), color="grey", alpha=0.25,
            label="prior draws, 5th to 95th percentile")
@@ -404,9 +499,8 @@ plt.show()
 
 # %%
 pairs = 200
-mid_straight = ((z0s[:pairs] + z1s[:pairs]) / 2).astype("float32")
-mid_slerp = np.stack([slerp(a, b, [0.5])[0]
-                      for a, b in zip(z0s[:pairs], z1s[:pairs])])
+mid_straight = midpoints(linear_path, z0s[:pairs], z1s[:pairs])
+mid_slerp = midpoints(slerp, z0s[:pairs], z1s[:pairs])
 grey_straight = greyness(vae20.decoder(mid_straight))
 grey_slerp = greyness(vae20.decoder(mid_slerp))
 print(f"average greyness of decoded midpoints: "

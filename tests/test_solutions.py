@@ -1,65 +1,56 @@
-"""Exercises: every solution is used by a chapter, every reference resolves, every solution
-passes its checker."""
+"""Exercises in the chapters (vaecourse.checks, solutions/): every exercise has one name that
+finds its stub's check call, its solution file, its dropdown and its checker; numbering is
+"Exercise N.k"; no hidden cell replaces the learner's work."""
 
 import re
-import runpy
 
 import pytest
 
 from tools.book import chapter_sources
-from vaecourse.checks import registry
-from vaecourse.paths import CHAPTERS_DIR, SOLUTIONS_DIR
+from vaecourse.exercises import exercises
+from vaecourse.paths import SOLUTIONS_DIR
 
+EXERCISES = exercises()
 SOLUTIONS = sorted(SOLUTIONS_DIR.glob("*.py"))
-REFERENCE = re.compile(r"\.\./solutions/([\w.-]+\.py)")
+SOURCES = {source.stem[:2]: source for source in chapter_sources()}
+CHECK_CALL = re.compile(r"""vaecourse\.check\(\s*["'](\w+)["']""")
 
 
-def _chapter_sources():
-    """(text source, its text) of each chapter."""
-    for path in chapter_sources():
-        yield path, [path.read_text()]
+def test_every_solution_file_belongs_to_an_exercise_and_back():
+    assert {p.stem for p in SOLUTIONS} == set(EXERCISES)
 
 
-def _references():
-    refs = {}
-    for nb_path, cells in _chapter_sources():
-        for text in cells:
-            for name in REFERENCE.findall(text):
-                refs.setdefault(name, set()).add(nb_path.name)
-    return refs
+@pytest.mark.parametrize("name", sorted(EXERCISES))
+def test_name_says_chapter_number_and_what(name):
+    source = SOURCES.get(name[:2])
+    assert source, f"{name}: no chapter {name[:2]}"
+    assert re.fullmatch(rf"{source.stem}_\d+_[a-z0-9_]+", name), (
+        f"{name} must read {source.stem}_<k>_<what>"
+    )
 
 
-def test_solution_files_are_named_after_their_chapter():
-    chapters = {p.stem[:2] for p in CHAPTERS_DIR.glob("*.py")}
-    for path in SOLUTIONS:
-        assert re.fullmatch(r"\d\d_[a-z0-9_]+\.py", path.name), path.name
-        assert path.name[:2] in chapters, f"{path.name} names no chapter"
-
-
-def test_every_referenced_solution_exists():
-    missing = {name: nbs for name, nbs in _references().items()
-               if not (SOLUTIONS_DIR / name).exists()}
-    assert not missing, f"chapters reference missing solution files: {missing}"
-
-
-@pytest.mark.parametrize("path", SOLUTIONS, ids=lambda p: p.name)
-def test_solution_is_loaded_executed_and_shown_by_its_chapter(path):
-    """%load for learners, %run -i for the build and CI, literalinclude for the HTML."""
-    for nb_path, cells in _chapter_sources():
-        text = "\n".join(cells)
-        if f"../solutions/{path.name}" in text:
-            assert f"%load ../solutions/{path.name}" in text, f"{nb_path.name}: no %load hint"
-            assert f"%run -i ../solutions/{path.name}" in text, f"{nb_path.name}: not executed"
-            assert f"{{literalinclude}} ../solutions/{path.name}" in text, f"{nb_path.name}: not shown"
-            return
-    pytest.fail(f"no chapter uses solutions/{path.name}")
-
-
-@pytest.mark.parametrize("path", SOLUTIONS, ids=lambda p: p.name)
-def test_solution_passes_its_checker(path):
-    checks = registry()
-    assert path.name in checks, f"no checker registered for {path.name} in vaecourse.checks"
-    name, check = checks[path.name]
-    namespace = runpy.run_path(str(path))
-    assert name in namespace, f"{path.name} does not define {name}"
-    check(namespace[name])
+@pytest.mark.parametrize("source", chapter_sources(), ids=lambda p: p.stem)
+def test_chapter_checks_shows_and_numbers_each_of_its_exercises(source):
+    text = source.read_text()
+    assert "%run" not in text, f"{source.name}: no hidden cell may run a solution"
+    called = CHECK_CALL.findall(text)
+    mine = sorted(n for n in EXERCISES if n.startswith(source.stem))
+    assert sorted(called) == mine, f"{source.name} checks {called}; registered: {mine}"
+    assert len(called) >= 3, (
+        f"{source.name} has {len(called)} exercises; at least 3 are due"
+    )
+    numbers = [EXERCISES[n].number for n in called]
+    chapter = int(source.stem[:2])
+    assert numbers == [f"{chapter}.{k}" for k in range(1, len(numbers) + 1)], (
+        f"{source.name}: exercises appear in the order {numbers}"
+    )
+    for name in called:
+        number = EXERCISES[name].number
+        label = f"exercise-{number.replace('.', '-')}"
+        assert f"# ({label})=" in text, f"{source.name}: no label ({label})= for {name}"
+        assert re.search(rf"^# #+ Exercise {re.escape(number)}: ", text, re.M), (
+            f"{source.name}: no heading 'Exercise {number}: ...'"
+        )
+        assert f"{{literalinclude}} ../solutions/{name}.py" in text, (
+            f"{source.name}: no dropdown shows solutions/{name}.py"
+        )

@@ -14,6 +14,7 @@ import re
 import sys
 
 from vaecourse import zoo
+from vaecourse.exercises import exercises
 from vaecourse.paths import ROOT
 
 from .book import chapter_sources
@@ -24,8 +25,6 @@ END = "<!-- end of chapter map -->"
 _MODEL_CALL = re.compile(
     r"""(?:train_or_load\([^,]+,\s*|pretrained\()\s*["'](\w+)["']"""
 )
-_SOLUTION = re.compile(r"\.\./solutions/([\w.-]+\.py)")
-_CHECKS = re.compile(r"vaecourse\.checks\.(\w+)")
 
 
 def models_of(source) -> list[str]:
@@ -39,28 +38,34 @@ def models_of(source) -> list[str]:
 
 def chapter_map() -> str:
     rows = [
-        "| chapter | exercise solutions (checked by) | models (`weights/NAME.weights.h5`) "
+        "| chapter | exercises: solution files (checkers) | models (`weights/NAME.weights.h5`) "
         "| tests |",
         "| --- | --- | --- | --- |",
     ]
     for source in chapter_sources():
         text = source.read_text()
         title = re.search(r"^# # (.+)$", text, re.MULTILINE).group(1)
-        solutions = sorted(set(_SOLUTION.findall(text)))
-        checkers = sorted(set(_CHECKS.findall(text)))
-        exercises = "<br>".join(f"`solutions/{name}`" for name in solutions) or "–"
+        mine = [
+            e for name, e in sorted(exercises().items()) if name.startswith(source.stem)
+        ]
+        exercise_list = (
+            "<br>".join(f"{e.number} `solutions/{e.solution.name}`" for e in mine)
+            or "–"
+        )
+        checkers = sorted(
+            {e.checker.__module__.replace(".", "/") + ".py" for e in mine}
+        )
         if checkers:
-            exercises += (
-                " (" + ", ".join(f"`vaecourse/checks/{c}.py`" for c in checkers) + ")"
-            )
+            exercise_list += " (" + ", ".join(f"`{c}`" for c in checkers) + ")"
         models = ", ".join(f"`{name}`" for name in models_of(source)) or "–"
         tests = [f"nbval of `chapters/{source.stem}.ipynb`"]
         tests += [
-            f"`tests/{path.name}`"
+            f"`tests/{path.relative_to(ROOT / 'tests')}`"
             for path in sorted(ROOT.glob(f"tests/test_{source.stem}*.py"))
+            + sorted(ROOT.glob(f"tests/learner_answers/{source.stem}.py"))
         ]
         rows.append(
-            f"| [{title}](chapters/{source.name}) | {exercises} | {models} | {'<br>'.join(tests)} |"
+            f"| [{title}](chapters/{source.name}) | {exercise_list} | {models} | {'<br>'.join(tests)} |"
         )
     return "\n".join(rows)
 

@@ -6,6 +6,7 @@ Binder and Jupyter Book need notebooks, so ``chapters/NN_name.ipynb`` is generat
 committed beside it:
 
     python -m tools.chapter_sources           # (re)write every chapter notebook  (make notebooks)
+    python -m tools.chapter_sources chapters/02_vae_theory.py   # only this one
     python -m tools.chapter_sources --check   # fail when a notebook disagrees with its source
 
 Generation is a pure function of the text source and ``_config.yml``:
@@ -124,14 +125,18 @@ def main(argv=None) -> int:
         action="store_true",
         help="only report notebooks that are out of date",
     )
+    parser.add_argument(
+        "sources", nargs="*", type=Path, help="only these text sources (default: all)"
+    )
     args = parser.parse_args(argv)
+    only = {source.resolve() for source in args.sources}
     missing = [s for s in chapter_sources() if not s.exists()]
     if missing:
         print(
             f"No text source for: {', '.join(str(m.relative_to(ROOT)) for m in missing)}"
         )
         return 1
-    stale = stale_notebooks()
+    stale = [p for p in stale_notebooks() if not only or p.with_suffix(".py") in only]
     if args.check:
         if stale:
             names = ", ".join(str(p.relative_to(ROOT)) for p in stale)

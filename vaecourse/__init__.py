@@ -29,9 +29,9 @@ def _import_tensorflow_quietly():
 _import_tensorflow_quietly()
 
 from .data import load_mnist  # noqa: E402
-from .exercises import todo  # noqa: E402
+from .exercises import check, todo  # noqa: E402
 from .profiles import current_profile, seed_everything  # noqa: E402
 from .training import EpochLogger, train_or_load  # noqa: E402
 
-__all__ = ["load_mnist", "todo", "current_profile", "seed_everything", "EpochLogger",
+__all__ = ["load_mnist", "check", "todo", "current_profile", "seed_everything", "EpochLogger",
            "train_or_load"]

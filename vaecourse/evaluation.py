@@ -79,7 +79,7 @@ def elbo_terms(vae, x, batch_size: int = 1000, seed: int = 0, samples: int = 1):
 
 def importance_weighted_log_px(vae, x, k: int = 100, batch_size: int | None = None,
                                seed: int = 0):
-    """Per-image estimate of log p(x) with ``k`` importance samples from q(z|x).
+    """Per-image importance-weighted bound L_k ≤ log p(x), with ``k`` samples from q(z|x).
 
     log p(x) ≈ log (1/k) Σ_i p(x|z_i) p(z_i) / q(z_i|x), z_i ~ q(z|x). It is a lower bound
     on log p(x) that tightens as k grows; k = 1 gives the ELBO (in expectation).
@@ -109,7 +109,7 @@ def importance_weighted_log_px(vae, x, k: int = 100, batch_size: int | None = No
 
 
 def evaluate_vae(vae, x, k: int = 100, seed: int = 0) -> dict[str, float]:
-    """Mean test figures in nats per image: −ELBO, its two terms, and −log p(x) (IW, k samples)."""
+    """Mean test figures in nats per image: −ELBO, its two terms, and the IW bound −L_k ≥ −log p(x)."""
     reconstruction, kl = elbo_terms(vae, x, seed=seed)
     iw = importance_weighted_log_px(vae, x, k=k, seed=seed)
     return {

@@ -1,6 +1,30 @@
-"""Exercises: a clear failure for a stub left unfilled, and checkers for the answers."""
+"""Exercises that check the learner: one call per exercise, ``vaecourse.check``.
+
+A chapter gives a stub and, in the same cell, hands it to the checker::
+
+    def kl_to_standard_normal(mean, log_var):
+        # Your code here.
+        vaecourse.todo()
+
+    kl_to_standard_normal = vaecourse.check("02_vae_theory_1_kl", kl_to_standard_normal)
+
+* Filled in and right: one line says so, and ``check`` returns the learner's function, which
+  the chapter uses from then on.
+* Filled in and wrong: :class:`ExerciseFailed` names the case, what was expected, what came
+  back, and a hint.
+* Still the stub (it calls :func:`todo`): one line says the exercise is not done, and ``check``
+  returns the reference solution from ``solutions/<name>.py``, so the chapter goes on. The
+  book build and the tests take this path, so they execute every solution file.
+
+Each exercise is registered by its name, the stem of its solution file
+(``NN_<chapter>_<k>_<what>``), in the chapter's module of :mod:`vaecourse.checks`.
+"""
 
 from __future__ import annotations
+
+import runpy
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from .paths import SOLUTIONS_DIR
 
@@ -9,15 +33,79 @@ class ExerciseNotDone(NotImplementedError):
     """Raised by a stub the learner has not filled in yet."""
 
 
-def todo(solution: str):
-    """Raise :class:`ExerciseNotDone` naming the exercise's solution file.
+class ExerciseFailed(AssertionError):
+    """The learner's answer failed one of its exercise's checks."""
 
-    A stub ends with ``todo("01_autoencoders_deeper.py")``; calling it before it is written
-    says what to do instead of failing three cells later.
-    """
-    if not (SOLUTIONS_DIR / solution).exists():
-        raise FileNotFoundError(f"solutions/{solution} does not exist: check the file name.")
+
+def todo():
+    """The body of a stub: raises :class:`ExerciseNotDone` until the learner replaces it."""
     raise ExerciseNotDone(
-        f"This exercise is not done yet. Replace the stub with your own code, or run "
-        f"`%load ../solutions/{solution}` in a cell to see one solution."
+        "This exercise is not done yet: replace `vaecourse.todo()` with your code."
     )
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """One exercise: its name (the solution file's stem), the object the learner writes, and
+    the checker, a function that raises ``AssertionError`` saying what is wrong."""
+
+    name: str
+    function: str
+    checker: Callable
+
+    @property
+    def number(self) -> str:
+        """``"2.1"`` for ``02_vae_theory_1_kl``: chapter, then the exercise's place in it."""
+        chapter, *rest = self.name.split("_")
+        k = next(part for part in rest if part.isdigit())
+        return f"{int(chapter)}.{k}"
+
+    @property
+    def solution(self):
+        return SOLUTIONS_DIR / f"{self.name}.py"
+
+    def reference(self):
+        """The reference solution's object, executed from its file."""
+        if not self.solution.exists():
+            raise FileNotFoundError(f"solutions/{self.solution.name} is missing")
+        return runpy.run_path(str(self.solution))[self.function]
+
+
+def exercises() -> dict[str, Exercise]:
+    """Every registered exercise, by name."""
+    from .checks import registry
+
+    return registry()
+
+
+def check(name: str, answer):
+    """Check the learner's ``answer`` to exercise ``name``; return what the chapter uses next."""
+    known = exercises()
+    if name not in known:
+        raise KeyError(
+            f"No exercise is named {name!r}; the exercises are {sorted(known)}"
+        )
+    exercise = known[name]
+    try:
+        exercise.checker(answer)
+    except ExerciseNotDone:
+        reference = exercise.reference()
+        exercise.checker(reference)  # the reference must pass too: the build checks it
+        print(
+            f"Exercise {exercise.number} is not done yet: the chapter uses the reference solution."
+        )
+        return reference
+    except AssertionError as err:
+        raise ExerciseFailed(
+            f"Exercise {exercise.number}, `{exercise.function}`: {err}"
+        ) from None
+    except Exception as err:
+        raise ExerciseFailed(
+            f"Exercise {exercise.number}: your `{exercise.function}` raised "
+            f"{type(err).__name__}: {err} (the traceback above shows where)"
+        ) from err
+    print(
+        f"✓ Exercise {exercise.number} passed: the chapter uses your "
+        f"`{exercise.function}` from here on."
+    )
+    return answer

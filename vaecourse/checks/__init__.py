@@ -1,9 +1,9 @@
 """Checkers for the exercises, one module per chapter.
 
-Each module defines ``CHECKS = {"NN_name.py": ("object_name", checker)}``: the solution file,
-the name it must define, and a function that raises ``AssertionError`` with a clear message
-when the object is wrong. A chapter calls the checker on the learner's answer; the tests call
-it on the solution file.
+Each module defines ``EXERCISES``, a list of :class:`vaecourse.exercises.Exercise`: the
+exercise's name (its solution file's stem), the name of the object the learner writes, and a
+checker that raises ``AssertionError`` when the object is wrong. Write its message with
+:func:`expect`: the case, what was expected, what came back, and a hint.
 """
 
 from __future__ import annotations
@@ -11,15 +11,43 @@ from __future__ import annotations
 import importlib
 import pkgutil
 
+import numpy as np
+
 
 def registry() -> dict:
-    """Every exercise's ``{solution file: (object name, checker)}`` across all chapters."""
-    checks = {}
+    """Every exercise of every chapter, by name."""
+    found = {}
     for info in pkgutil.iter_modules(__path__):
         module = importlib.import_module(f"{__name__}.{info.name}")
-        checks.update(getattr(module, "CHECKS", {}))
-    return checks
+        for exercise in getattr(module, "EXERCISES", []):
+            if exercise.name in found:
+                raise ValueError(f"two exercises are named {exercise.name}")
+            found[exercise.name] = exercise
+    return found
 
 
-def passed(name: str, n_checks: int) -> None:
-    print(f"✓ {name} passed {n_checks} checks.")
+def expect(ok: bool, case: str, expected, got, hint: str = "") -> None:
+    """Raise ``AssertionError`` unless ``ok``, naming the case, the expected and the actual
+    result, and a hint."""
+    if not ok:
+        message = f"{case}: expected {expected}, got {got}."
+        raise AssertionError(f"{message} {hint}".strip())
+
+
+def _rounded(value):
+    return np.round(np.asarray(value, dtype=float), 4).tolist()
+
+
+def name_the_slip(case: str, expected, got, slips, show=_rounded, **tolerance) -> None:
+    """Raise ``AssertionError`` with the hint of the first known slip that ``got`` matches.
+
+    ``slips`` holds ``(what that slip returns, hint)`` pairs; ``tolerance`` goes to
+    ``np.allclose``. Nothing happens when ``got`` matches none of them.
+    """
+    got_array = np.asarray(got, dtype=float)
+    for value, hint in slips:
+        value = np.asarray(value, dtype=float)
+        if value.shape == got_array.shape and np.allclose(
+            got_array, value, **tolerance
+        ):
+            expect(False, case, show(expected), show(got), hint[0].upper() + hint[1:])

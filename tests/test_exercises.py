@@ -1,0 +1,72 @@
+"""Every exercise, played as a learner would (vaecourse.exercises, vaecourse.checks).
+
+For each registered exercise: the unfilled stub prints the one "not done" line and hands back
+the reference solution from ``solutions/``; a wrong answer (kept, with the explanation it
+must get, in ``tests/learner_answers/NN_<chapter>.py``) fails with that explanation; and a
+right answer written differently from the reference passes and is the object the chapter
+goes on with.
+"""
+
+from __future__ import annotations
+
+import runpy
+from pathlib import Path
+
+import pytest
+
+import vaecourse
+from vaecourse.exercises import ExerciseFailed, exercises
+
+EXERCISES = exercises()
+ANSWERS_DIR = Path(__file__).parent / "learner_answers"
+
+
+def _answers(name: str, kind: str):
+    chapter = next(ANSWERS_DIR.glob(f"{name[:2]}_*.py"), None)
+    assert chapter, f"tests/learner_answers/ has no file for chapter {name[:2]}"
+    answers = runpy.run_path(str(chapter)).get(kind, {})
+    assert name in answers, f"{chapter.name} gives no {kind} answer for {name}"
+    return answers[name]
+
+
+def _stub(*args, **kwargs):
+    vaecourse.todo()
+
+
+@pytest.mark.parametrize("name", sorted(EXERCISES))
+def test_unfilled_stub_says_so_and_hands_over_the_reference(name, capsys):
+    exercise = EXERCISES[name]
+    used = vaecourse.check(name, _stub)
+    printed = capsys.readouterr().out.strip().splitlines()
+    assert printed == [
+        f"Exercise {exercise.number} is not done yet: the chapter uses the reference solution."
+    ]
+    assert used is not _stub
+    origin = getattr(used, "__code__", None) or getattr(used, "__init__").__code__
+    assert origin.co_filename == str(exercise.solution)
+
+
+@pytest.mark.parametrize("name", sorted(EXERCISES))
+def test_wrong_answer_fails_with_its_explanation(name):
+    wrong, explanation = _answers(name, "WRONG")
+    with pytest.raises(ExerciseFailed) as failure:
+        vaecourse.check(name, wrong)
+    message = str(failure.value)
+    assert message.startswith(f"Exercise {EXERCISES[name].number}")
+    assert explanation in message, (
+        f"expected the explanation {explanation!r}, got {message!r}"
+    )
+
+
+@pytest.mark.parametrize("name", sorted(EXERCISES))
+def test_right_answer_written_differently_passes_and_is_used(name, capsys):
+    right = _answers(name, "RIGHT")
+    assert vaecourse.check(name, right) is right
+    assert capsys.readouterr().out.startswith(
+        f"✓ Exercise {EXERCISES[name].number} passed"
+    )
+
+
+def test_an_unknown_exercise_name_lists_the_known_ones():
+    with pytest.raises(KeyError, match="02_vae_theory_2_kl"):
+        vaecourse.check("02_vae_theory_9_nothing", _stub)
