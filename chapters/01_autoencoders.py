@@ -299,7 +299,7 @@ assert codes.shape == (len(x_test), 2) and np.isfinite(codes).all()
 
 # %%
 def grid_over_codes(codes, n):
-    """n × n points spanning the box of the codes, row by row from the top."""
+    """n × n points over the box of the codes, row by row from the top."""
     # Your code here.
     vaecourse.todo()
 
@@ -367,7 +367,7 @@ assert np.allclose(mosaic, same, atol=1e-5)
 
 # %%
 def farthest_from_codes(candidates, codes, n):
-    """The n candidates farthest from their nearest code, farthest first."""
+    """The n candidates farthest from any code, farthest first."""
     # Your code here.
     vaecourse.todo()
 

@@ -244,7 +244,7 @@ assert log_px_exact(x0) - (logsumexp(log_px_given_z(x0, z)) - np.log(10)) > 0.5
 
 # %%
 def elbo_monte_carlo(x, mu, Sigma, n, log_px_given_z, rng):
-    """Monte Carlo ELBO of q = N(mu, Sigma) for x, and its standard error."""
+    """Monte Carlo ELBO of q = N(mu, Sigma), and its standard error."""
     # Your code here.
     vaecourse.todo()
 
@@ -415,7 +415,7 @@ assert all(a < c for a, c in zip(values, values[1:])) and values[-1] < log_px
 
 # %%
 def kl_to_standard_normal(mean, log_var):
-    """KL(N(mean, diag exp(log_var)) ‖ N(0, I)) of each row (sum over axis -1)."""
+    """KL(N(mean, diag exp(log_var)) ‖ N(0, I)), one per row."""
     # Your code here.
     vaecourse.todo()
 
@@ -599,7 +599,7 @@ assert blocked == [None, None]
 
 # %%
 def reparameterised_sample(mean, log_var, eps):
-    """z = mean + sigma * eps, sigma = exp(log_var / 2); NumPy or tensors."""
+    """z = mean + exp(log_var / 2) * eps, for arrays or tensors."""
     # Your code here.
     vaecourse.todo()
 

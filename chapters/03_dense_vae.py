@@ -143,7 +143,7 @@ assert np.allclose(z_check.std(axis=0), [0.5, 2.0], atol=0.05)
 
 # %%
 def build_decoder(latent_dim=2, hidden=512):
-    """latent_dim → hidden (ReLU) → 784 pixel probabilities: a keras.Model."""
+    """latent_dim → hidden (ReLU) → 784 pixel probabilities."""
     # Your code here.
     vaecourse.todo()
 
@@ -251,7 +251,7 @@ assert add_loss_failed
 
 # %%
 def per_image_loss(x, probs, mean, log_var):
-    """−ELBO of each image in nats: Bernoulli NLL + KL(q(z|x) ‖ N(0, I))."""
+    """−ELBO per image in nats: Bernoulli NLL + KL(q(z|x) ‖ N(0, I))."""
     # Your code here.
     vaecourse.todo()
 

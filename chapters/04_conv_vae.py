@@ -139,7 +139,7 @@ print("shift the digit by 2 pixels → the maps shift by 1 position "
 
 # %%
 def output_size(size, kernel, stride, padding, transposed=False):
-    """Side of the output of a Conv2D (or Conv2DTranspose) on size × size."""
+    """Output side of a Conv2D (or Conv2DTranspose) on size × size."""
     # Your code here.
     vaecourse.todo()
 
@@ -229,12 +229,14 @@ paths.style.hide(axis="index")
 
 # %%
 def multiply_adds(layer):
-    """Multiply-adds of a built layer for one image (biases not counted)."""
+    """Multiply-adds of a built layer per image, biases not counted."""
     # Your code here.
     vaecourse.todo()
 
 
-multiply_adds = vaecourse.check("04_conv_vae_2_multiply_adds", multiply_adds)
+multiply_adds = vaecourse.check(
+    "04_conv_vae_2_multiply_adds", multiply_adds
+)
 
 # %% [markdown]
 # ````{admonition} Solution to exercise 4.2
@@ -292,7 +294,7 @@ costs.style.format({"multiply-adds": "{:,}", "share": "{:.1%}"}).hide(
 
 # %%
 def build_encoder(latent_dim=2):
-    """28×28×1 image → two stride-2 Conv2D → Dense(256) → [mean, log_var]."""
+    """Image → two stride-2 Conv2D → Dense(256) → [mean, log_var]."""
     # Your code here.
     vaecourse.todo()
 

@@ -179,7 +179,7 @@ plt.show()
 
 # %%
 def decode_latents(decoder, points):
-    """Decode n latent points in one call: (n, latent_dim) → (n, 28, 28)."""
+    """Decode (n, latent_dim) points in one call → (n, 28, 28)."""
     # Your code here.
     vaecourse.todo()
 

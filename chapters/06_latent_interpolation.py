@@ -79,7 +79,7 @@ assert vae.latent_dim == 2
 
 # %%
 def linear_path(a, b, ts):
-    """The points (1 − t)·a + t·b of the line from a to b, one row per t."""
+    """Points (1 − t)·a + t·b of the line from a to b, one row per t."""
     # Your code here.
     vaecourse.todo()
 

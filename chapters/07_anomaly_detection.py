@@ -233,7 +233,7 @@ assert np.min(l2_noise) > np.percentile(l2_test, 99)
 
 # %%
 def my_anomaly_score(model, x):
-    """My anomaly score: one number per image, larger for stranger images."""
+    """One number per image, larger for stranger images."""
     # Your code here.
     vaecourse.todo()
 
@@ -542,7 +542,7 @@ headline("held_out_9_pca_auroc", pca_rates["AUROC"])
 
 # %%
 def threshold_at_fpr(validation_scores, fpr):
-    """The score above which a fraction fpr of the validation scores lie."""
+    """Score above which a fraction fpr of the validation scores lie."""
     # Your code here.
     vaecourse.todo()
 

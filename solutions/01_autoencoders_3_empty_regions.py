@@ -3,7 +3,7 @@ from scipy.spatial import cKDTree
 
 
 def farthest_from_codes(candidates, codes, n):
-    """The n candidates farthest from their nearest code, farthest first."""
+    """The n candidates farthest from any code, farthest first."""
     distance, _ = cKDTree(codes).query(candidates)  # to the nearest code
     order = np.argsort(distance)[::-1][:n]
     return np.asarray(candidates)[order]

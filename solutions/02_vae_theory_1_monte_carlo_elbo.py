@@ -3,7 +3,7 @@ from scipy import stats
 
 
 def elbo_monte_carlo(x, mu, Sigma, n, log_px_given_z, rng):
-    """Monte Carlo ELBO of q = N(mu, Sigma) for x, and its standard error."""
+    """Monte Carlo ELBO of q = N(mu, Sigma), and its standard error."""
     z = rng.multivariate_normal(mu, Sigma, size=n)  # z ~ q(z | x)
     log_prior = stats.multivariate_normal(np.zeros(len(mu))).logpdf(z)
     log_q = stats.multivariate_normal(mu, Sigma).logpdf(z)

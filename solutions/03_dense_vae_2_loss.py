@@ -2,7 +2,7 @@ from keras import ops
 
 
 def per_image_loss(x, probs, mean, log_var):
-    """−ELBO of each image in nats: Bernoulli NLL + KL(q(z|x) ‖ N(0, I))."""
+    """−ELBO per image in nats: Bernoulli NLL + KL(q(z|x) ‖ N(0, I))."""
     # Clip so that a saturated sigmoid (exactly 0 or 1) cannot give log(0).
     probs = ops.clip(probs, 1e-6, 1.0 - 1e-6)
     log_px_z = x * ops.log(probs) + (1.0 - x) * ops.log(1.0 - probs)

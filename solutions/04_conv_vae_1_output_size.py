@@ -2,7 +2,7 @@ import math
 
 
 def output_size(size, kernel, stride, padding, transposed=False):
-    """Side of the output of a Conv2D (or Conv2DTranspose) on size × size."""
+    """Output side of a Conv2D (or Conv2DTranspose) on size × size."""
     if transposed:  # each input paints a kernel-wide patch, stride apart
         if padding == "same":
             return size * stride

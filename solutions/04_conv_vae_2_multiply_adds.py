@@ -2,7 +2,7 @@ import math
 
 
 def multiply_adds(layer):
-    """Multiply-adds of a built layer for one image (biases not counted)."""
+    """Multiply-adds of a built layer per image, biases not counted."""
     kind = type(layer).__name__
     if kind == "Dense":  # every weight once
         return math.prod(layer.kernel.shape)

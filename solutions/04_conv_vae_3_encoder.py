@@ -3,7 +3,7 @@ from keras import layers
 
 
 def build_encoder(latent_dim=2):
-    """28×28×1 image → two stride-2 Conv2D → Dense(256) → [mean, log_var]."""
+    """Image → two stride-2 Conv2D → Dense(256) → [mean, log_var]."""
     image = keras.Input(shape=(28, 28, 1), name="image")
     h = layers.Conv2D(
         32, 3, strides=2, padding="same", activation="relu", name="conv_0"

@@ -4,7 +4,7 @@ N_WORST = 20  # pixels per image
 
 
 def my_anomaly_score(model, x):
-    """My anomaly score: one number per image, larger for stranger images."""
+    """One number per image, larger for stranger images."""
     x = np.asarray(x, dtype="float32")
     reconstruction = np.asarray(model.reconstruct(x))
     errors = np.abs(x - reconstruction).reshape(len(x), -1)

@@ -2,6 +2,6 @@ import numpy as np
 
 
 def threshold_at_fpr(validation_scores, fpr):
-    """The score above which a fraction fpr of the validation scores lie."""
+    """Score above which a fraction fpr of the validation scores lie."""
     # flagged means score > threshold: the top fpr of the normal images
     return float(np.quantile(np.asarray(validation_scores), 1.0 - fpr))
