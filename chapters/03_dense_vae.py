@@ -589,7 +589,7 @@ LOG_2PI = np.log(2.0 * np.pi)
 def log_weight_terms(vae, x, k, seed=0):
     """log p(x|z), log p(z), log q(z|x) for k draws z ~ q(z|x) per image."""
     rng = np.random.default_rng(seed)
-    chunk = max(1, 20_000 // k)  # images per batch of decoded points
+    chunk = max(1, 4_000 // k)  # images per batch: 4,000 decoded points
     parts = []
     for start in range(0, len(x), chunk):
         xb = x[start:start + chunk]
