@@ -9,6 +9,7 @@ goes on with.
 
 from __future__ import annotations
 
+import functools
 import runpy
 from pathlib import Path
 
@@ -21,12 +22,20 @@ EXERCISES = exercises()
 ANSWERS_DIR = Path(__file__).parent / "learner_answers"
 
 
+@functools.cache
+def _learner_answers(chapter: str) -> dict:
+    """WRONG and RIGHT of ``tests/learner_answers/<chapter>_*.py``, read once."""
+    path = next(ANSWERS_DIR.glob(f"{chapter}_*.py"), None)
+    assert path, f"tests/learner_answers/ has no file for chapter {chapter}"
+    return {"name": path.name, **runpy.run_path(str(path))}
+
+
 def _answers(name: str, kind: str):
-    chapter = next(ANSWERS_DIR.glob(f"{name[:2]}_*.py"), None)
-    assert chapter, f"tests/learner_answers/ has no file for chapter {name[:2]}"
-    answers = runpy.run_path(str(chapter)).get(kind, {})
-    assert name in answers, f"{chapter.name} gives no {kind} answer for {name}"
-    return answers[name]
+    answers = _learner_answers(name[:2])
+    assert name in answers.get(kind, {}), (
+        f"{answers['name']} gives no {kind} answer for {name}"
+    )
+    return answers[kind][name]
 
 
 def _stub(*args, **kwargs):

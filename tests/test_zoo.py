@@ -2,38 +2,33 @@
 weights load into today's model definition."""
 
 import json
-import re
 import warnings
 
 import pytest
 
-from tools.book import chapter_sources
+from tools.book import chapter_sources, models_loaded_by
 from vaecourse import zoo
 from vaecourse.paths import WEIGHTS_DIR
 from vaecourse.training import history_path, weights_path
 
-NAME_IN_CALL = re.compile(r"""(?:train_or_load\([^,]+,\s*|pretrained\()\s*["']([\w]+)["']""")
-
-
-def _names_used_by_chapters():
-    names = set()
-    for path in chapter_sources():
-        names.update(NAME_IN_CALL.findall(path.read_text()))
-    return names
-
 
 def test_every_model_a_chapter_loads_has_a_recipe():
-    unknown = _names_used_by_chapters() - set(zoo.RECIPES)
+    used = set().union(*(models_loaded_by(s) for s in chapter_sources()))
+    unknown = used - set(zoo.RECIPES)
     assert not unknown, f"chapters load models with no zoo recipe: {sorted(unknown)}"
 
 
 @pytest.mark.parametrize("name", sorted(zoo.RECIPES))
 def test_weights_are_shipped_and_fit_the_model(name):
     path = weights_path(name)
-    assert path.exists(), f"weights/{path.name} is missing: run `python -m tools.train_all`"
+    assert path.exists(), (
+        f"weights/{path.name} is missing: run `python -m tools.train_all`"
+    )
     model = zoo.build(name)
     with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message="Skipping variable loading for optimizer")
+        warnings.filterwarnings(
+            "ignore", message="Skipping variable loading for optimizer"
+        )
         model.load_weights(path)  # raises when the architecture changed
     meta = json.loads(history_path(name).read_text())
     assert meta["profile"] == "reader"

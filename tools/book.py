@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import yaml
@@ -9,6 +10,10 @@ import yaml
 from vaecourse.paths import ROOT
 
 TOC = ROOT / "_toc.yml"
+# `train_or_load(model, "name", ...)` or `pretrained("name")` in a chapter's code
+_MODEL_CALL = re.compile(
+    r"""(?:train_or_load\([^,]+,\s*|pretrained\()\s*["'](\w+)["']"""
+)
 
 
 def toc_entries() -> list[str]:
@@ -40,3 +45,8 @@ def chapter_notebooks() -> list[Path]:
 def chapter_sources() -> list[Path]:
     """The text source of each chapter (``chapters/NN_name.py``), in book order."""
     return [path.with_suffix(".py") for path in chapter_notebooks()]
+
+
+def models_loaded_by(source: Path) -> set[str]:
+    """The zoo names a chapter loads by name (``train_or_load`` or ``zoo.pretrained``)."""
+    return set(_MODEL_CALL.findall(source.read_text()))
