@@ -1,63 +1,137 @@
-"""Train every model the book uses, in the reader profile, seeded: ``python -m tools.train_all``.
+"""Train every model the book ships, from its zoo recipe, seeded: ``python -m tools.train_all``.
 
-Each chapter is executed top to bottom in a fresh kernel with ``VAECOURSE_TRAINED_AFTER`` set
-to the start time, so the first chapter that needs a model trains it (with the code the reader
-sees) and saves ``weights/NAME.weights.h5`` and ``NAME.history.json``; later chapters load
-those fresh files. Models that no chapter trained are then trained from their zoo recipe.
-Finally the per-digit anomaly table of chapter 7 is recomputed (``tools.anomaly_table``).
+The maintainer's one command for ``weights/`` (a learner's training goes to ``my_weights/``).
+Each recipe of :data:`vaecourse.zoo.RECIPES` is trained in a fresh process of its own, with
+one TensorFlow thread (``VAECOURSE_THREADS=1``) and ``seed_everything(recipe.seed)``, so the
+weights do not depend on how many cores the machine has; ``--jobs`` processes run side by
+side. Every recipe trains on the first 50,000 training images and validates on the last
+10,000. The candidates a recipe was chosen against (:data:`vaecourse.zoo.CANDIDATES`) are
+trained the same way; only their histories are kept, in ``results/``, and the command fails
+if a candidate ends with a lower validation loss than its recipe. The per-digit anomaly
+table of chapter 7 is recomputed (``tools.anomaly_table``), as one more step.
+
+It resumes: a step that finished in this run (``_build/train_all/progress.json``) is not run
+again. ``--fresh`` starts a new run.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import shutil
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
-from vaecourse.paths import ROOT, WEIGHTS_DIR
-from vaecourse.training import TRAINED_AFTER_ENV
+from vaecourse.paths import RESULTS_DIR, ROOT, WEIGHTS_DIR
 
-from .book import chapter_notebooks
-from .execute import execute_notebook
+RUN_DIR = ROOT / "_build" / "train_all"
+PROGRESS = RUN_DIR / "progress.json"
+CANDIDATE_WEIGHTS = RUN_DIR / "candidates"
+ANOMALY_TABLE = "anomaly_table"
+
+
+def steps() -> list[str]:
+    """Every step, longest first, so that two workers finish close together."""
+    from vaecourse import zoo
+
+    def cost(name):
+        if name == ANOMALY_TABLE:  # ten dense VAEs, ten epochs each, batches of 256
+            return 10 * 10 * 0.5
+        recipe = zoo._recipe(name)
+        per_epoch = 3.0 if recipe.shape == "image" else 1.0
+        return recipe.epochs * per_epoch * (64 / recipe.batch_size) ** 0.5
+
+    return sorted([*zoo.RECIPES, *zoo.CANDIDATES, ANOMALY_TABLE], key=cost, reverse=True)
+
+
+def train_one(name: str) -> None:
+    """Train ``name`` in this process (run by :func:`main` in a child process)."""
+    from vaecourse import seed_everything, zoo
+
+    candidate = name in zoo.CANDIDATES
+    seed_everything(zoo._recipe(name).seed)
+    save_dir = CANDIDATE_WEIGHTS if candidate else WEIGHTS_DIR
+    _, run = zoo.pretrained(name, retrain=True, save_dir=save_dir)
+    if candidate:
+        RESULTS_DIR.mkdir(exist_ok=True)
+        shutil.copy(save_dir / f"{name}.history.json", RESULTS_DIR / f"{name}.history.json")
+    print(run.describe(), flush=True)
+
+
+def _load_progress(fresh: bool) -> dict:
+    if PROGRESS.exists() and not fresh:
+        return json.loads(PROGRESS.read_text())
+    RUN_DIR.mkdir(parents=True, exist_ok=True)
+    return {"started": time.strftime("%Y-%m-%d %H:%M:%S"), "done": {}}
+
+
+def _run_step(name: str, env: dict) -> float:
+    start = time.perf_counter()
+    if name == ANOMALY_TABLE:
+        command = [sys.executable, "-m", "tools.anomaly_table"]
+    else:
+        command = [sys.executable, "-m", "tools.train_all", "--one", name]
+    log = RUN_DIR / f"{name}.log"
+    with log.open("w") as out:
+        result = subprocess.run(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    if result.returncode:
+        raise RuntimeError(f"{name} failed (exit {result.returncode}); its log: {log}")
+    return time.perf_counter() - start
+
+
+def check_candidates() -> list[str]:
+    """Lines comparing each candidate's last validation loss with its recipe's."""
+    from vaecourse import zoo
+    from vaecourse.training import read_history
+
+    lines, losers = [], []
+    for candidate, recipe in zoo.CANDIDATE_OF.items():
+        ours = read_history(recipe)["val_loss"][-1]
+        theirs = read_history(candidate, RESULTS_DIR)["val_loss"][-1]
+        lines.append(f"validation loss: {recipe} {ours:.2f}, candidate {candidate} {theirs:.2f}")
+        if theirs < ours:
+            losers.append(recipe)
+    if losers:
+        raise SystemExit(
+            "\n".join(lines) + f"\nthe recipes {losers} lost to a candidate on validation: "
+            "change the recipe in vaecourse/zoo.py to the winner and run again with --fresh."
+        )
+    return lines
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--chapters", nargs="*", help="only these chapter files (stems)"
-    )
+    parser.add_argument("--jobs", type=int, default=2, help="processes side by side")
+    parser.add_argument("--fresh", action="store_true", help="start a new run")
+    parser.add_argument("--only", nargs="*", help="only these steps")
+    parser.add_argument("--one", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    start = time.time()
-    env = {"VAECOURSE_PROFILE": "reader", TRAINED_AFTER_ENV: f"{start:.3f}"}
-    for path in chapter_notebooks():
-        if args.chapters and path.stem not in args.chapters:
-            continue
-        print(f"== {path.name}", flush=True)
-        _, seconds = execute_notebook(path, **env)
-        print(f"   done in {seconds:.0f} s", flush=True)
+    if args.one:
+        train_one(args.one)
+        return 0
 
-    if not args.chapters:
-        code = (
-            "from vaecourse import zoo\n"
-            "for name in zoo.RECIPES:\n"
-            "    print(name, '->', zoo.pretrained(name)[1].describe(), flush=True)\n"
-        )
-        subprocess.run(
-            [sys.executable, "-c", code],
-            check=True,
-            cwd=ROOT,
-            env={**os.environ, **env},
-        )
-        subprocess.run(
-            [sys.executable, "-m", "tools.anomaly_table"],
-            check=True,
-            cwd=ROOT,
-            env={**os.environ, **env},
-        )
+    progress = _load_progress(args.fresh)
+    env = {**os.environ, "VAECOURSE_PROFILE": "reader", "VAECOURSE_THREADS": "1"}
+    todo = [s for s in steps() if s not in progress["done"] and (not args.only or s in args.only)]
+    print(f"run started {progress['started']}; to do: {', '.join(todo) or 'nothing'}", flush=True)
 
+    def work(name):
+        seconds = _run_step(name, env)
+        progress["done"][name] = round(seconds, 1)
+        PROGRESS.write_text(json.dumps(progress, indent=1) + "\n")
+        print(f"{name}: {seconds:.0f} s", flush=True)
+
+    with ThreadPoolExecutor(args.jobs) as pool:
+        list(pool.map(work, todo))
+    for line in check_candidates():
+        print(line)
     size = sum(p.stat().st_size for p in WEIGHTS_DIR.glob("*")) / 2**20
-    print(f"weights/: {size:.1f} MB, {time.time() - start:.0f} s in all")
+    total = sum(progress["done"].values())
+    print(f"weights/: {size:.1f} MB; {total:.0f} s of training in all (summed over steps)")
     return 0
 
 

@@ -28,6 +28,24 @@ def _import_tensorflow_quietly():
 
 _import_tensorflow_quietly()
 
+#: TensorFlow's thread pools are sized from the cores it sees, and the size decides how a sum
+#: is split into partial sums. Fixing it makes one core and two print the same numbers.
+THREADS_ENV = "VAECOURSE_THREADS"
+
+
+def _fix_thread_pools():
+    import tensorflow as tf
+
+    threads = int(os.environ.get(THREADS_ENV, "2"))
+    try:
+        tf.config.threading.set_intra_op_parallelism_threads(threads)
+        tf.config.threading.set_inter_op_parallelism_threads(threads)
+    except RuntimeError:  # TensorFlow already ran an op in this process: too late, keep going
+        pass
+
+
+_fix_thread_pools()
+
 from .data import load_mnist  # noqa: E402
 from .exercises import check, todo  # noqa: E402
 from .profiles import current_profile, seed_everything  # noqa: E402

@@ -32,6 +32,11 @@ MNIST_SHAPES = {
 }
 SHAPES = ("flat", "image")
 
+#: The last 10,000 of the 60,000 training images are the validation split: every recipe,
+#: number of epochs and threshold is chosen on them, and the test set is kept for the
+#: numbers the chapters report.
+VALIDATION_SIZE = 10_000
+
 
 class MnistFileError(RuntimeError):
     """``data/mnist.npz`` exists but is not the MNIST the course expects."""
@@ -128,3 +133,26 @@ def load_mnist(shape: str = "flat", digits=None, path: Path | None = None, train
             x, y = x[keep], y[keep]
         out[part] = (normalise(x, shape), y)
     return out["train"], out["test"]
+
+
+def load_mnist_splits(shape: str = "flat", digits=None, path: Path | None = None):
+    """Training, validation and test sets: ``(x, y)`` pairs for the first 50,000 training
+    images, the last :data:`VALIDATION_SIZE` training images and the 10,000 test images.
+
+    The split is made before ``digits`` filters the classes, so every model, whatever its
+    digits, validates on images of the same writers and never trains on them.
+    """
+    raw = _raw_mnist(path)
+    cut = len(raw["x_train"]) - VALIDATION_SIZE
+    parts = {
+        "train": (raw["x_train"][:cut], raw["y_train"][:cut]),
+        "validation": (raw["x_train"][cut:], raw["y_train"][cut:]),
+        "test": (raw["x_test"], raw["y_test"]),
+    }
+    out = []
+    for x, y in parts.values():
+        if digits is not None:
+            keep = np.isin(y, list(digits))
+            x, y = x[keep], y[keep]
+        out.append((normalise(x, shape), y))
+    return tuple(out)

@@ -36,7 +36,11 @@ def _find_root() -> Path:
 ROOT = _find_root()
 CHAPTERS_DIR = ROOT / "chapters"
 DATA_DIR = ROOT / "data"
+#: The shipped weights: written only by the maintainer command ``python -m tools.train_all``.
 WEIGHTS_DIR = ROOT / "weights"
+#: Where a learner's own training runs are saved (git-ignored), so they never overwrite
+#: the shipped weights.
+MY_WEIGHTS_DIR = ROOT / "my_weights"
 #: Results of runs too long for a chapter, and histories of runs whose weights are not shipped.
 RESULTS_DIR = ROOT / "results"
 SOLUTIONS_DIR = ROOT / "solutions"

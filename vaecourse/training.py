@@ -2,14 +2,14 @@
 
 Weights are saved with Keras (``NAME.weights.h5``, HDF5, no pickle) and the training
 history beside them as JSON (``NAME.history.json``), so that a chapter which loads a
-model can still show its loss curves.
+model can still show its loss curves. A learner's own training run is saved in
+``my_weights/`` (git-ignored); only ``python -m tools.train_all`` writes ``weights/``.
 """
 
 from __future__ import annotations
 
 import json
 import math
-import os
 import time
 import warnings
 from dataclasses import dataclass, field
@@ -17,16 +17,8 @@ from pathlib import Path
 
 import keras
 
-from .paths import RESULTS_DIR, WEIGHTS_DIR  # noqa: F401 (chapter 4 imports RESULTS_DIR here)
+from .paths import MY_WEIGHTS_DIR, RESULTS_DIR, ROOT, WEIGHTS_DIR  # noqa: F401 (RESULTS_DIR: ch. 4)
 from .profiles import Profile, current_profile, retrain_requested
-
-#: Set by ``python -m tools.train_all``: weights older than this Unix time are retrained.
-TRAINED_AFTER_ENV = "VAECOURSE_TRAINED_AFTER"
-
-
-def _older_than_this_training_run(path: Path) -> bool:
-    after = os.environ.get(TRAINED_AFTER_ENV)
-    return bool(after) and path.stat().st_mtime < float(after)
 
 
 class EpochLogger(keras.callbacks.Callback):
@@ -115,7 +107,15 @@ class TrainingRun:
                 f"({self.epochs} epochs of training, shipped with the course). "
                 f"Set RETRAIN = True to train from scratch."
             )
-        where = f" and saved to weights/{self.path.name}" if self.path else ""
+        where = ""
+        if self.path:
+            try:
+                shown = self.path.relative_to(ROOT)
+            except ValueError:
+                shown = self.path
+            where = f" and saved to {shown}"
+            if self.path.parent == MY_WEIGHTS_DIR:
+                where += " (yours: the shipped weights/ are untouched)"
         return f"Trained '{self.name}' for {self.epochs} epochs here{where}."
 
     def __repr__(self) -> str:  # what a notebook shows when the run is the last expression
@@ -160,19 +160,20 @@ def train_or_load(
     retrain: bool = False,
     profile: Profile | None = None,
     weights_dir: Path | None = None,
+    save_dir: Path | None = None,
 ) -> TrainingRun:
     """Load ``weights/NAME.weights.h5`` into ``model``, or train it with ``train(model)``.
 
     * reader profile: load when the file exists and neither ``retrain`` nor
-      ``VAECOURSE_RETRAIN=1`` asks for training; otherwise train and save weights and history.
-    * quick profile: always train (tiny), never write to ``weights/``.
+      ``VAECOURSE_RETRAIN=1`` asks for training; otherwise train, and save the weights and
+      history in ``save_dir`` (by default ``my_weights/``, never the shipped ``weights/``).
+    * quick profile: always train (tiny), save nothing.
 
     ``train`` receives the model and returns the ``History`` of ``model.fit`` (or a dict).
     """
     profile = profile or current_profile()
     wpath, hpath = weights_path(name, weights_dir), history_path(name, weights_dir)
-    if (not profile.quick and wpath.exists() and not (retrain or retrain_requested())
-            and not _older_than_this_training_run(wpath)):
+    if not profile.quick and wpath.exists() and not (retrain or retrain_requested()):
         try:
             with warnings.catch_warnings():
                 # The file also holds the optimizer's state, which a reader does not need.
@@ -195,6 +196,8 @@ def train_or_load(
     seconds_per_epoch = (time.perf_counter() - start) / epochs
     if profile.quick:
         return TrainingRun(name, "trained", history, seconds_per_epoch, None)
+    save_dir = Path(save_dir or MY_WEIGHTS_DIR)
+    wpath, hpath = weights_path(name, save_dir), history_path(name, save_dir)
     wpath.parent.mkdir(parents=True, exist_ok=True)
     model.save_weights(wpath)
     _drop_optimizer_state(wpath)
