@@ -15,9 +15,9 @@ BIN := $(VENV)/bin
 # Touched after a successful install; pip runs again when the dependency list changes.
 INSTALLED := $(VENV)/.installed
 
-.PHONY: book test notebooks browser-packages clean
+.PHONY: book test notebooks browser-packages diagram-packages clean
 
-book: $(INSTALLED)
+book: diagram-packages $(INSTALLED)
 	$(BIN)/python -m tools.chapter_sources --check
 	VAECOURSE_PROFILE=reader $(BIN)/jupyter-book build . -W -n --keep-going
 
@@ -29,6 +29,10 @@ notebooks: $(INSTALLED)
 
 browser-packages:
 	@tools/ensure_debian_packages.sh chromium:/usr/bin/chromium chromium-driver:/usr/bin/chromedriver
+
+# Chapter 4 draws its model diagram with keras.utils.plot_model: pydot (pip) runs Graphviz's dot.
+diagram-packages:
+	@tools/ensure_debian_packages.sh graphviz:/usr/bin/dot
 
 $(INSTALLED): pyproject.toml
 	@$(PYTHON) -c "import ensurepip" 2>/dev/null || tools/ensure_debian_packages.sh python3-venv

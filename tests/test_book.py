@@ -53,3 +53,10 @@ def test_chapter_seeds_its_generators(source):
     assert "seed_everything(" in source.read_text(), (
         f"{source.name} does not call vaecourse.seed_everything"
     )
+
+
+@pytest.mark.parametrize("source", chapter_sources(), ids=lambda p: p.stem)
+def test_chapter_has_the_three_exercises_the_introduction_promises(source):
+    assert "each chapter has at least three" in (ROOT / "intro.md").read_text()
+    exercises = source.read_text().count("= vaecourse.check(")
+    assert exercises >= 3, f"{source.name} has {exercises} exercises; the intro promises 3"

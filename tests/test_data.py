@@ -26,6 +26,23 @@ def test_image_shape_and_digit_filter():
     assert len(x_train) == 6742 + 5851
 
 
+def test_validation_split_is_the_last_10000_training_images():
+    (x_train, y_train), (x_test, y_test) = data.load_mnist()
+    (xt, yt), (xv, yv), (xs, ys) = data.load_mnist_splits()
+    assert len(xt) == 50_000 and len(xv) == data.VALIDATION_SIZE == 10_000
+    np.testing.assert_array_equal(np.concatenate([xt, xv]), x_train)
+    np.testing.assert_array_equal(np.concatenate([yt, yv]), y_train)
+    np.testing.assert_array_equal(xs, x_test)
+
+
+def test_digit_filter_comes_after_the_split():
+    (_, y_all), (_, yv_all), _ = data.load_mnist_splits()
+    (xt, yt), (xv, yv), (xs, ys) = data.load_mnist_splits(shape="image", digits=range(9))
+    assert xt.shape[1:] == xv.shape[1:] == xs.shape[1:] == (28, 28, 1)
+    assert 9 not in yt and 9 not in yv and 9 not in ys
+    assert len(yt) == int((y_all != 9).sum()) and len(yv) == int((yv_all != 9).sum())
+
+
 def test_unknown_shape_is_refused_with_the_choices():
     with pytest.raises(ValueError, match="'flat' or 'image'"):
         data.load_mnist(shape="square")

@@ -28,7 +28,8 @@ def _train(model):
 def test_reader_profile_trains_saves_then_loads(tmp_path):
     reader = Profile("reader")
     first = _tiny_model()
-    run = training.train_or_load(first, "tiny", _train, profile=reader, weights_dir=tmp_path)
+    run = training.train_or_load(first, "tiny", _train, profile=reader, weights_dir=tmp_path,
+                                 save_dir=tmp_path)
     assert run.source == "trained" and run.epochs == 2
     assert (tmp_path / "tiny.weights.h5").exists()
     assert list(tmp_path.glob("*.tmp")) == []
@@ -41,7 +42,8 @@ def test_reader_profile_trains_saves_then_loads(tmp_path):
     second.layers[0].kernel.assign(np.zeros((3, 2)))
     calls = []
     run2 = training.train_or_load(second, "tiny", lambda m: calls.append(m), profile=reader,
-                                  weights_dir=tmp_path)
+                                  weights_dir=tmp_path,
+                                 save_dir=tmp_path)
     assert run2.source == "loaded" and calls == []
     assert run2.history == run.history
     np.testing.assert_allclose(second.get_weights()[0], first.get_weights()[0])
@@ -50,30 +52,35 @@ def test_reader_profile_trains_saves_then_loads(tmp_path):
 
 def test_retrain_flag_trains_even_with_weights(tmp_path):
     reader = Profile("reader")
-    training.train_or_load(_tiny_model(), "tiny", _train, profile=reader, weights_dir=tmp_path)
+    training.train_or_load(_tiny_model(), "tiny", _train, profile=reader, weights_dir=tmp_path,
+                                 save_dir=tmp_path)
     run = training.train_or_load(_tiny_model(), "tiny", _train, retrain=True, profile=reader,
-                                 weights_dir=tmp_path)
+                                 weights_dir=tmp_path,
+                                 save_dir=tmp_path)
     assert run.source == "trained"
 
 
 def test_quick_profile_trains_and_never_writes(tmp_path):
     run = training.train_or_load(_tiny_model(), "tiny", _train, profile=Profile("quick"),
-                                 weights_dir=tmp_path)
+                                 weights_dir=tmp_path, save_dir=tmp_path)
     assert run.source == "trained" and list(tmp_path.iterdir()) == []
 
 
 def test_weights_of_another_architecture_give_a_clear_error(tmp_path):
     reader = Profile("reader")
-    training.train_or_load(_tiny_model(), "tiny", _train, profile=reader, weights_dir=tmp_path)
+    training.train_or_load(_tiny_model(), "tiny", _train, profile=reader, weights_dir=tmp_path,
+                                 save_dir=tmp_path)
     other = keras.Sequential([keras.Input((3,)), keras.layers.Dense(5)])
     with pytest.raises(RuntimeError, match="definition changed"):
-        training.train_or_load(other, "tiny", _train, profile=reader, weights_dir=tmp_path)
+        training.train_or_load(other, "tiny", _train, profile=reader, weights_dir=tmp_path,
+                                 save_dir=tmp_path)
 
 
 def test_train_must_return_a_history(tmp_path):
     with pytest.raises(TypeError, match="History"):
         training.train_or_load(_tiny_model(), "tiny", lambda m: 3.0, profile=Profile("quick"),
-                               weights_dir=tmp_path)
+                               weights_dir=tmp_path,
+                                 save_dir=tmp_path)
 
 
 def test_recipe_weight_decay_selects_adamw(monkeypatch):
@@ -91,7 +98,8 @@ def test_recipe_weight_decay_selects_adamw(monkeypatch):
 
 def test_read_history_returns_the_saved_run_and_names_a_missing_one(tmp_path):
     run = training.train_or_load(_tiny_model(), "tiny", _train, profile=Profile("reader"),
-                                 weights_dir=tmp_path)
+                                 weights_dir=tmp_path,
+                                 save_dir=tmp_path)
     assert training.read_history("tiny", tmp_path) == run.history
     with pytest.raises(FileNotFoundError, match="no training history other.history.json"):
         training.read_history("other", tmp_path)
@@ -110,3 +118,27 @@ def test_cosine_decay_falls_from_the_rate_to_a_hundredth():
 def test_cosine_decay_rejects_nonsense(epochs, rate):
     with pytest.raises(ValueError, match="cosine_decay"):
         cosine_decay(rate, epochs)
+
+
+def test_a_learners_training_goes_to_my_weights_never_to_the_shipped_weights(
+    tmp_path, monkeypatch
+):
+    shipped, mine = tmp_path / "weights", tmp_path / "my_weights"
+    reader = Profile("reader")
+    training.train_or_load(_tiny_model(), "tiny", _train, profile=reader,
+                           weights_dir=tmp_path, save_dir=shipped)
+    before = (shipped / "tiny.weights.h5").read_bytes()
+    monkeypatch.setattr(training, "MY_WEIGHTS_DIR", mine)
+    run = training.train_or_load(_tiny_model(), "tiny", _train, retrain=True,
+                                 profile=reader, weights_dir=shipped)
+    assert run.source == "trained" and run.path == mine / "tiny.weights.h5"
+    assert run.path.exists() and (mine / "tiny.history.json").exists()
+    assert (shipped / "tiny.weights.h5").read_bytes() == before
+    assert "yours: the shipped weights/ are untouched" in run.describe()
+
+
+def test_my_weights_is_ignored_by_git():
+    from vaecourse.paths import MY_WEIGHTS_DIR, ROOT
+
+    ignored = (ROOT / ".gitignore").read_text().split()
+    assert f"{MY_WEIGHTS_DIR.name}/" in ignored

@@ -41,3 +41,51 @@ def test_weights_are_shipped_and_fit_the_model(name):
 def test_weights_folder_stays_small():
     size = sum(p.stat().st_size for p in WEIGHTS_DIR.glob("*")) / 2**20
     assert size < 60, f"weights/ holds {size:.1f} MB"
+
+
+def test_recipes_train_on_the_training_split_and_validate_on_validation(monkeypatch):
+    import numpy as np
+
+    from vaecourse import data
+
+    monkeypatch.setenv("VAECOURSE_PROFILE", "reader")
+    (_, y_all), _ = data.load_mnist()
+    for name in ("dense_vae_2d", "dense_vae_no9"):
+        x_train, x_val = zoo.training_data(name)
+        digits = list(zoo.RECIPES[name].digits or range(10))
+        keep_train = np.isin(y_all[:50_000], digits)
+        keep_val = np.isin(y_all[50_000:], digits)
+        assert (len(x_train), len(x_val)) == (keep_train.sum(), keep_val.sum())
+
+
+@pytest.mark.parametrize("candidate", sorted(zoo.CANDIDATES))
+def test_each_candidate_differs_from_its_recipe_and_left_its_history(candidate):
+    from vaecourse.paths import RESULTS_DIR
+    from vaecourse.training import read_history
+
+    recipe = zoo.RECIPES[zoo.CANDIDATE_OF[candidate]]
+    assert zoo.CANDIDATES[candidate] != recipe
+    history = read_history(candidate, RESULTS_DIR)
+    assert len(history["val_loss"]) == zoo.CANDIDATES[candidate].epochs
+
+
+def test_train_all_runs_every_recipe_candidate_and_the_anomaly_table():
+    from tools import train_all
+
+    steps = train_all.steps()
+    assert set(steps) == {*zoo.RECIPES, *zoo.CANDIDATES, train_all.ANOMALY_TABLE}
+    assert steps[0] in {"conv_vae_2d", "conv_vae_2d_adam"}  # the longest first
+
+
+def test_train_all_fails_when_a_candidate_beats_its_recipe(monkeypatch):
+    from tools import train_all
+    from vaecourse import training
+
+    losses = {"conv_vae_2d": 150.0, "conv_vae_2d_adam": 149.0}
+    monkeypatch.setattr(
+        training, "read_history", lambda name, folder=None: {"val_loss": [losses[name]]}
+    )
+    with pytest.raises(SystemExit, match="lost to a candidate on validation"):
+        train_all.check_candidates()
+    losses["conv_vae_2d_adam"] = 151.0
+    assert "conv_vae_2d 150.00" in train_all.check_candidates()[0]

@@ -46,10 +46,11 @@ def _fix_thread_pools():
 
 _fix_thread_pools()
 
-from .data import load_mnist  # noqa: E402
+from .data import load_mnist, load_mnist_splits  # noqa: E402
 from .exercises import check, todo  # noqa: E402
 from .profiles import current_profile, seed_everything  # noqa: E402
+from .results import glue  # noqa: E402
 from .training import EpochLogger, train_or_load  # noqa: E402
 
-__all__ = ["load_mnist", "check", "todo", "current_profile", "seed_everything", "EpochLogger",
-           "train_or_load"]
+__all__ = ["load_mnist", "load_mnist_splits", "check", "todo", "current_profile", "seed_everything", "EpochLogger",
+           "train_or_load", "glue"]

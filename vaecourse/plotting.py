@@ -94,10 +94,10 @@ def plot_history(history, keys=("loss",), ax=None, title="Training", ylabel="los
         _, ax = plt.subplots(figsize=(6, 3.5))
     for key in keys:
         values = history[key]
-        line, = ax.plot(range(1, len(values) + 1), values, marker=".", label=key)
+        line, = ax.plot(range(1, len(values) + 1), values, marker=".", label=f"{key} (training)")
         if f"val_{key}" in history:
             ax.plot(range(1, len(values) + 1), history[f"val_{key}"], linestyle="--",
-                    color=line.get_color(), label=f"val_{key}")
+                    color=line.get_color(), label=f"{key} (validation)")
     ax.set_xlabel("epoch")
     ax.set_ylabel(ylabel)
     ax.set_title(title)

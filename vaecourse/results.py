@@ -15,3 +15,14 @@ def headline(name: str, value: float) -> None:
     except ImportError:
         return
     glue(name, float(value), display=False)
+
+
+def glue(name: str, value) -> None:
+    """Make ``value`` quotable in the page's prose as ``{glue:text}`name:.1f```, so that a
+    number in a sentence is the number this run computed. Hidden on the page; outside
+    Jupyter Book's environment (e.g. a bare Colab) it does nothing."""
+    try:
+        from myst_nb import glue as _glue
+    except ImportError:
+        return
+    _glue(name, value, display=False)
