@@ -18,7 +18,7 @@
 # * explore it with a slider, live in Jupyter and, on this page, without a kernel;
 # * interpolate between the *average* encodings of two classes;
 # * see why, in a latent space of many dimensions, a straight line between two samples of
-#   the prior is not the best path, and what to use instead;
+#   the prior passes through points of atypically small length, and what to use instead;
 # * write the three paths yourself, in exercises 6.1 to 6.3: the straight line, the path
 #   between the mean encodings of two classes, and the spherical path. The chapter's
 #   figures are drawn with your functions.
@@ -26,7 +26,8 @@
 # %% [markdown]
 # ## Setting up
 #
-# The model is the dense VAE of chapter 3 (2-D latent), loaded from the course's zoo.
+# The model is the dense VAE of chapter 3 (2-D latent), loaded from the course's zoo. The
+# chapter uses the test images, and, once, the codes of some training images.
 
 # %%
 import matplotlib.pyplot as plt
@@ -47,7 +48,7 @@ print(f"Keras {keras.__version__}, profile: {profile.name}")
 vae, run = zoo.pretrained("dense_vae_2d")
 print(run.describe())
 
-(_, _), (x_test, y_test) = vaecourse.load_mnist(shape="flat")
+(x_train, _), _, (x_test, y_test) = vaecourse.load_mnist_splits(shape="flat")
 x_test, y_test = profile.subset(x_test, y_test, quick=1000)
 test_means = vae.encoder.predict(x_test, verbose=0)[0]
 print("test images:", x_test.shape, " encodings:", test_means.shape)
@@ -122,16 +123,16 @@ plt.show()
 
 # %% [markdown]
 # The pixel blend is a double exposure: in the middle both digits are visible at half
-# strength, and no step is a digit anyone would write. The latent path changes the *shape*:
-# each step is a single, complete stroke pattern. The ends of the latent row are not the
+# strength, a digit no one would write. The latent path changes the *shape*: each step is
+# one stroke pattern, not two drawn on top of each other. The ends of the latent row are not the
 # original images but their reconstructions through the 2-D bottleneck, hence the blur.
 #
 # Can we measure "is not a digit"? The VAE gives each image a loss, the negative ELBO, an
-# upper bound on $-\log p(x)$: the lower, the more the model finds the image digit-like.
-# The cell below scores the pixel blends (they are images, so the model can score them) and
-# compares them with the test digits.
+# upper bound on $-\log p(x)$ (a bound, not the value): the lower it is, the more probable
+# the model can show the image to be. The cell below scores the pixel blends (they are
+# images, so the model can score them) and compares them with the test digits.
 
-# %% mystnb={"image": {"alt": "Negative ELBO of the pixel blends against t: highest in the middle of the path, well above the typical test digit"}}
+# %% mystnb={"image": {"alt": "Negative ELBO of the pixel blends against t: higher in the middle of the path than at either end, against the band of the test digits"}}
 def negative_elbo(model, images):
     reconstruction, kl = evaluation.elbo_terms(model, images)
     return reconstruction + kl
@@ -151,17 +152,27 @@ ax.set_title("How digit-like the VAE finds each pixel blend")
 ax.legend()
 plt.show()
 middle = blend_scores[len(blend_ts) // 2]
+test_median = np.median(test_scores)
 print(f"negative ELBO: x_a {blend_scores[0]:.0f}, "
       f"x_b {blend_scores[-1]:.0f}, the blend at t = 0.5 {middle:.0f}")
-print(f"test digits: median {np.median(test_scores):.0f}")
+print(f"test digits: median {test_median:.0f}")
+for name, value in [("ch6_blend_a", blend_scores[0]),
+                    ("ch6_blend_b", blend_scores[-1]),
+                    ("ch6_blend_mid", middle),
+                    ("ch6_test_median", test_median)]:
+    vaecourse.glue(name, float(value))
 # An untrained model (quick profile) has no idea of a digit yet.
 if not profile.quick:
-    assert middle > max(blend_scores[0], blend_scores[-1])
+    assert middle > max(blend_scores[0], blend_scores[-1], test_median)
 
 # %% [markdown]
-# The half-way blend scores worse than either end (the cell asserts it): to the model, a
-# double exposure is less probable than either digit. The images of the latent path need no
-# such test: they are what the decoder draws, by construction the model's idea of a digit.
+# The half-way blend's negative ELBO, {glue:text}`ch6_blend_mid:.0f` nats, is higher than
+# that of either end ({glue:text}`ch6_blend_a:.0f` and {glue:text}`ch6_blend_b:.0f`) and
+# than the median test digit's ({glue:text}`ch6_test_median:.0f`); the cell asserts both.
+# These are bounds, not values of $-\log p(x)$: they say how probable the
+# model can show each image to be, and it shows the double exposure to be less so than
+# either digit. The images of the latent path need no such test: they are what the decoder
+# draws, by construction the model's idea of a digit.
 #
 # ### The path in the latent plane
 #
@@ -177,8 +188,27 @@ for label, point in (("start", z_a), ("end", z_b)):
 plt.show()
 
 # %% [markdown]
-# The path runs through the regions of other classes, and the decoded steps above show
-# those classes on the way. That is no flaw: in two dimensions, going from one cluster to
+# Which classes does the path cross? For each of its nine points, the cell below takes the
+# 25 test encodings nearest to it and prints their most common label.
+
+# %%
+neighbour_labels = []
+for point in path:
+    nearest = np.argsort(np.linalg.norm(test_means - point, axis=1))[:25]
+    counts = np.bincount(y_test[nearest], minlength=10)
+    neighbour_labels.append(int(counts.argmax()))
+print("most common label near each point of the path:", neighbour_labels)
+crossed = [c for c in neighbour_labels if c not in (y_test[INDEX_A],
+                                                     y_test[INDEX_B])]
+crossed_text = ", ".join(str(c) for c in sorted(set(crossed)))
+vaecourse.glue("ch6_crossed", crossed_text or "none")
+if not profile.quick:
+    assert crossed, "the path crosses no other class"
+
+# %% [markdown]
+# The path runs through the region of at least one other class (digits:
+# {glue:text}`ch6_crossed`; the cell asserts that there is one), and the decoded steps
+# above show it on the way. That is no flaw: in two dimensions, going from one cluster to
 # another *has* to cross whatever lies between.
 #
 # ## Explore it yourself
@@ -283,7 +313,8 @@ FRAMES = 21
 frame_ts = np.linspace(0, 1, FRAMES)
 fig, update = comparison_figure(INDEX_A, INDEX_B, dpi=72)
 animation = FuncAnimation(fig, lambda i: update(frame_ts[i]), frames=FRAMES)
-# to_jshtml(), plus a text alternative for the frames and no outside stylesheet
+# to_jshtml(), plus a text alternative for the frames and no outside
+# stylesheet
 page_animation = jsanimation.page_html(
     animation,
     alt="Pixel blend, decoded latent point and latent plane at one t")
@@ -376,15 +407,21 @@ if not profile.quick:
 # ## Straight lines in many dimensions
 #
 # In two dimensions the straight line is the natural path. In a wider latent space it has a
-# catch. A standard normal vector in $d$ dimensions has a squared length that is a sum of
-# $d$ squared standard normals: its length concentrates near $\sqrt d$ and almost never comes
-# close to 0. The prior's mass lies in a thin **shell**, not at its centre. The midpoint of
-# two independent draws is $\tfrac12(z_0+z_1)$, a normal vector of variance ½ per
-# coordinate, so its length is near $\sqrt{d/2}$: *inside* the shell, in a region the
-# prior, and thus the decoder's training, hardly ever visits.
+# catch. The density of the prior $\mathcal{N}(0, I)$ is highest at the origin, yet a draw
+# almost never lands near it. A standard normal vector in $d$ dimensions has a squared
+# length that is a sum of $d$ squared standard normals, so its length concentrates near
+# $\sqrt d$, within a band whose width does not grow with $d$
+# {cite:p}`vershynin2018high`: there is too little volume near the origin for the high
+# density there to matter, and the prior's mass lies in a thin **shell** of radius about
+# $\sqrt d$. The origin is not improbable (it is the density's mode); it is *atypical in
+# length*: hardly any draw is that short. The midpoint of two independent draws is
+# $\tfrac12(z_0+z_1)$, a normal vector of variance ½ per coordinate, so its length is near
+# $\sqrt{d/2}$: the middle of a straight line between two typical draws is atypically
+# short, *inside* the shell.
 #
 # The **spherical** interpolation (slerp) {cite:p}`white2016sampling` follows the great
-# circle between the two points instead, which keeps the length near that of its ends:
+# circle between the two points instead. For two points of equal length it keeps that
+# length all the way; for two typical draws, whose lengths are close, it stays near them:
 #
 # $$
 # \operatorname{slerp}(z_0, z_1; t) = \frac{\sin((1-t)\,\Omega)}{\sin \Omega}\, z_0
@@ -427,7 +464,8 @@ slerp = vaecourse.check("06_latent_interpolation_3_slerp", slerp)
 # ````
 #
 # The cell below draws 1000 pairs from a 20-D prior and measures the length of the
-# midpoint ($t = ½$) of each pair's straight and spherical paths.
+# midpoint ($t = ½$) of each pair's straight and spherical paths, against the lengths of
+# 100,000 prior draws.
 
 # %%
 def midpoints(path_fn, starts, ends):
@@ -442,16 +480,31 @@ prior_norms = np.linalg.norm(rng.standard_normal((100_000, d)), axis=1)
 linear_mid = np.linalg.norm(midpoints(linear_path, z0s, z1s), axis=1)
 slerp_mid = np.linalg.norm(midpoints(slerp, z0s, z1s), axis=1)
 low = np.percentile(prior_norms, 5)
+median_linear_mid = np.median(linear_mid)
 print(f"length of a prior draw in {d}-D: "
       f"median {np.median(prior_norms):.2f} "
       f"(√d = {np.sqrt(d):.2f}), 5th percentile {low:.2f}")
 print(f"median length of the midpoint: straight line "
-      f"{np.median(linear_mid):.2f}, slerp {np.median(slerp_mid):.2f}")
+      f"{median_linear_mid:.2f} (√(d/2) = {np.sqrt(d / 2):.2f}), "
+      f"slerp {np.median(slerp_mid):.2f}")
+prior_shorter = (prior_norms < median_linear_mid).mean()
+print(f"prior draws shorter than the median straight midpoint: "
+      f"{prior_shorter:.1%}")
 share_linear = (linear_mid < low).mean()
 share_slerp = (slerp_mid < low).mean()
 print(f"midpoints shorter than 95 % of prior draws: "
       f"straight {share_linear:.0%}, slerp {share_slerp:.0%}")
-assert share_linear > 0.5 and share_slerp < 0.15
+assert share_linear > 0.5 and share_slerp < 0.15 and prior_shorter < 0.1
+assert abs(median_linear_mid / np.sqrt(d / 2) - 1) < 0.1  # near √(d/2)
+for name, value in [("ch6_prior_median", np.median(prior_norms)),
+                    ("ch6_sqrt_d", np.sqrt(d)),
+                    ("ch6_linear_mid", median_linear_mid),
+                    ("ch6_sqrt_half_d", np.sqrt(d / 2)),
+                    ("ch6_slerp_mid", np.median(slerp_mid)),
+                    ("ch6_prior_shorter", prior_shorter),
+                    ("ch6_share_linear", share_linear),
+                    ("ch6_share_slerp", share_slerp)]:
+    vaecourse.glue(name, float(value))
 
 # %% tags=["remove-cell"]
 from scipy.stats import chi2
@@ -460,8 +513,55 @@ from scipy.stats import chi2
 assert abs(np.median(prior_norms) - np.sqrt(chi2.ppf(0.5, d))) < 0.05
 
 # %% [markdown]
-# Now decode both paths between two prior draws with the dense VAE with a **20-D** latent
-# from the zoo (the model of chapter 3 with a wider latent).
+# A prior draw in 20-D has a median length of {glue:text}`ch6_prior_median:.2f`, close to
+# $\sqrt d =$ {glue:text}`ch6_sqrt_d:.2f`. The straight midpoints have a median length of
+# {glue:text}`ch6_linear_mid:.2f`, close to $\sqrt{d/2} =$
+# {glue:text}`ch6_sqrt_half_d:.2f` (within 10 %, asserted), and only
+# {glue:text}`ch6_prior_shorter:.1%` of prior draws are that short (asserted: less than
+# 10 %). {glue:text}`ch6_share_linear:.0%` of the straight midpoints are shorter than
+# 95 % of prior draws, against {glue:text}`ch6_share_slerp:.0%` of the spherical ones,
+# whose median length is {glue:text}`ch6_slerp_mid:.2f` (asserted: more than half, less
+# than 15 %).
+#
+# How much this matters depends on the dimension. The cell below repeats the measurement
+# for a 2-D, a 20-D and a 100-D prior: the median lengths relative to $\sqrt d$, and the
+# share of straight midpoints shorter than 95 % of prior draws (for prior draws
+# themselves that share is 5 %).
+
+# %%
+shares = {}
+for dim in (2, 20, 100):
+    dim_rng = np.random.default_rng(dim)
+    starts, ends = dim_rng.standard_normal((2, 1000, dim))  # as above
+    norms = np.linalg.norm(dim_rng.standard_normal((100_000, dim)), axis=1)
+    mids = np.linalg.norm(midpoints(linear_path, starts, ends), axis=1)
+    shares[dim] = (mids < np.percentile(norms, 5)).mean()
+    print(f"d = {dim:>3}: median length / √d: prior draw "
+          f"{np.median(norms) / np.sqrt(dim):.2f}, straight midpoint "
+          f"{np.median(mids) / np.sqrt(dim):.2f}; straight midpoints "
+          f"shorter than 95 % of prior draws: {shares[dim]:.0%}")
+assert shares[2] < shares[20] < shares[100]
+assert shares[2] < 0.2 and shares[20] > 0.5
+for dim, share in shares.items():
+    vaecourse.glue(f"ch6_share_{dim}d", float(share))
+
+# %% [markdown]
+# In 2-D the effect is weak: {glue:text}`ch6_share_2d:.0%` of straight midpoints are
+# shorter than 95 % of prior draws, not far from the 5 % of prior draws themselves. The
+# share grows with the dimension: {glue:text}`ch6_share_20d:.0%` in 20-D,
+# {glue:text}`ch6_share_100d:.0%` in 100-D (the cell asserts the growth, a share below
+# 20 % in 2-D and above half in 20-D).
+#
+# ### Where the decoder was trained
+#
+# A point of atypical length matters because of what the decoder learned. It was not
+# trained on prior draws but on codes drawn from the encoder, $z \sim q(z \mid x)$ for the
+# training images: draws from the aggregate posterior of chapter 2, which the KL term
+# pulls towards the prior without forcing it there. For the decoder, the question is
+# where those codes lie. The next cells load the dense VAE with a **20-D** latent from the
+# zoo (the model of chapter 3 with a wider latent), draw one code from $q(z \mid x)$ for
+# each of the first training images, and measure their lengths against the straight
+# midpoints.
 
 # %%
 vae20, run20 = zoo.pretrained("dense_vae_20d")
@@ -469,6 +569,36 @@ print(run20.describe())
 
 # %% tags=["remove-cell"]
 assert vae20.latent_dim == d
+
+# %%
+x_codes = x_train[: profile.choose(reader=10_000, quick=1000)]
+mean20, log_var20 = (np.asarray(a) for a in
+                     vae20.encoder.predict(x_codes, verbose=0))
+codes20 = mean20 + np.exp(0.5 * log_var20) * rng.standard_normal(mean20.shape)
+code_norms = np.linalg.norm(codes20, axis=1)
+codes_shorter = (code_norms < median_linear_mid).mean()
+print(f"codes drawn from q(z|x) for {len(x_codes):,} training images: "
+      f"median length {np.median(code_norms):.2f}, "
+      f"5th percentile {np.percentile(code_norms, 5):.2f}")
+print(f"shorter than the median straight midpoint "
+      f"({median_linear_mid:.2f}): codes {codes_shorter:.1%}, "
+      f"prior draws {prior_shorter:.1%}")
+vaecourse.glue("ch6_n_codes", len(x_codes))
+vaecourse.glue("ch6_code_median", float(np.median(code_norms)))
+vaecourse.glue("ch6_codes_shorter", float(codes_shorter))
+# An untrained encoder (quick profile) says nothing about training.
+if not profile.quick:
+    assert codes_shorter < 0.1
+    assert abs(np.median(code_norms) / np.sqrt(d) - 1) < 0.2
+
+# %% [markdown]
+# The codes of {glue:text}`ch6_n_codes:,.0f` training images have a median length of
+# {glue:text}`ch6_code_median:.2f`, close to $\sqrt d$ like the prior draws (the cell
+# asserts within 20 %), and only {glue:text}`ch6_codes_shorter:.1%` of them are shorter
+# than the median straight midpoint (asserted: less than 10 %). The middle of a straight
+# path between two prior draws lies where the decoder was hardly trained.
+#
+# Now decode both paths between two prior draws with that model.
 
 # %% mystnb={"image": {"alt": "Left: length of the latent point along the straight and the spherical path, the straight one dipping well below the prior's shell; right: the decoded images of both paths"}}
 z0, z1 = z0s[0].astype("float32"), z1s[0].astype("float32")
@@ -481,6 +611,7 @@ for name, path_fn in (("straight line", linear_path), ("slerp", slerp)):
     ax.plot(fine, np.linalg.norm(path_fn(z0, z1, fine), axis=1), label=name)
 ax.axhspan(*np.percentile(prior_norms, [5, 95]), color="grey", alpha=0.25,
            label="prior draws, 5th to 95th percentile")
+ax.axhline(np.sqrt(d), color="black", ls=":", lw=1, label="√d")
 ax.set_xlabel("t")
 ax.set_ylabel("length of z")
 ax.set_title(f"Length along the two paths in {d}-D")
@@ -492,10 +623,13 @@ plotting.plot_image_rows([both[: len(ts)], both[len(ts):]],
                          title=f"Between two draws of the {d}-D prior")
 plt.show()
 
+# %% tags=["remove-cell"]
+# The alt text: the straight path dips below the prior's 5th percentile.
+assert np.linalg.norm(straight[len(ts) // 2]) < low
+
 # %% [markdown]
-# Over many pairs, the decoded midpoints of the straight paths are greyer (more
-# undecided pixels) than those of the spherical paths: the decoder, fed a point inside the
-# shell, hedges. The cell below measures it on 200 pairs.
+# One pair shows little. The cell below decodes the midpoints of 200 pairs and measures
+# how grey they are (more undecided pixels, by the greyness of the class averages above).
 
 # %%
 pairs = 200
@@ -505,25 +639,36 @@ grey_straight = greyness(vae20.decoder(mid_straight))
 grey_slerp = greyness(vae20.decoder(mid_slerp))
 print(f"average greyness of decoded midpoints: "
       f"straight {grey_straight.mean():.3f}, slerp {grey_slerp.mean():.3f}")
+vaecourse.glue("ch6_grey_straight", float(grey_straight.mean()))
+vaecourse.glue("ch6_grey_slerp", float(grey_slerp.mean()))
 if not profile.quick:
     assert grey_straight.mean() > grey_slerp.mean()
 
 # %% [markdown]
+# The decoded straight midpoints are greyer on average than the spherical ones,
+# {glue:text}`ch6_grey_straight:.3f` against {glue:text}`ch6_grey_slerp:.3f` (the cell
+# asserts the order): fed points of atypically small length, where it was hardly trained,
+# the decoder draws less decided images.
+#
 # Why it matters: interpolations are how one shows that a generative model has learned a
-# smooth space rather than a list of training images, and straight lines through a wide
-# Gaussian latent pass through its improbable centre, so they make the model look worse
-# than it is (and, used for data augmentation or editing, they produce atypical images).
-# With the 2-D latent above the effect is weak, since in 2-D the shell is thick; it grows
-# with the dimension.
+# smooth space rather than a list of training images. A straight line between two typical
+# points of a wide Gaussian latent passes through points of atypically small length, so it
+# can make the model look worse than it is; slerp keeps the path at typical lengths
+# {cite:p}`white2016sampling`. With the 2-D latent of the first sections the difference is
+# small, as the table by dimension showed.
 #
 # ## Summary
 #
 # * A pixel blend of two digits is a double exposure; a path through the latent space,
 #   decoded, morphs one digit into another, through the classes that lie between them.
-# * The VAE scores the half-way pixel blend as less probable than either digit.
+# * The VAE gives the half-way pixel blend a higher negative ELBO, a worse bound on
+#   $-\log p(x)$, than either digit.
 # * A figure can be made explorable twice: live with ipywidgets when a kernel runs, and as a
 #   pre-rendered JavaScript animation on a static page.
 # * The decoded mean encoding of a class is one typical way of writing the digit; the mean
 #   of its pixels superimposes all of them.
-# * In a $d$-dimensional Gaussian latent, samples lie near the shell of radius $\sqrt d$:
-#   interpolate between them along great circles (slerp), not straight lines.
+# * In a $d$-dimensional Gaussian latent, the origin is the density's mode, but the length
+#   of a draw concentrates near $\sqrt d$ {cite:p}`vershynin2018high`, and so do the codes
+#   the decoder was trained on. A straight line between two draws passes through points of
+#   atypically small length, near $\sqrt{d/2}$ half-way; interpolate along great circles
+#   (slerp) instead.

@@ -40,9 +40,12 @@ def test_binder_folder_is_what_repo2docker_reads():
     # With a binder/ folder repo2docker ignores top-level environment files, and an
     # environment.yml here would switch it to conda.
     assert {p.name for p in (ROOT / "binder").iterdir()} == {
+        "apt.txt",
         "requirements.txt",
         "runtime.txt",
     }
+    # Chapter 4's model diagram needs Graphviz's dot, a Debian package.
+    assert (ROOT / "binder" / "apt.txt").read_text().split() == ["graphviz"]
 
 
 def test_binder_takes_the_cpu_build_of_the_same_tensorflow():

@@ -120,3 +120,20 @@ def evaluate_vae(vae, x, k: int = 100, seed: int = 0) -> dict[str, float]:
         "iw_samples": int(k),
         "n_images": int(len(x)),
     }
+
+
+def active_units(means, threshold: float = 0.01):
+    """Which latent dimensions are *active*, by the test of Burda et al. (2016).
+
+    ``means`` holds the posterior means E_q[z | x] of n images, shape ``(n, latent_dim)``.
+    The activity of dimension j is the variance over the images of its mean,
+    A_j = Var_x(E_q[z_j | x]); the dimension is active when A_j > ``threshold`` (0.01 in the
+    paper). Returns a boolean array of shape ``(latent_dim,)``; ``.sum()`` counts the active
+    units. A dimension whose mean does not move from image to image tells the decoder
+    nothing about the image, whatever its posterior variance.
+    """
+    means = np.asarray(means, np.float64)
+    if means.ndim != 2 or len(means) < 2:
+        raise ValueError(f"means of shape {means.shape}: pass the (n, latent_dim) posterior "
+                         "means of at least two images.")
+    return means.var(axis=0) > threshold

@@ -105,7 +105,7 @@ class TrainingRun:
             return (
                 f"Loaded the weights of '{self.name}' from weights/{self.path.name} "
                 f"({self.epochs} epochs of training, shipped with the course). "
-                f"Set RETRAIN = True to train from scratch."
+                f"VAECOURSE_RETRAIN=1 (or a chapter's RETRAIN = True) trains it anew."
             )
         where = ""
         if self.path:
