@@ -8,7 +8,9 @@ side. Every recipe trains on the first 50,000 training images and validates on t
 10,000. The candidates a recipe was chosen against (:data:`vaecourse.zoo.CANDIDATES`) are
 trained the same way; only their histories are kept, in ``results/``, and the command fails
 if a candidate ends with a lower validation loss than its recipe. The per-digit anomaly
-table of chapter 7 is recomputed (``tools.anomaly_table``), as one more step.
+table of chapter 7 is recomputed (``tools.anomaly_table``), as one more step. Last,
+``tools.model_report`` writes every shipped model's validation and test numbers to
+``results/models.md``.
 
 It resumes: a step that finished in this run (``_build/train_all/progress.json``) is not run
 again. ``--fresh`` starts a new run.
@@ -129,6 +131,8 @@ def main(argv=None) -> int:
         list(pool.map(work, todo))
     for line in check_candidates():
         print(line)
+    # The shipped models' test numbers, next to the validation numbers they were chosen on.
+    subprocess.run([sys.executable, "-m", "tools.model_report"], cwd=ROOT, env=env, check=True)
     size = sum(p.stat().st_size for p in WEIGHTS_DIR.glob("*")) / 2**20
     total = sum(progress["done"].values())
     print(f"weights/: {size:.1f} MB; {total:.0f} s of training in all (summed over steps)")

@@ -1,0 +1,100 @@
+"""The shipped models' numbers: ``python -m tools.model_report`` writes ``results/models.md``.
+
+For every recipe of :mod:`vaecourse.zoo`: the last epoch's training and validation loss from
+its history (the numbers the recipe was chosen on), and on the test set (the digits it was
+trained on) the −ELBO with its two terms, averaged over every test image, and the
+importance-weighted bound −L_k ≥ −log p(x) on the first ``--iw-images`` of them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+
+import numpy as np
+
+from vaecourse import evaluation, zoo
+from vaecourse.data import load_mnist_splits
+from vaecourse.paths import RESULTS_DIR
+from vaecourse.training import read_history
+
+
+def report(names, k: int, iw_images: int) -> list[dict]:
+    rows = []
+    for name in names:
+        recipe = zoo.RECIPES[name]
+        model, _ = zoo.pretrained(name)
+        history = read_history(name)
+        row = {
+            "model": name,
+            "epochs": len(history["loss"]),
+            "train_loss": history["loss"][-1],
+            "validation_loss": history["val_loss"][-1],
+        }
+        if not recipe.autoencoder:
+            *_, (x_test, _) = load_mnist_splits(shape=recipe.shape, digits=recipe.digits)
+            start = time.perf_counter()
+            reconstruction, kl = evaluation.elbo_terms(model, x_test)
+            iw = evaluation.importance_weighted_log_px(model, x_test[:iw_images], k=k)
+            row.update(
+                test_neg_elbo=float(np.mean(reconstruction + kl)),
+                test_reconstruction=float(np.mean(reconstruction)),
+                test_kl=float(np.mean(kl)),
+                test_iw_bound=float(-np.mean(iw)),
+                test_neg_elbo_same_images=float(
+                    np.mean((reconstruction + kl)[:iw_images])
+                ),
+                test_images=len(x_test),
+                seconds=round(time.perf_counter() - start, 1),
+            )
+        rows.append(row)
+        print(json.dumps(row), flush=True)
+    return rows
+
+
+def markdown(rows, k: int, iw_images: int) -> str:
+    lines = [
+        "# The shipped models",
+        "",
+        "Written by `python -m tools.model_report`. Loss columns in nats per image (the",
+        "autoencoder's: binary cross-entropy per pixel). Training and validation: the last",
+        "epoch of the shipped run (validation = the last 10,000 training images). Test: every",
+        f"test image of the model's digits; the IW bound −L_{k} (an upper bound on −log p(x))",
+        f"on the first {iw_images:,} of them, next to the −ELBO of the same images.",
+        "",
+        "| model | epochs | training | validation | test −ELBO | test rec. | test KL "
+        f"| −ELBO, first {iw_images:,} | −L_{k}, first {iw_images:,} |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for r in rows:
+        test = (
+            f"{r['test_neg_elbo']:.2f} | {r['test_reconstruction']:.2f} | "
+            f"{r['test_kl']:.2f} | {r['test_neg_elbo_same_images']:.2f} | "
+            f"{r['test_iw_bound']:.2f}"
+            if "test_neg_elbo" in r
+            else "– | – | – | – | –"
+        )
+        lines.append(
+            f"| `{r['model']}` | {r['epochs']} | {r['train_loss']:.4g} | "
+            f"{r['validation_loss']:.4g} | {test} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--k", type=int, default=100, help="importance samples")
+    parser.add_argument("--iw-images", type=int, default=1000)
+    parser.add_argument("--only", nargs="*", help="only these models")
+    args = parser.parse_args(argv)
+    rows = report(args.only or list(zoo.RECIPES), args.k, args.iw_images)
+    RESULTS_DIR.mkdir(exist_ok=True)
+    (RESULTS_DIR / "models.json").write_text(json.dumps(rows, indent=1) + "\n")
+    path = RESULTS_DIR / "models.md"
+    path.write_text(markdown(rows, args.k, args.iw_images))
+    print("wrote", path)
+
+
+if __name__ == "__main__":
+    main()
