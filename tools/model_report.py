@@ -63,8 +63,10 @@ def markdown(rows, k: int, iw_images: int) -> str:
         f"test image of the model's digits; the IW bound −L_{k} (an upper bound on −log p(x))",
         f"on the first {iw_images:,} of them, next to the −ELBO of the same images.",
         "",
-        "| model | epochs | training | validation | test −ELBO | test rec. | test KL "
-        f"| −ELBO, first {iw_images:,} | −L_{k}, first {iw_images:,} |",
+        (
+            "| model | epochs | training | validation | test −ELBO | test rec. | test KL "
+            f"| −ELBO, first {iw_images:,} | −L_{k}, first {iw_images:,} |"
+        ),
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for r in rows:

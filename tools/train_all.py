@@ -26,7 +26,6 @@ import subprocess
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 from vaecourse.paths import RESULTS_DIR, ROOT, WEIGHTS_DIR
 
@@ -79,7 +78,9 @@ def _run_step(name: str, env: dict) -> float:
         command = [sys.executable, "-m", "tools.train_all", "--one", name]
     log = RUN_DIR / f"{name}.log"
     with log.open("w") as out:
-        result = subprocess.run(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+        result = subprocess.run(
+            command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, check=False
+        )
     if result.returncode:
         raise RuntimeError(f"{name} failed (exit {result.returncode}); its log: {log}")
     return time.perf_counter() - start
