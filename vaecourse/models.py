@@ -127,8 +127,8 @@ def build_conv_decoder(latent_dim: int = 2, filters=(64, 32), upsample_output: b
     of ``filters`` and a 3×3 ``Conv2D`` with one filter gives the pixels. With
     ``upsample_output=True`` the last upsampling *is* the output layer, a stride-2
     ``Conv2DTranspose`` with one filter and a sigmoid: ``filters`` then has one entry fewer
-    and the expensive full-resolution feature maps are never computed (cheaper, and worse:
-    chapter 4 gives the figures). ``hidden`` adds a Dense ReLU layer of that width between z
+    and the expensive full-resolution feature maps are never computed (chapter 4 counts the
+    multiply-adds this saves). ``hidden`` adds a Dense ReLU layer of that width between z
     and the 7×7 maps.
     """
     z = keras.Input(shape=(latent_dim,), name="z")
