@@ -62,6 +62,40 @@ def test_every_score_for_dense_and_conv_models(builder):
     assert np.mean(scores["-ELBO"]) > np.mean(scores["-log p(x) (IW)"]) - 1.0
 
 
+def test_shared_draws_give_the_bound_of_evaluation_and_a_subset_on_request():
+    from vaecourse import evaluation
+
+    rng = np.random.default_rng(1)
+    vae = build_dense_vae(latent_dim=3, hidden=32)
+    x = rng.uniform(size=(9, 784)).astype("float32")
+    shared = anomaly.scores(vae, x, elbo_samples=None, iw_samples=5, seed=3)
+    assert list(shared) == ["L2", "BCE", "-ELBO", "-log p(x) (IW)", "IW - complexity"]
+    bound = -evaluation.importance_weighted_log_px(vae, x, k=5, seed=3)
+    assert np.allclose(shared["-log p(x) (IW)"], bound)
+    # the mean of the log weights is at most their log-mean-exp (Jensen), image by image
+    _, log_w, _ = anomaly.importance_samples(vae, x, k=5, seed=3)
+    assert (-log_w.mean(axis=1) >= shared["-log p(x) (IW)"] - 1e-9).all()
+    # the same expectation as separate draws (many of them, to average out the noise)
+    separate = anomaly.scores(vae, x, elbo_samples=200, iw_samples=0)["-ELBO"]
+    assert np.allclose(shared["-ELBO"], separate, rtol=0.02)
+    only = anomaly.scores(vae, x, names=["-ELBO"], elbo_samples=None, iw_samples=5, seed=3)
+    assert list(only) == ["-ELBO"] and np.allclose(only["-ELBO"], shared["-ELBO"])
+    with pytest.raises(ValueError, match="no score called"):
+        anomaly.scores(vae, x, names=["ELBO"])
+    with pytest.raises(ValueError, match="importance samples"):
+        anomaly.scores(vae, x, elbo_samples=None, iw_samples=0)
+
+
+def test_latent_reference_fits_its_mixture_to_a_subset_on_request():
+    vae = build_dense_vae(latent_dim=2, hidden=16)
+    x_train = np.random.default_rng(0).uniform(size=(200, 784)).astype("float32")
+    reference = anomaly.LatentReference(vae, x_train, n_components=2, k=3,
+                                        mixture_size=50)
+    assert len(reference.means) == 200  # the kNN index holds every training code
+    assert reference.mixture.n_features_in_ == 2
+    assert np.isfinite(reference.density_score(reference.means)).all()
+
+
 def test_per_digit_script_writes_a_table(tmp_path):
     out = tmp_path / "table.json"
     anomaly_table.main(["--tiny", "--digits", "1", "7", "--latent-dim", "2", "--out", str(out)])

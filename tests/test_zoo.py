@@ -82,6 +82,7 @@ def test_train_all_fails_when_a_candidate_beats_its_recipe(monkeypatch):
     from vaecourse import training
 
     losses = {"conv_vae_2d": 150.0, "conv_vae_2d_adam": 149.0}
+    monkeypatch.setattr(zoo, "CANDIDATE_OF", {"conv_vae_2d_adam": "conv_vae_2d"})
     monkeypatch.setattr(
         training, "read_history", lambda name, folder=None: {"val_loss": [losses[name]]}
     )

@@ -4,8 +4,10 @@ Every score is "larger = more anomalous", per image:
 
 * ``L2``: Euclidean distance between an image and its reconstruction (the decoded posterior mean);
 * ``BCE``: binary cross-entropy of the same reconstruction, summed over pixels (nats);
-* ``-ELBO``: the negative evidence lower bound, averaged over a few samples z ~ q(z|x);
-* ``-log p(x) (IW)``: the importance-weighted estimate of −log p(x);
+* ``-ELBO``: the negative evidence lower bound, averaged over a few samples z ~ q(z|x) (with
+  ``elbo_samples=None``, the draws of the importance-weighted bound: no decoder call of its
+  own);
+* ``-log p(x) (IW)``: the importance-weighted bound −L_k, an upper bound on −log p(x);
 * ``IW - complexity``: the same minus the image's *complexity*, the length in nats of its
   binarised pixels compressed by zlib (after Serrà et al., 2020): simple images (few strokes)
   get a high likelihood under any model, and this takes that out;
@@ -47,14 +49,25 @@ def encode_means(vae, x, batch_size: int = BATCH_SIZE) -> np.ndarray:
 
 
 class LatentReference:
-    """The posterior means of the normal training images, with a mixture and a kNN index."""
+    """The posterior means of the normal training images, with a mixture and a kNN index.
 
-    def __init__(self, vae, x_train, n_components: int = 10, k: int = 10, seed: int = 0):
+    ``mixture_size`` fits the mixture to that many of the means, drawn at random (a full
+    covariance mixture in 16 dimensions takes seconds per 10,000 points); the kNN index
+    always holds them all. ``None`` fits it to all of them.
+    """
+
+    def __init__(self, vae, x_train, n_components: int = 10, k: int = 10, seed: int = 0,
+                 mixture_size: int | None = None):
         from sklearn.neighbors import NearestNeighbors
 
         self.means = encode_means(vae, x_train)
+        fit_on = self.means
+        if mixture_size is not None and mixture_size < len(self.means):
+            rows = np.random.default_rng(seed).choice(len(self.means), mixture_size,
+                                                       replace=False)
+            fit_on = self.means[np.sort(rows)]
         self.mixture = GaussianMixture(n_components=n_components, covariance_type="full",
-                                       random_state=seed, reg_covar=1e-4).fit(self.means)
+                                       random_state=seed, reg_covar=1e-4).fit(fit_on)
         self.neighbours = NearestNeighbors(n_neighbors=k).fit(self.means)
 
     def density_score(self, means):
@@ -88,27 +101,76 @@ def reconstruction_errors(vae, x, batch_size: int = BATCH_SIZE):
     return l2, bce
 
 
-def scores(vae, x, reference: LatentReference | None = None, elbo_samples: int = 3,
-           iw_samples: int = 10, seed: int = 0) -> dict[str, np.ndarray]:
+def importance_samples(vae, x, k: int = 10, seed: int = 0):
+    """``k`` draws z ~ q(z|x) per image: per image and draw, log p(x|z) and the log weight
+    log p(x|z) + log p(z) − log q(z|x), and per image the closed-form KL(q(z|x) ‖ N(0, I)).
+
+    The draws are those of :func:`vaecourse.evaluation.importance_weighted_log_px` with the
+    same ``k`` and ``seed``, so that ``logsumexp(log_w, 1) − log k`` is its bound; the mean of
+    ``log_px_z`` minus ``kl`` is the ELBO averaged over the same ``k`` draws.
+    """
+    batch_size = max(1, 2000 // k)
+    rng = np.random.default_rng(seed)
+    mean, log_var = evaluation._encode(vae, x, batch_size=1000)
+    x_flat = np.asarray(x, np.float32).reshape(len(x), -1)
+    log_px_z = np.empty((len(x), k))
+    log_w = np.empty((len(x), k))
+    for start in range(0, len(x), batch_size):
+        sl = slice(start, start + batch_size)
+        m, lv, xb = mean[sl], log_var[sl], x_flat[sl]
+        z = m[:, None, :] + np.exp(0.5 * lv)[:, None, :] * rng.standard_normal(
+            (len(m), k, m.shape[1]))
+        probs = evaluation._decode(vae, z.reshape(-1, m.shape[1])).reshape(len(m), k, -1)
+        log_px_z[sl] = evaluation._log_bernoulli(xb[:, None, :], probs)
+        log_pz = -0.5 * np.sum(evaluation.LOG_2PI + z**2, axis=-1)
+        log_qz = evaluation._log_normal(z, m[:, None, :], lv[:, None, :])
+        log_w[sl] = log_px_z[sl] + log_pz - log_qz
+    kl = 0.5 * np.sum(np.exp(log_var) + mean**2 - 1.0 - log_var, axis=-1)
+    return log_px_z, log_w, kl
+
+
+def scores(vae, x, reference: LatentReference | None = None, elbo_samples: int | None = 3,
+           iw_samples: int = 10, seed: int = 0, names=None) -> dict[str, np.ndarray]:
     """Every anomaly score of :data:`SCORE_NAMES` for the images ``x`` (larger = stranger).
 
     ``reference`` is the :class:`LatentReference` of the training images; without it the latent
     scores are left out. ``iw_samples=0`` leaves out the importance-weighted scores.
+    ``elbo_samples=None`` averages the ELBO over the ``iw_samples`` draws of the
+    importance-weighted bound (no decoder call of its own); a number draws that many
+    samples of its own. ``names`` computes only those scores.
     """
-    l2, bce = reconstruction_errors(vae, x)
-    out = {"L2": l2, "BCE": bce}
-    reconstruction, kl = evaluation.elbo_terms(vae, x, batch_size=BATCH_SIZE, seed=seed,
-                                               samples=elbo_samples)
-    out["-ELBO"] = reconstruction + kl
-    if iw_samples:
-        out["-log p(x) (IW)"] = -evaluation.importance_weighted_log_px(vae, x, k=iw_samples,
-                                                                       seed=seed)
+    from scipy.special import logsumexp
+
+    wanted = list(SCORE_NAMES if names is None else names)
+    unknown = set(wanted) - set(SCORE_NAMES)
+    if unknown:
+        raise ValueError(f"no score called {sorted(unknown)}; the scores are {SCORE_NAMES}")
+    if not iw_samples:
+        wanted = [n for n in wanted if n not in ("-log p(x) (IW)", "IW - complexity")]
+    if reference is None:
+        wanted = [n for n in wanted if n not in ("latent density", "latent kNN")]
+    if elbo_samples is None and not iw_samples and "-ELBO" in wanted:
+        raise ValueError("elbo_samples=None averages the ELBO over the importance samples: "
+                         "give iw_samples > 0, or a number of ELBO samples")
+    out = {}
+    if {"L2", "BCE"} & set(wanted):
+        out["L2"], out["BCE"] = reconstruction_errors(vae, x)
+    if "-ELBO" in wanted and elbo_samples is not None:
+        reconstruction, kl = evaluation.elbo_terms(vae, x, batch_size=BATCH_SIZE, seed=seed,
+                                                   samples=elbo_samples)
+        out["-ELBO"] = reconstruction + kl
+    if {"-log p(x) (IW)", "IW - complexity"} & set(wanted) or (
+            "-ELBO" in wanted and elbo_samples is None):
+        log_px_z, log_w, kl = importance_samples(vae, x, k=iw_samples, seed=seed)
+        if elbo_samples is None:
+            out["-ELBO"] = -log_px_z.mean(axis=1) + kl
+        out["-log p(x) (IW)"] = -(logsumexp(log_w, axis=1) - np.log(iw_samples))
         out["IW - complexity"] = out["-log p(x) (IW)"] - complexity(x)
-    if reference is not None:
+    if {"latent density", "latent kNN"} & set(wanted):
         means = encode_means(vae, x)
         out["latent density"] = reference.density_score(means)
         out["latent kNN"] = reference.knn_score(means)
-    return out
+    return {name: out[name] for name in SCORE_NAMES if name in wanted}
 
 
 def standardise(score, reference):
