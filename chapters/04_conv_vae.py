@@ -26,13 +26,15 @@
 #   `Conv2DTranspose` layers that goes back up to 28×28×1 pixel probabilities (Exercises 4.3
 #   and 4.4);
 # * compare it with the dense VAE on identical measures: parameters, seconds per epoch, the
-#   test ELBO and an importance-weighted estimate of log p(x);
+#   test ELBO and an importance-weighted bound on −log p(x);
 # * save and load its weights.
 
 # %% [markdown]
 # ## Setting up
 
 # %%
+import dataclasses
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -51,14 +53,21 @@ print(f"Keras {keras.__version__}, profile: {profile.name}")
 
 # %% [markdown]
 # A convolutional network takes images as images: `shape="image"` gives arrays of shape
-# (n, 28, 28, 1), height × width × one grey channel.
+# (n, 28, 28, 1), height × width × one grey channel. The split is that of chapter 1: the
+# network trains on the first 50,000 training images; the last 10,000, the **validation**
+# images, are for watching training and making choices; the test images are used only for
+# the numbers the chapter reports.
 
 # %%
-(x_train, y_train), (x_test, y_test) = vaecourse.load_mnist(shape="image")
-x_train, y_train = profile.subset(x_train, y_train, quick=2000)
-x_test, y_test = profile.subset(x_test, y_test, quick=500)
-print("training images:", x_train.shape, " test images:", x_test.shape)
-assert x_train.shape[1:] == (28, 28, 1) and x_test.shape[1:] == (28, 28, 1)
+train, validation, test = vaecourse.load_mnist_splits(shape="image")
+(x_train, y_train), (x_val, y_val), (x_test, y_test) = (
+    profile.subset(x, y, quick=q)
+    for (x, y), q in [(train, 2000), (validation, 500), (test, 500)]
+)
+EPOCH_IMAGES = len(train[0])  # the images of one training epoch: 50,000
+print("training:", x_train.shape, " validation:", x_val.shape,
+      " test:", x_test.shape)
+assert all(x.shape[1:] == (28, 28, 1) for x in (x_train, x_val, x_test))
 
 # %% [markdown]
 # ## What a convolution costs, and what it sees
@@ -76,6 +85,7 @@ for name, layer in [("Dense(512) on 784 pixels", dense_layer),
                     ("Conv2D(16, 3×3) on 28×28×1", conv_layer)]:
     print(f"{name + ':':<30}{layer.count_params():>7,} parameters")
 assert conv_layer.count_params() == 16 * (9 + 1)
+assert conv_layer.count_params() < dense_layer.count_params() / 100
 
 # %% [markdown]
 # With `strides=2` the filter jumps two pixels at a time, so the output is half as tall and
@@ -98,8 +108,10 @@ print("shift the digit by 2 pixels → the maps shift by 1 position "
 # %% [markdown]
 # ## The architecture, and what it costs on a CPU
 #
-# The network follows the usual pattern of convolutional autoencoders
-# {cite:p}`kingma2014autoencoding`:
+# VAEs with a convolutional encoder and decoder go back at least to
+# {cite:t}`kulkarni2015deep`. The network here follows a common pattern: strided
+# convolutions down, and strided transposed convolutions up, the way the generator of DCGAN
+# up-samples {cite:p}`radford2016unsupervised`:
 #
 # * **encoder**: two `Conv2D` layers with 3×3 filters and stride 2 (32, then 64 filters;
 #   28×28 → 14×14 → 7×7), flattened, a `Dense` layer of 256 ReLU units, then two linear
@@ -125,6 +137,9 @@ print("shift the digit by 2 pixels → the maps shift by 1 position "
 #   patches overlap, they add up). With `padding="valid"` the output keeps every painted
 #   position; with `padding="same"` it is cropped to exactly `stride` outputs per input
 #   pixel.
+#
+# {cite:t}`dumoulin2016guide` work through this arithmetic, with pictures, for every
+# combination of padding and stride.
 #
 # (exercise-4-1)=
 # ### Exercise 4.1: the output size of a convolution
@@ -195,6 +210,10 @@ paths = pd.DataFrame(
 assert (paths["sides: output_size"] == paths["sides: Keras"]).all()
 ENCODER_SIDES, DECODER_SIDES = sides(28, 2, "same"), sides(7, 2, "same", True)
 assert ENCODER_SIDES == [28, 14, 7] and DECODER_SIDES == [7, 14, 28]
+# what the next paragraph reads off the table
+assert sides(28, 3, "same") == [28, 14, 7, 4]
+assert sides(4, 3, "same", transposed=True)[-1] == 32
+assert sides(7, 2, "valid", transposed=True)[-1] != 28
 paths.style.hide(axis="index")
 
 # %% [markdown]
@@ -207,11 +226,11 @@ paths.style.hide(axis="index")
 # transposed convolutions take them to 28×28.
 #
 # Why this shape? From a 2-D code, the decoder has to unfold the whole variety of digits
-# into feature maps. The `Dense` layers next to the code do most of that, and they cost
-# little time: they work on a few hundred numbers, not on images. So they are wide (256 in
-# the encoder; 512, then the 3,136 numbers of the maps, in the decoder). The convolutions
+# into feature maps. The design gives much of that work to the `Dense` layers next to the
+# code, which work on a few hundred numbers rather than on images, and makes them wide (256
+# in the encoder; 512, then the 3,136 numbers of the maps, in the decoder). The convolutions
 # have few weights, but each weight is used at every position of the image, so their cost
-# is set by the resolution they work at.
+# is set by the resolution they work at. Exercise 4.2 counts what each layer costs.
 #
 # (exercise-4-2)=
 # ### Exercise 4.2: what each layer costs
@@ -248,31 +267,75 @@ multiply_adds = vaecourse.check(
 # ````
 
 # %%
-cost_model = zoo.build("conv_vae_2d")
-costs = pd.DataFrame(
-    [(part.name, layer.name, tuple(layer.output.shape[1:]),
-      multiply_adds(layer))
-     for part in (cost_model.encoder, cost_model.decoder)
-     for layer in part.layers if multiply_adds(layer)],
-    columns=["network", "layer", "output shape", "multiply-adds"])
+def layer_costs(model):
+    """Multiply-adds and parameters of each weighted layer of a VAE."""
+    rows = [(part.name, layer.name, tuple(layer.output.shape[1:]),
+             multiply_adds(layer), layer.count_params(),
+             multiply_adds(layer) // int(np.prod(layer.kernel.shape)))
+            for part in (model.encoder, model.decoder)
+            for layer in part.layers if multiply_adds(layer)]
+    return pd.DataFrame(rows, columns=[
+        "network", "layer", "output shape", "multiply-adds", "parameters",
+        "uses of each weight"])
+
+
+costs = layer_costs(zoo.build("conv_vae_2d"))
 costs["share"] = costs["multiply-adds"] / costs["multiply-adds"].sum()
 full_resolution = costs["layer"].isin(["deconv_1", "pixel_probs"])
+is_dense = costs["layer"].isin(
+    ["enc_dense", "z_mean", "z_log_var", "dec_hidden", "dec_dense"])
 full_share = costs["share"][full_resolution].sum()
+dense_share = costs["share"][is_dense].sum()
+dense_params = (costs["parameters"][is_dense].sum()
+                / costs["parameters"].sum())
 print(f"{costs['multiply-adds'].sum() / 1e6:.1f} million multiply-adds per "
-      f"image; the two layers at 28×28 do {full_share:.0%} of them")
-assert 0.3 < full_share < 0.6
-costs.style.format({"multiply-adds": "{:,}", "share": "{:.1%}"}).hide(
+      f"image; the two layers at 28×28 do {full_share:.0%} of them, the "
+      f"Dense layers {dense_share:.0%}")
+print(f"the Dense layers hold {dense_params:.0%} of the parameters")
+vaecourse.glue("ch4_full_res_share", float(full_share))
+vaecourse.glue("ch4_dense_share", float(dense_share))
+vaecourse.glue("ch4_conv_share", float(1 - dense_share))
+vaecourse.glue("ch4_dense_params", float(dense_params))
+assert (costs["uses of each weight"][is_dense] == 1).all()
+assert full_share > dense_share and 1 - dense_share > 0.5
+assert dense_params > 0.5
+costs.style.format({"multiply-adds": "{:,}", "parameters": "{:,}",
+                    "uses of each weight": "{:,}", "share": "{:.1%}"}).hide(
     axis="index")
 
 
 # %% [markdown]
-# The 32 maps at 28×28 are the expensive part: two layers do about as much arithmetic as the
-# rest of the network. They are worth it. A cheaper decoder whose last stride-2 transposed
-# convolution is itself the output layer (one filter, `decoder_filters=(64,),
-# upsample_output=True` in `models.build_conv_vae`) never computes those maps and trains
-# about twice as fast, but, trained with the same schedule over 30 epochs, it levelled off
-# more than two nats per image worse than this network: its output pixels are read straight
-# off 14×14 maps, with no layer that works at full resolution to draw the strokes.
+# Each weight of a `Dense` layer is used once per image; each weight of a convolution, at
+# every position of its window (or, transposed, of its input). So the `Dense` layers hold
+# {glue:text}`ch4_dense_params:.0%` of the parameters but do
+# {glue:text}`ch4_dense_share:.0%` of the multiply-adds, and the convolutions, with few
+# weights, do the other {glue:text}`ch4_conv_share:.0%`. The 32 maps at 28×28 are the
+# expensive part: the two layers that output them do {glue:text}`ch4_full_res_share:.0%` of
+# the network's arithmetic, more than all its `Dense` layers together (the cell checks both
+# orderings).
+#
+# A cheaper decoder would make its last stride-2 transposed convolution the output layer,
+# with one filter (`decoder_filters=(64,), upsample_output=True` in
+# `models.build_conv_vae`). It never computes the 32 maps at 28×28, and reads its output
+# pixels straight off 14×14 maps, with no layer working at full resolution before the
+# output. Counted with the same function:
+
+# %%
+cheap = models.build_conv_vae(**{**zoo.CONV_VAE_KWARGS,
+                                 "decoder_filters": (64,),
+                                 "upsample_output": True})
+cheap_share = (layer_costs(cheap)["multiply-adds"].sum()
+               / costs["multiply-adds"].sum())
+print(f"the cheaper network does {cheap_share:.0%} of the multiply-adds "
+      "of this chapter's")
+vaecourse.glue("ch4_cheap_share", float(cheap_share))
+assert cheap_share < 1
+
+# %% [markdown]
+# The cheaper network does {glue:text}`ch4_cheap_share:.0%` of the arithmetic. This course
+# keeps the full-resolution layers, so that a layer with 32 filters draws at 28×28 before
+# the output; it does not measure here whether they pay for their cost in quality. Training
+# both with the recipe below and comparing their validation losses would tell.
 #
 # ## Writing the encoder and the decoder
 #
@@ -341,10 +404,11 @@ build_decoder = vaecourse.check("04_conv_vae_4_decoder", build_decoder)
 # %% [markdown]
 # ## The convolutional VAE
 #
-# The VAE itself does not change: the `VAE` model of chapter 3 (`vaecourse.models.VAE`)
-# takes any encoder that outputs (μ, log σ²) and any decoder that outputs pixel
-# probabilities. Its loss, the Bernoulli negative log-likelihood summed over the pixels plus
-# the KL term, does not care whether the pixels come as a row or as a square.
+# The VAE itself {cite:p}`kingma2014autoencoding` does not change: the `VAE` model of
+# chapter 3 (`vaecourse.models.VAE`) takes any encoder that outputs (μ, log σ²) and any
+# decoder that outputs pixel probabilities. Its loss, the Bernoulli negative log-likelihood
+# summed over the pixels plus the KL term, does not care whether the pixels come as a row or
+# as a square.
 
 # %%
 LATENT_DIM = 2
@@ -373,73 +437,93 @@ for mine, theirs in [(encoder, package_vae.encoder),
 assert vae.count_params() == package_vae.count_params()
 
 # %% [markdown]
-# A diagram of the two networks: `keras.utils.plot_model` draws one when the `pydot` package
-# and the Graphviz program `dot` are installed. They are optional, so the cell falls back to
-# the text summary instead of failing.
+# Diagrams of the two networks, drawn by `keras.utils.plot_model`, which needs the `pydot`
+# package and the Graphviz program `dot` (if either is missing, the cell stops and says what
+# to install). First the encoder:
 
-# %%
+# %% mystnb={"image": {"alt": "Diagram of the encoder: image 28×28×1, conv_0 to 14×14×32, conv_1 to 7×7×64, flatten to 3,136, enc_dense to 256, then two Dense heads z_mean and z_log_var of 2 numbers each"}}
 import importlib.util
 import os
 import shutil
 import tempfile
 
-from IPython.display import Image, display
+from IPython.display import Image
+
+DIAGRAM_DIR = tempfile.mkdtemp()  # a temporary folder, outside the course
 
 
-def show_model(model):
-    """A diagram of ``model`` with pydot and Graphviz, its summary without."""
-    if importlib.util.find_spec("pydot") and shutil.which("dot"):
-        try:
-            path = os.path.join(tempfile.mkdtemp(), f"{model.name}.png")
-            keras.utils.plot_model(model, to_file=path, show_shapes=True,
-                                   dpi=60)
-            display(Image(filename=path))
-            return "diagram"
-        except Exception as err:  # a broken Graphviz: say so, then summary
-            print(f"plot_model failed ({type(err).__name__}); the summary:")
-    model.summary()
-    return "summary"
+def diagram(model):
+    """A diagram of ``model``'s layers and shapes, by plot_model."""
+    missing = []
+    if importlib.util.find_spec("pydot") is None:
+        missing.append("the Python package pydot: pip install pydot")
+    if shutil.which("dot") is None:
+        missing.append("Graphviz's dot program: apt-get install graphviz "
+                       "(Debian, Ubuntu) or brew install graphviz (macOS)")
+    if missing:
+        raise RuntimeError("keras.utils.plot_model needs "
+                           + "; and ".join(missing))
+    path = os.path.join(DIAGRAM_DIR, f"{model.name}.png")
+    keras.utils.plot_model(model, to_file=path, show_shapes=True,
+                           show_layer_names=True,
+                           show_layer_activations=True, dpi=72)
+    if not os.path.exists(path):  # plot_model prints some errors only
+        raise RuntimeError(f"keras.utils.plot_model did not write {path}")
+    return Image(filename=path)
 
 
-for model in (encoder, decoder):
-    show_model(model)
+diagram(encoder)
 
 # %% [markdown]
-# Follow the shapes in the summaries: 28×28×1 → 14×14×32 → 7×7×64 → 3,136 numbers → 256 → 2
-# on the way down; 2 → 512 → 3,136 → 7×7×64 → 14×14×64 → 28×28×32 → 28×28×1 on the way up.
-# Nearly all parameters sit in the two `Dense` layers next to the flattened maps; the
-# convolutions have few, but do most of the arithmetic.
+# Then the decoder:
+
+# %% mystnb={"image": {"alt": "Diagram of the decoder: z of 2 numbers, dec_hidden to 512, dec_dense to 3,136, to_maps to 7×7×64, deconv_0 to 14×14×64, deconv_1 to 28×28×32, pixel_probs with a sigmoid to 28×28×1"}}
+diagram(decoder)
+
+# %% [markdown]
+# Follow the shapes: 28×28×1 → 14×14×32 → 7×7×64 → 3,136 numbers → 256 → 2 on the way
+# down; 2 → 512 → 3,136 → 7×7×64 → 14×14×64 → 28×28×32 → 28×28×1 on the way up. The table
+# of Exercise 4.2 gave each layer's parameters and arithmetic.
 #
 # ## Training, or loading the shipped weights
 #
-# The recipe is the zoo's `conv_vae_2d`: batches of 64 and a learning rate that starts at
-# 10⁻³ and falls along a half cosine to 10⁻⁵ (`vaecourse.training.cosine_decay`), the schedule
-# of chapter 3's deeper dense VAE, but over 60 epochs instead of 30: the convolutional network
-# takes longer to converge, and the weight decay below pays off late in a run.
+# The recipe is the zoo's `conv_vae_2d`: 40 epochs, batches of 64, and a learning rate that
+# starts at 10⁻³ and falls along a half cosine towards 10⁻⁵
+# (`vaecourse.training.cosine_decay`), the schedule of chapter 3's deeper dense VAE, which
+# trains for 60 epochs.
 #
 # One thing is new: the optimizer is **AdamW** {cite:p}`loshchilov2019decoupled`, Adam with
-# *decoupled weight decay*. After each Adam step every weight w is also shrunk towards zero, w
-# ← w − η λ w, with η the learning rate of that step and λ = 0.1 the weight decay. A weight
-# that the training images keep pushing stays where they push it; a weight that only serves
-# the quirks of a few images drifts back towards zero. It is a brake on over-fitting, which is
-# this network's weak point (the next section shows what it does here). Adding a penalty λ‖w‖²
-# to the loss is *not* the same thing with Adam: Adam divides every gradient by a running
-# estimate of its scale, so the penalty's pull would be rescaled weight by weight, strongest
-# on the weights that move least. AdamW applies the shrinkage outside that rescaling.
+# *decoupled weight decay*. At each step, besides Adam's update, every weight w is shrunk
+# towards zero, w ← w − η λ w, with η the learning rate of that step and λ = 0.1 the weight
+# decay. A weight that the training images keep pushing stays where they push it; a weight
+# that only serves the quirks of a few images drifts back towards zero. It is a brake on
+# over-fitting (the next section shows what it does here). Adding a penalty λ‖w‖² to the
+# loss is *not* the same thing with Adam: Adam divides every gradient by a running estimate
+# of its scale, so the penalty's pull would be rescaled weight by weight, and weights with
+# large gradients would be held back less than the others. AdamW applies the shrinkage
+# outside that rescaling.
 #
-# By default the weights shipped in `weights/` are loaded; `RETRAIN = True` trains here (about
-# 40 minutes on two CPU cores).
+# By default the weights shipped in `weights/` are loaded. `RETRAIN = True` trains here
+# instead and saves your weights and history in `my_weights/` (the shipped `weights/` stay
+# untouched). The shipped run took {glue:text}`ch4_shipped_seconds_per_epoch:.0f` seconds
+# per epoch, {glue:text}`ch4_shipped_minutes:.0f` minutes in all, on the machine that
+# trained it, with `python -m tools.train_all`, which gives each training run one CPU
+# thread (the cell prints it); yours depends on your CPU.
 
 # %%
+import json
+
+from vaecourse.training import history_path
+
 RETRAIN = False
-EPOCHS, BATCH_SIZE, LEARNING_RATE, WEIGHT_DECAY = 60, 64, 1e-3, 0.1
+EPOCHS, BATCH_SIZE, LEARNING_RATE, WEIGHT_DECAY = 40, 64, 1e-3, 0.1
 vae.compile(optimizer=keras.optimizers.AdamW(LEARNING_RATE,
                                              weight_decay=WEIGHT_DECAY))
 
 
 def train(model):
     return model.fit(
-        x_train, validation_data=(x_test,),
+        x_train, validation_data=(x_val,),
         epochs=profile.epochs(EPOCHS), batch_size=BATCH_SIZE, verbose=0,
         callbacks=[vaecourse.EpochLogger(),
                    cosine_decay(LEARNING_RATE, profile.epochs(EPOCHS))],
@@ -449,12 +533,25 @@ def train(model):
 run = vaecourse.train_or_load(vae, "conv_vae_2d", train, retrain=RETRAIN)
 print(run.describe())
 
+shipped = json.loads(history_path("conv_vae_2d").read_text())
+shipped_seconds = shipped["seconds_per_epoch"]
+shipped_minutes = shipped_seconds * len(shipped["history"]["loss"]) / 60
+print(f"the shipped run: {shipped_seconds:.0f} s per epoch, "
+      f"{shipped_minutes:.0f} minutes in all")
+vaecourse.glue("ch4_shipped_seconds_per_epoch", float(shipped_seconds))
+vaecourse.glue("ch4_shipped_minutes", float(shipped_minutes))
+
 # %% tags=["remove-cell"]
 recipe = zoo.RECIPES["conv_vae_2d"]
 assert (EPOCHS, BATCH_SIZE, LEARNING_RATE, WEIGHT_DECAY) == (
     recipe.epochs, recipe.batch_size, recipe.learning_rate,
     recipe.weight_decay)
 assert recipe.shape == "image" and recipe.digits is None and recipe.cosine
+assert len(shipped["history"]["loss"]) == EPOCHS
+deep_recipe = zoo.RECIPES["dense_vae_2d_deep"]
+assert (deep_recipe.epochs, deep_recipe.batch_size, deep_recipe.cosine,
+        deep_recipe.learning_rate, deep_recipe.weight_decay) == (
+    60, BATCH_SIZE, True, LEARNING_RATE, 0.0)
 
 # %% mystnb={"image": {"alt": "Training and validation loss of the convolutional VAE, and its reconstruction and KL terms, over the epochs"}}
 history = run.history
@@ -473,23 +570,24 @@ assert history["loss"][-1] < history["loss"][0]
 assert min(history["kl"]) > 0 and min(history["val_kl"]) > 0
 
 # %% [markdown]
+# Solid lines are the losses on the training images, dashed lines on the validation images.
+#
 # ## What weight decay changes
 #
-# Before the shipped run, the same network was trained for 40 epochs twice, once with plain
-# Adam and once with AdamW, everything else equal. Only their histories are kept, in
-# `results/`; the shipped run's history is saved beside its weights. Solid lines are the loss
-# on the training images, dashed lines the loss on the test images (the first epochs are left
-# out, so that the last ones can be told apart):
+# The weight decay was chosen on the validation images. The maintainer's command that
+# trains the shipped weights, `python -m tools.train_all`, also trains a *candidate*,
+# `conv_vae_2d_adam`: the same recipe with plain Adam (weight decay 0), everything else
+# equal, from the same seed. It keeps only the candidate's history, in `results/`, and it
+# fails unless the recipe ends with the lower validation loss. The two runs, with solid
+# lines for the loss on the training images and dashed lines for the loss on the validation
+# images (the first epochs are left out, so that the last ones can be told apart):
 
-# %% mystnb={"image": {"alt": "Training and test loss per epoch of the convolutional VAE for three runs: plain Adam over 40 epochs, AdamW with weight decay over 40 epochs, and the shipped AdamW run over 60 epochs"}}
+# %% mystnb={"image": {"alt": "Training and validation loss per epoch of the convolutional VAE trained with plain Adam and with AdamW, everything else equal"}}
 from vaecourse.training import RESULTS_DIR, read_history
 
 runs = {
-    "Adam, 40 epochs":
-        read_history("conv_vae_2d_adam_40_epochs", RESULTS_DIR),
-    "AdamW, 40 epochs":
-        read_history("conv_vae_2d_adamw_40_epochs", RESULTS_DIR),
-    f"AdamW, {EPOCHS} epochs (shipped)": read_history("conv_vae_2d"),
+    "Adam": read_history("conv_vae_2d_adam", RESULTS_DIR),
+    "AdamW (the recipe)": read_history("conv_vae_2d"),
 }
 FIRST_SHOWN = 5
 fig, ax = plt.subplots(figsize=(8, 4))
@@ -498,7 +596,7 @@ for label, h in runs.items():
     line, = ax.plot(epochs, h["loss"][FIRST_SHOWN - 1:],
                     label=f"{label}: training")
     ax.plot(epochs, h["val_loss"][FIRST_SHOWN - 1:], linestyle="--",
-            color=line.get_color(), label=f"{label}: test")
+            color=line.get_color(), label=f"{label}: validation")
 ax.set_xlabel("epoch")
 ax.set_ylabel("−ELBO (nats per image)")
 ax.set_title("The convolutional VAE with and without weight decay")
@@ -506,35 +604,61 @@ ax.legend(fontsize=8)
 plt.show()
 
 last = pd.DataFrame({
-    label: {"training": h["loss"][-1], "test": h["val_loss"][-1]}
+    label: {"training": h["loss"][-1], "validation": h["val_loss"][-1]}
     for label, h in runs.items()}).T
-last["gap"] = last["test"] - last["training"]
-print("last epoch, nats per image (gap = test − training):")
+last["gap"] = last["validation"] - last["training"]
+print("last epoch, nats per image (gap = validation − training):")
 print(last.round(2).to_string())
-adam, adamw, shipped = last.index
-assert last.loc[adamw, "test"] < last.loc[adam, "test"]
-assert last.loc[adamw, "gap"] < last.loc[adam, "gap"]
-assert last.loc[shipped, "test"] < last.loc[adamw, "test"]
+adam, adamw = last.loc["Adam"], last.loc["AdamW (the recipe)"]
+for key, value in [("ch4_adam_val", adam["validation"]),
+                   ("ch4_adamw_val", adamw["validation"]),
+                   ("ch4_adam_gap", adam["gap"]),
+                   ("ch4_adamw_gap", adamw["gap"])]:
+    vaecourse.glue(key, float(value))
+assert adamw["validation"] < adam["validation"]
+assert adamw["gap"] < adam["gap"]
+
+# epoch by epoch: where is AdamW's loss above or below Adam's?
+h_adam, h_adamw = runs["Adam"], runs["AdamW (the recipe)"]
+assert (np.array(h_adamw["loss"]) > np.array(h_adam["loss"])).all()
+ahead = np.array(h_adamw["val_loss"]) < np.array(h_adam["val_loss"])
+since = int(np.flatnonzero(~ahead)[-1]) + 2 if not ahead.all() else 1
+adam_before = int(np.sum(~ahead[:since - 1]))
+lr_then = h_adamw["learning_rate"][since - 1] / LEARNING_RATE
+print(f"AdamW's validation loss is below Adam's at every epoch from epoch "
+      f"{since} on (learning rate {lr_then:.0%} of its start); before, "
+      f"Adam's was the lower at {adam_before} of {since - 1} epochs")
+assert adam_before > (since - 1) / 2
+vaecourse.glue("ch4_since", since)
+vaecourse.glue("ch4_before", since - 1)
+vaecourse.glue("ch4_adam_before", adam_before)
+vaecourse.glue("ch4_lr_then", float(lr_then))
 
 # %% tags=["remove-cell"]
-assert len(runs[shipped]["loss"]) == EPOCHS
+assert [len(h["loss"]) for h in runs.values()] == [EPOCHS, EPOCHS]
+assert zoo.CANDIDATES["conv_vae_2d_adam"] == dataclasses.replace(
+    recipe, weight_decay=0.0)
 
 # %% [markdown]
-# For most of the run, weight decay changes little on the test images: it holds back the fit
-# to the training images (AdamW's solid line sits above plain Adam's) and the test loss
-# follows about the same path. The difference comes at the end, when the learning rate is
-# small: plain Adam's test loss levels off while AdamW's keeps falling, and it ends lower,
-# with a narrower gap between training and test loss (the table's last column). A longer
-# schedule gives AdamW more of those steps: the shipped recipe stretches the same cosine over
-# 60 epochs, and it ends lower still on the test images, though with more epochs it also fits
-# the training images more closely, and the gap widens again. These are single seeded runs,
-# and the differences are tenths of a nat: read them as a tendency, not a law.
-
-# %% [markdown]
+# AdamW's training loss (solid) lies above plain Adam's at every epoch: the shrinkage holds
+# back the fit to the training images. On the validation images (dashed), weight decay did
+# not help at first: in the first {glue:text}`ch4_before` epochs, plain Adam had the lower
+# validation loss at {glue:text}`ch4_adam_before` of them. From epoch
+# {glue:text}`ch4_since` on, when the learning rate had fallen to
+# {glue:text}`ch4_lr_then:.0%` of its starting value, AdamW's validation loss is the lower
+# at every epoch. At the last epoch it is {glue:text}`ch4_adamw_val:.2f` nats per image
+# against {glue:text}`ch4_adam_val:.2f` for plain Adam, and the gap between validation and
+# training loss, a sign of over-fitting, is narrower: {glue:text}`ch4_adamw_gap:.2f` nats
+# against {glue:text}`ch4_adam_gap:.2f`. That last validation loss is what the recipe was
+# chosen by; the cell asserts each of these orderings. Each is a single seeded run, and the
+# course did not measure how much these numbers move from one seed to another: read the
+# difference as the outcome of this comparison, not as a law.
+#
 # ## Saving and loading weights
 #
-# `train_or_load` saved (or read) the file `weights/conv_vae_2d.weights.h5`. Underneath it is
-# one call each way, `model.save_weights(path)` and `model.load_weights(path)`; the file
+# `train_or_load` read the shipped file `weights/conv_vae_2d.weights.h5` or, when you
+# retrained, wrote yours to `my_weights/conv_vae_2d.weights.h5`. Underneath it is one call
+# each way, `model.save_weights(path)` and `model.load_weights(path)`; the file
 # name must end in `.weights.h5`. The weights fit any model with the same architecture, so a
 # freshly built VAE, loaded from a file, encodes exactly as the trained one:
 
@@ -555,38 +679,45 @@ print("the reloaded model gives the same posterior means as the trained one")
 # %% [markdown]
 # ## Dense versus convolutional, on identical measures
 #
-# The two dense VAEs of chapter 3 come from the zoo: the one-hidden-layer model, and the
-# deeper one trained with the same schedule as this network (over 30 epochs). All three
-# have a 2-D latent space and the same loss; they are measured on the same test images by
-# the same functions of `vaecourse.evaluation` (chapter 3 explains them):
+# The two dense VAEs of chapter 3 come from the zoo: the one-hidden-layer model (50 epochs at
+# a constant learning rate), and the deeper one, with two hidden layers each way, trained
+# with this network's schedule over 60 epochs and with plain Adam. All three have a 2-D
+# latent space and the same loss and were trained on the same 50,000 images; they are
+# measured on the same test images by the same functions of `vaecourse.evaluation`
+# (chapter 3 explains them):
 #
 # * **−ELBO** and its two terms, reconstruction and KL, in nats per image (lower is better).
 #   The KL term is exact; the reconstruction term is averaged over four samples z ~ q(z|x)
-#   per test image, which keeps the sampling noise of the mean to about 0.02 nat, so that
-#   differences of a tenth of a nat are real;
-# * **−log p(x)**, the importance-weighted estimate with 100 samples per image
-#   {cite:p}`burda2016importance`, a tighter bound than the ELBO. Decoding 100 samples per
-#   image is the slow part, so it uses the first 1,000 test images; the −ELBO of those same
-#   images is given beside it;
-# * **seconds per epoch**, timed here, on your machine: a fresh copy of each model takes 40
-#   training steps with its recipe's batch size, and the time is scaled to the 60,000
-#   training images of an epoch.
+#   per test image, which makes it less noisy than one sample would;
+# * the **importance-weighted bound** on −log p(x) with {glue:text}`ch4_iw_k` samples per
+#   image {cite:p}`burda2016importance`: an upper bound on −log p(x), as the −ELBO is, and a
+#   tighter one (the cell checks that it lies below the −ELBO). Decoding that many samples
+#   per image is the slow part, so it uses the first {glue:text}`ch4_n_iw:,.0f` test images;
+#   the −ELBO of those same images is given beside it;
+# * **seconds per epoch**, timed here, on your machine: a fresh copy of each model takes
+#   {glue:text}`ch4_timing_steps` training steps with its recipe's batch size, three times
+#   over, and the fastest of the three is scaled to the 50,000 training images of an epoch
+#   (other work on the CPU can only slow a timing down).
 
 # %%
 import time
 
+TIMING_STEPS = profile.choose(reader=40, quick=10)
 
-def seconds_per_epoch(name, x, steps=profile.choose(reader=40, quick=10)):
-    """Seconds per epoch of 60,000 images for the zoo's ``name``."""
+
+def seconds_per_epoch(name, x, steps=TIMING_STEPS, repeats=3):
+    """Seconds per epoch of EPOCH_IMAGES images for the zoo's ``name``."""
     batch_size = zoo.RECIPES[name].batch_size
     model = zoo.build(name)
     zoo.compile_for(name, model)
     # a first fit builds the training step, so that it is not timed
     model.fit(x[: 2 * batch_size], batch_size=batch_size, verbose=0)
-    start = time.perf_counter()
-    model.fit(x[: steps * batch_size], batch_size=batch_size, verbose=0)
-    seconds_per_step = (time.perf_counter() - start) / steps
-    return seconds_per_step * np.ceil(60_000 / batch_size)
+    timings = []
+    for _ in range(repeats):  # the fastest is the least disturbed
+        start = time.perf_counter()
+        model.fit(x[: steps * batch_size], batch_size=batch_size, verbose=0)
+        timings.append(time.perf_counter() - start)
+    return min(timings) / steps * np.ceil(EPOCH_IMAGES / batch_size)
 
 
 dense_vae, dense_run = zoo.pretrained("dense_vae_2d")
@@ -597,6 +728,8 @@ x_test_flat = x_test.reshape(len(x_test), 784)
 N_IW = profile.choose(reader=1000, quick=200)
 K = profile.choose(reader=100, quick=10)
 ELBO_SAMPLES = 4
+IW_ROW = f"IW bound on −log p(x), k={K} (first {N_IW})"
+ELBO_ROW = f"−ELBO (first {N_IW})"
 
 
 def measure(name, model, x, run):
@@ -610,8 +743,8 @@ def measure(name, model, x, run):
         "−ELBO": np.mean(reconstruction + kl),
         "reconstruction": np.mean(reconstruction),
         "KL": np.mean(kl),
-        f"−ELBO (first {N_IW})": np.mean((reconstruction + kl)[:N_IW]),
-        f"−log p(x), IW k={K} (first {N_IW})": -np.mean(iw),
+        ELBO_ROW: np.mean((reconstruction + kl)[:N_IW]),
+        IW_ROW: -np.mean(iw),
     }
 
 
@@ -621,66 +754,87 @@ table = pd.DataFrame({
                                 deep_run),
     "convolutional VAE": measure("conv_vae_2d", vae, x_test, run),
 })
+for key, value in [("ch4_iw_k", K), ("ch4_n_iw", N_IW),
+                   ("ch4_timing_steps", TIMING_STEPS)]:
+    vaecourse.glue(key, value)
 print("nats per image on the test set (lower is better)")
 table.style.format(precision=1, thousands=",").format(
     "{:,.0f}", subset=pd.IndexSlice[["parameters", "epochs"], :])
 
+# %% tags=["remove-cell"]
+dense_recipe = zoo.RECIPES["dense_vae_2d"]
+assert (dense_recipe.epochs, dense_recipe.cosine,
+        dense_recipe.weight_decay) == (50, False, 0.0)
+assert dense_recipe.kwargs == {"latent_dim": 2}
+assert table.loc["epochs"].tolist() == [
+    dense_recipe.epochs, deep_recipe.epochs, EPOCHS] or profile.quick
+for col in table.values.T:
+    assert np.isfinite(col).all()
+headline("conv_vae_2d_test_neg_elbo", table["convolutional VAE"]["−ELBO"])
+headline("conv_vae_2d_test_neg_log_px_iw_first_1000",
+         table["convolutional VAE"][IW_ROW])
+
 # %% [markdown]
-# The seconds per epoch were timed just now, on this machine, so they change from run to run
-# (and grow when other work shares the CPU); the ratios between the models are what to read.
-# The checks below pin the results: with the same 2-D latent space, the convolutional VAE
-# reaches a test −ELBO of at most 142 nats per image, several nats below the one-hidden-layer
-# dense VAE, and an epoch of it costs more time than one of either dense model.
+# The seconds per epoch were timed just now, on this machine, so they, and the ratios
+# between them, change from run to run, and most when other work shares the CPU. The cell
+# below checks what the next paragraphs say, and prints the numbers they quote.
 
 # %%
 conv, dense, deep = (table["convolutional VAE"], table["dense VAE"],
                      table["deeper dense VAE"])
 for col in (conv, dense, deep):
     assert np.isclose(col["−ELBO"], col["reconstruction"] + col["KL"])
-    assert col["KL"] > 0
-    assert (col[f"−log p(x), IW k={K} (first {N_IW})"]
-            < col[f"−ELBO (first {N_IW})"])
-assert conv["−ELBO"] <= profile.choose(reader=142.0, quick=600.0), (
-    conv["−ELBO"])
-if not profile.quick:
-    assert conv["−ELBO"] < dense["−ELBO"] - 4, (conv["−ELBO"], dense["−ELBO"])
-    assert conv["seconds per epoch"] > max(dense["seconds per epoch"],
-                                           deep["seconds per epoch"])
-    assert deep["−ELBO"] < conv["−ELBO"]
+    assert 0 < col["KL"] < 0.1 * col["−ELBO"]
+    assert col[IW_ROW] < col[ELBO_ROW]
+time_ratio = conv["seconds per epoch"] / max(dense["seconds per epoch"],
+                                             deep["seconds per epoch"])
 gaps = {name: r.history["val_loss"][-1] - r.history["loss"][-1]
         for name, r in [("convolutional", run), ("deeper dense", deep_run)]}
-print("last epoch, validation minus training loss:",
-      ", ".join(f"{name} {gap:.1f}" for name, gap in gaps.items()))
 if not profile.quick:
-    assert gaps["convolutional"] > gaps["deeper dense"]
-print(f"test −ELBO in nats per image: convolutional {conv['−ELBO']:.1f}, "
-      f"dense {dense['−ELBO']:.1f}, deeper dense {deep['−ELBO']:.1f}")
-
-# %% tags=["remove-cell"]
-headline("conv_vae_2d_test_neg_elbo", conv["−ELBO"])
-headline("conv_vae_2d_test_neg_log_px_iw_first_1000",
-         conv[f"−log p(x), IW k={K} (first {N_IW})"])
+    assert conv["−ELBO"] < dense["−ELBO"], (conv["−ELBO"], dense["−ELBO"])
+    assert deep["−ELBO"] < conv["−ELBO"], (deep["−ELBO"], conv["−ELBO"])
+    assert time_ratio > 1
+    assert min(gaps.values()) > 0  # both fit their training images more closely
+    assert conv["parameters"] > deep["parameters"]
+print("test −ELBO, nats per image: "
+      + ", ".join(f"{name} {table[name]['−ELBO']:.1f}" for name in table))
+print(f"{IW_ROW}: "
+      + ", ".join(f"{name} {table[name][IW_ROW]:.1f}" for name in table))
+print(f"an epoch of the convolutional VAE takes {time_ratio:.1f} times as "
+      "long as one of the slower dense VAE")
+print("last epoch, validation minus training loss: "
+      + ", ".join(f"{name} {gap:.2f}" for name, gap in gaps.items()))
+for key, value in [
+        ("ch4_conv_test", conv["−ELBO"]), ("ch4_dense_test", dense["−ELBO"]),
+        ("ch4_deep_test", deep["−ELBO"]), ("ch4_conv_iw", conv[IW_ROW]),
+        ("ch4_dense_iw", dense[IW_ROW]), ("ch4_deep_iw", deep[IW_ROW]),
+        ("ch4_conv_kl", conv["KL"]), ("ch4_time_ratio", time_ratio),
+        ("ch4_conv_gap", gaps["convolutional"]),
+        ("ch4_deep_gap", gaps["deeper dense"])]:
+    vaecourse.glue(key, float(value))
 
 # %% [markdown]
-# Read the table with the training budgets in mind. The convolutional VAE is clearly better
-# than the one-hidden-layer dense VAE, but that model is also shallower and trained with a
-# constant learning rate. The fair rival is the deeper dense VAE, trained with the same
-# schedule, and it wins, in half the epochs: with a 2-D bottleneck, convolutions buy
-# nothing here. Most of the loss is the reconstruction term, and from two numbers no decoder
-# can draw much more than a typical digit in a typical style; what decides the result is how
-# well the decoder unfolds the plane into images. The dense decoder's last layer can place
-# every pixel freely, while the transposed convolutions build the image from small local
-# patches.
+# On the test images, the convolutional VAE's −ELBO is {glue:text}`ch4_conv_test:.1f` nats
+# per image, lower than the one-hidden-layer dense VAE's {glue:text}`ch4_dense_test:.1f`.
+# But that model is also shallower and trained with a constant learning rate. The fair rival
+# is the deeper dense VAE, trained with the same schedule (over more epochs, and without
+# weight decay), and its −ELBO, {glue:text}`ch4_deep_test:.1f`, is lower still: with a 2-D
+# code, the convolutions did not beat the deeper dense network here. The
+# importance-weighted bounds on −log p(x) (first {glue:text}`ch4_n_iw:,.0f` images:
+# convolutional {glue:text}`ch4_conv_iw:.1f`, dense {glue:text}`ch4_dense_iw:.1f`, deeper
+# dense {glue:text}`ch4_deep_iw:.1f`) are upper bounds, not the values of −log p(x) itself.
+# Most of the loss is the reconstruction term; the KL term, the price in nats of what the
+# code tells about the image, is under a tenth of the −ELBO for all three models
+# ({glue:text}`ch4_conv_kl:.1f` nats for the convolutional one).
 #
-# The convolutional model also fits its training images better than its test images by a wider
-# margin (the cell prints the gap between the last epoch's validation and training losses),
-# and in the training curves above its validation loss flattens while the training loss keeps
-# falling: with more parameters it over-fits more, even with weight decay, and longer training
-# mostly improves the fit to the training images. The KL terms are all small, because two
-# latent dimensions cannot carry much information. An epoch of the convolutional model costs
-# several times the time of a dense one. Its parameters sit mostly in the wide `Dense` layers,
-# which are cheap to run; its time goes to the convolutions, each of whose few weights is used
-# at every position of the image.
+# The convolutional model has more parameters than the deeper dense one. At the last epoch
+# its validation loss exceeds its training loss by {glue:text}`ch4_conv_gap:.2f` nats per
+# image, with weight decay; the deeper dense model's, trained half as long again without
+# it, by {glue:text}`ch4_deep_gap:.2f`. An epoch of it took {glue:text}`ch4_time_ratio:.1f` times as long as
+# one of the slower dense model in the timings above. Its parameters sit mostly in the wide
+# `Dense` layers ({glue:text}`ch4_dense_params:.0%` of them), which do a minority of its
+# arithmetic; the convolutions, each of whose few weights is used at every position of the
+# image, do {glue:text}`ch4_conv_share:.0%` of it.
 #
 # ## Reconstructions and samples, side by side
 #
@@ -707,10 +861,9 @@ plt.show()
 assert all(np.asarray(r).reshape(10, -1).shape == (10, 784) for r in rows)
 
 # %% [markdown]
-# Reconstructions of both models are blurred, typical versions of each digit: two numbers
-# cannot hold more. The convolutional decoder tends to draw cleaner strokes. The prior
-# samples do not match one to one, and should not: each model lays out its own latent
-# plane, so the same z means a different digit to each.
+# Both models reconstruct each digit from the two numbers of its code. The prior samples do
+# not match one to one, and should not: each model lays out its own latent plane, so the
+# same z may mean a different digit to each.
 #
 # ## The two latent planes
 #
@@ -729,35 +882,44 @@ plotting.plot_latent(conv_means, y_test, ax=axes[1],
 axes[0].get_legend().remove()
 fig.tight_layout()
 plt.show()
-print(f"posterior means within 3 of the origin: dense "
-      f"{np.mean(np.abs(dense_means).max(axis=1) < 3):.1%}, convolutional "
-      f"{np.mean(np.abs(conv_means).max(axis=1) < 3):.1%}")
+inside = {name: np.mean(np.abs(means).max(axis=1) < 3)
+          for name, means in [("dense", dense_means), ("conv", conv_means)]}
+print(f"posterior means within 3 of the origin in both coordinates: dense "
+      f"{inside['dense']:.1%}, convolutional {inside['conv']:.1%}")
+vaecourse.glue("ch4_dense_inside", float(inside["dense"]))
+vaecourse.glue("ch4_conv_inside", float(inside["conv"]))
+assert profile.quick or min(inside.values()) > 0.9
 
 # %% tags=["remove-cell"]
 assert conv_means.shape == (len(x_test), 2) and np.isfinite(conv_means).all()
 
 # %% [markdown]
-# Both planes are filled around the origin, as the KL term asks, with one region per digit.
+# Both planes are filled around the origin, as the KL term asks:
+# {glue:text}`ch4_dense_inside:.1%` of the dense and {glue:text}`ch4_conv_inside:.1%` of the
+# convolutional posterior means lie within 3 of it in both coordinates (the cell checks
+# more than 90% for each).
 #
 # ## Summary
 #
 # * Convolutions look at neighbourhoods and share their weights across positions: far fewer
-#   parameters than a dense layer, but more arithmetic per parameter.
+#   parameters than a dense layer, but each weight is used at every position.
 # * A convolutional VAE only changes the encoder and the decoder: strided `Conv2D` layers down
 #   to (μ, log σ²), `Conv2DTranspose` layers up to the pixel probabilities. Its training step
 #   and loss are those of chapter 3.
 # * With `padding="same"`, a stride-2 convolution takes a side to ⌈size / 2⌉ and a stride-2
 #   transposed convolution doubles it: 28 → 14 → 7 → 14 → 28 comes back exactly, a third
 #   halving (7 → 4) would not.
-# * On a CPU, the cost of a convolution is set by the resolution it works at: the two layers
-#   at 28×28 do about as much arithmetic as the rest of the network, and pay for it in
-#   quality. Wide `Dense` layers next to the latent space add capacity for little time.
-# * Measured the same way, the convolutional VAE fits the test digits much better than the
-#   one-hidden-layer dense VAE, but a dense network with the same depth and schedule does
-#   better still with a 2-D latent space (the table above).
-# * Weight decay (AdamW) holds back the fit to the training images; here it paid off only
-#   late in a long run, as a smaller gap between training and test loss.
+# * The cost of a convolution is set by the resolution it works at: the two layers at 28×28
+#   do {glue:text}`ch4_full_res_share:.0%` of this network's arithmetic, more than all its
+#   `Dense` layers, which hold {glue:text}`ch4_dense_params:.0%` of its parameters.
+# * Measured the same way on the test images, the convolutional VAE has a lower −ELBO than
+#   the one-hidden-layer dense VAE, but the deeper dense VAE, with the same schedule, is
+#   lower still with a 2-D latent space (the table above).
+# * Weight decay (AdamW) holds back the fit to the training images. It was chosen over plain
+#   Adam on the validation images, where its loss was the lower from epoch
+#   {glue:text}`ch4_since` to the end.
 # * `save_weights` and `load_weights` move trained weights between models of the same
 #   architecture; `vaecourse.train_or_load` uses them to ship trained models with the course.
 #
-# Chapter 7 uses this model, trained on the digits 0–8 only, to detect the digit it never saw.
+# Chapter 7 uses this network, trained on the digits 0–8 only, to detect the digit it never
+# saw.
