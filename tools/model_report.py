@@ -9,6 +9,7 @@ importance-weighted bound −L_k ≥ −log p(x) on the first ``--iw-images`` of
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import time
 
@@ -18,6 +19,13 @@ from vaecourse import evaluation, zoo
 from vaecourse.data import load_mnist_splits
 from vaecourse.paths import RESULTS_DIR
 from vaecourse.training import read_history
+
+
+@functools.lru_cache
+def _test_images(shape: str, digits):
+    """The test images of ``digits``: loaded once per (shape, digits), not once per model."""
+    *_, (x_test, _) = load_mnist_splits(shape=shape, digits=digits)
+    return x_test
 
 
 def report(names, k: int, iw_images: int) -> list[dict]:
@@ -33,7 +41,7 @@ def report(names, k: int, iw_images: int) -> list[dict]:
             "validation_loss": history["val_loss"][-1],
         }
         if not recipe.autoencoder:
-            *_, (x_test, _) = load_mnist_splits(shape=recipe.shape, digits=recipe.digits)
+            x_test = _test_images(recipe.shape, recipe.digits)
             start = time.perf_counter()
             reconstruction, kl = evaluation.elbo_terms(model, x_test)
             iw = evaluation.importance_weighted_log_px(model, x_test[:iw_images], k=k)

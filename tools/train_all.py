@@ -42,7 +42,7 @@ def steps() -> list[str]:
     def cost(name):
         if name == ANOMALY_TABLE:  # ten dense VAEs, ten epochs each, batches of 256
             return 10 * 10 * 0.5
-        recipe = zoo._recipe(name)
+        recipe = zoo.recipe_of(name)
         per_epoch = 3.0 if recipe.shape == "image" else 1.0
         return recipe.epochs * per_epoch * (64 / recipe.batch_size) ** 0.5
 
@@ -54,7 +54,7 @@ def train_one(name: str) -> None:
     from vaecourse import seed_everything, zoo
 
     candidate = name in zoo.CANDIDATES
-    seed_everything(zoo._recipe(name).seed)
+    seed_everything(zoo.recipe_of(name).seed)
     save_dir = CANDIDATE_WEIGHTS if candidate else WEIGHTS_DIR
     _, run = zoo.pretrained(name, retrain=True, save_dir=save_dir)
     if candidate:

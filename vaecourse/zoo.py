@@ -106,7 +106,7 @@ CANDIDATE_OF = {
 def build(name: str):
     """A fresh, untrained model for ``name`` (for a plain autoencoder: the autoencoder,
     whose ``layers`` include the encoder and the decoder)."""
-    recipe = _recipe(name)
+    recipe = recipe_of(name)
     model = getattr(models, recipe.builder)(**recipe.kwargs)
     if recipe.autoencoder:
         autoencoder, encoder, decoder = model
@@ -115,7 +115,8 @@ def build(name: str):
     return model
 
 
-def _recipe(name: str) -> Recipe:
+def recipe_of(name: str) -> Recipe:
+    """The recipe of a shipped model or of a candidate it was chosen against."""
     if name in CANDIDATES:
         return CANDIDATES[name]
     if name not in RECIPES:
@@ -124,7 +125,7 @@ def _recipe(name: str) -> Recipe:
 
 
 def compile_for(name: str, model) -> None:
-    recipe = _recipe(name)
+    recipe = recipe_of(name)
     if recipe.weight_decay:
         optimizer = keras.optimizers.AdamW(recipe.learning_rate, weight_decay=recipe.weight_decay)
     else:
@@ -138,7 +139,7 @@ def compile_for(name: str, model) -> None:
 def training_data(name: str):
     """``(x_train, x_validation)`` for the recipe, cut to the profile's size: the test set
     plays no part in training or in choosing a recipe."""
-    recipe = _recipe(name)
+    recipe = recipe_of(name)
     (x_train, _), (x_val, _), _ = load_mnist_splits(shape=recipe.shape, digits=recipe.digits)
     profile = current_profile()
     return (profile.subset(x_train, quick=2000), profile.subset(x_val, quick=500))
@@ -147,7 +148,7 @@ def training_data(name: str):
 def fit(name: str, model, x_train, x_val):
     """Train ``model`` with the recipe of ``name``, validating on ``x_val``; returns the
     Keras History (its ``val_`` entries are validation losses)."""
-    recipe = _recipe(name)
+    recipe = recipe_of(name)
     target = (x_train,) if not recipe.autoencoder else (x_train, x_train)
     validation = (x_val,) if not recipe.autoencoder else (x_val, x_val)
     epochs = current_profile().epochs(recipe.epochs)
