@@ -62,10 +62,10 @@ class Sampling(layers.Layer):
         return mean + ops.exp(0.5 * clip_log_var(log_var)) * eps
 
 
-def _widths(hidden) -> tuple[int, ...]:
+def _widths(hidden, argument: str = "hidden") -> tuple[int, ...]:
     widths = (hidden,) if isinstance(hidden, int) else tuple(hidden)
     if not widths or any(not isinstance(w, int) or w < 1 for w in widths):
-        raise ValueError(f"hidden={hidden!r}: give a layer width such as 512, or a tuple of "
+        raise ValueError(f"{argument}={hidden!r}: give a layer width such as 512, or a tuple of "
                          f"widths such as (512, 256) for several hidden layers.")
     return widths
 
@@ -102,24 +102,25 @@ def build_dense_decoder(latent_dim: int = 2, hidden=512, output_dim: int = N_PIX
     return keras.Model(z, probs, name="dense_decoder")
 
 
-def build_conv_encoder(latent_dim: int = 2, filters=(32, 64), dense: int = 16):
+def build_conv_encoder(latent_dim: int = 2, filters=(32, 64), dense=16):
     """28×28×1 → one stride-2 Conv2D layer per entry of ``filters`` → Dense → (μ, log σ²).
 
     Each stride-2 convolution halves the image: 28×28 → 14×14 → 7×7 for two layers.
+    ``dense`` may be a tuple of widths, for several Dense ReLU layers after the convolutions.
     """
     image = keras.Input(shape=(28, 28, 1), name="image")
     h = image
     for i, f in enumerate(filters):
         h = layers.Conv2D(f, 3, strides=2, padding="same", activation="relu", name=f"conv_{i}")(h)
     h = layers.Flatten(name="flatten")(h)
-    h = layers.Dense(dense, activation="relu", name="enc_dense")(h)
+    h = _hidden_stack(h, _widths(dense, "dense"), "enc_dense")
     mean = layers.Dense(latent_dim, name="z_mean")(h)
     log_var = layers.Dense(latent_dim, name="z_log_var")(h)
     return keras.Model(image, [mean, log_var], name="conv_encoder")
 
 
 def build_conv_decoder(latent_dim: int = 2, filters=(64, 32), upsample_output: bool = False,
-                       hidden: int | None = None):
+                       hidden=None):
     """latent → 7×7 feature maps → stride-2 Conv2DTranspose layers → 28×28×1 probabilities.
 
     ``filters[0]`` is the depth of the 7×7 maps the Dense layer produces. With
@@ -129,10 +130,10 @@ def build_conv_decoder(latent_dim: int = 2, filters=(64, 32), upsample_output: b
     ``Conv2DTranspose`` with one filter and a sigmoid: ``filters`` then has one entry fewer
     and the expensive full-resolution feature maps are never computed (chapter 4 counts the
     multiply-adds this saves). ``hidden`` adds a Dense ReLU layer of that width between z
-    and the 7×7 maps.
+    and the 7×7 maps (a tuple of widths: one layer per width, in that order).
     """
     z = keras.Input(shape=(latent_dim,), name="z")
-    h = z if hidden is None else layers.Dense(hidden, activation="relu", name="dec_hidden")(z)
+    h = z if hidden is None else _hidden_stack(z, _widths(hidden), "dec_hidden")
     h = layers.Dense(7 * 7 * filters[0], activation="relu", name="dec_dense")(h)
     h = layers.Reshape((7, 7, filters[0]), name="to_maps")(h)
     for i, f in enumerate(filters):

@@ -92,12 +92,20 @@ RECIPES: dict[str, Recipe] = {
 #: the same split, but only their histories are kept (in ``results/``), not their weights.
 CANDIDATES: dict[str, Recipe] = {
     "conv_vae_2d_adam": replace(RECIPES["conv_vae_2d"], weight_decay=0.0),
+    # Wider Dense layers, and two Dense layers each way as in the deeper dense VAE; 60 epochs.
+    "conv_vae_2d_wide": replace(RECIPES["conv_vae_2d"], epochs=60,
+                                kwargs={**CONV_VAE_KWARGS, "dense": 512, "decoder_hidden": 1024}),
+    "conv_vae_2d_deep": replace(RECIPES["conv_vae_2d"], epochs=60,
+                                kwargs={**CONV_VAE_KWARGS, "dense": (512, 256),
+                                        "decoder_hidden": (256, 512)}),
     "dense_vae_2d_deep_30_epochs": replace(RECIPES["dense_vae_2d_deep"], epochs=30),
     "dense_vae_2d_deep_adamw": replace(RECIPES["dense_vae_2d_deep"], weight_decay=0.1),
 }
 #: For each candidate, the recipe it lost to (or, if it wins, the recipe to change).
 CANDIDATE_OF = {
     "conv_vae_2d_adam": "conv_vae_2d",
+    "conv_vae_2d_wide": "conv_vae_2d",
+    "conv_vae_2d_deep": "conv_vae_2d",
     "dense_vae_2d_deep_30_epochs": "dense_vae_2d_deep",
     "dense_vae_2d_deep_adamw": "dense_vae_2d_deep",
 }
