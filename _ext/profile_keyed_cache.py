@@ -24,7 +24,10 @@ def key_cache_on_profile(app, config):
     profile = os.environ.get(PROFILE_ENV, "").strip() or "reader"
     profile = re.sub(r"[^\w-]", "_", profile)  # a safe folder name
     config.vaecourse_profile = profile
-    base = config.nb_execution_cache_path or Path(app.outdir).parent / ".jupyter_cache"
+    base = (
+        config.nb_execution_cache_path
+        or Path(app.outdir).parent / ".jupyter_cache"
+    )
     config.nb_execution_cache_path = str(Path(base) / profile)
 
 
@@ -32,4 +35,8 @@ def setup(app):
     # "env": a change of profile between two builds invalidates every page read before.
     app.add_config_value("vaecourse_profile", "reader", "env", str)
     app.connect("config-inited", key_cache_on_profile)
-    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
+    return {
+        "version": "1.0",
+        "parallel_read_safe": True,
+        "parallel_write_safe": True,
+    }

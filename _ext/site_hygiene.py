@@ -33,4 +33,8 @@ def dedupe_scripts(app, pagename, templatename, context, doctree):
 def setup(app):
     # Last, after the theme and the other extensions have added their scripts.
     app.connect("html-page-context", dedupe_scripts, priority=1000)
-    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
+    return {
+        "version": "1.0",
+        "parallel_read_safe": True,
+        "parallel_write_safe": True,
+    }

@@ -55,8 +55,14 @@ train, validation, test = vaecourse.load_mnist_splits(shape="flat")
     profile.subset(x, y, quick=q)
     for (x, y), q in [(train, 5000), (validation, 500), (test, 500)]
 )
-print("training:", x_train.shape, " validation:", x_val.shape,
-      " test:", x_test.shape)
+print(
+    "training:",
+    x_train.shape,
+    " validation:",
+    x_val.shape,
+    " test:",
+    x_test.shape,
+)
 assert x_train.shape[1] == 784
 assert 0.0 <= x_train.min() and x_train.max() <= 1.0
 
@@ -124,10 +130,13 @@ autoencoder.compile(
 
 def train(model):
     return model.fit(
-        x_train, x_train,
+        x_train,
+        x_train,
         validation_data=(x_val, x_val),
-        epochs=profile.epochs(30), batch_size=128,
-        verbose=0, callbacks=[vaecourse.EpochLogger()],
+        epochs=profile.epochs(30),
+        batch_size=128,
+        verbose=0,
+        callbacks=[vaecourse.EpochLogger()],
     )
 
 
@@ -139,11 +148,17 @@ print(f"{run.seconds_per_epoch:.1f} s per epoch")
 
 # %% mystnb={"image": {"alt": "Training and validation loss of the autoencoder falling over the epochs"}}
 history = run.history
-plotting.plot_history(history, keys=("loss",), title="Autoencoder training",
-                      ylabel="binary cross-entropy per pixel")
+plotting.plot_history(
+    history,
+    keys=("loss",),
+    title="Autoencoder training",
+    ylabel="binary cross-entropy per pixel",
+)
 plt.show()
-print(f"loss: first epoch {history['loss'][0]:.4f}, "
-      f"last epoch {history['loss'][-1]:.4f}")
+print(
+    f"loss: first epoch {history['loss'][0]:.4f}, "
+    f"last epoch {history['loss'][-1]:.4f}"
+)
 
 # %% [markdown]
 # ## Originals and reconstructions
@@ -154,7 +169,8 @@ print(f"loss: first epoch {history['loss'][0]:.4f}, "
 # %% mystnb={"image": {"alt": "Ten test digits above their blurry reconstructions from a 2-D code"}}
 reconstructions = autoencoder.predict(x_test, verbose=0)
 plotting.plot_image_rows(
-    [x_test, reconstructions], ["original", "reconstructed"],
+    [x_test, reconstructions],
+    ["original", "reconstructed"],
     title="Test digits through a 2-D bottleneck",
 )
 plt.show()
@@ -179,6 +195,7 @@ plt.show()
 # over the test images, to compare with the loss Keras reports for them, and uses the
 # per-image values to find the digits the bottleneck serves best and worst.
 
+
 # %%
 def reconstruction_bce(images, reconstructions):
     """Binary cross-entropy of each image, averaged over its pixels."""
@@ -202,8 +219,10 @@ reconstruction_bce = vaecourse.check(
 # %%
 test_bce = reconstruction_bce(x_test, reconstructions)  # one per image
 keras_bce = autoencoder.evaluate(x_test, x_test, verbose=0)
-print(f"test binary cross-entropy per pixel: {test_bce.mean():.4f} "
-      f"(Keras' evaluate: {keras_bce:.4f})")
+print(
+    f"test binary cross-entropy per pixel: {test_bce.mean():.4f} "
+    f"(Keras' evaluate: {keras_bce:.4f})"
+)
 assert abs(test_bce.mean() - keras_bce) < 1e-3 * keras_bce
 perfect_bce = reconstruction_bce(x_test, x_test).mean()
 print(f"the same loss for a perfect copy: {perfect_bce:.4f}")
@@ -221,19 +240,25 @@ print(f"the same loss for a perfect copy: {perfect_bce:.4f}")
 order = np.argsort(test_bce)
 best, worst = order[:10], order[::-1][:10]
 plotting.plot_image_rows(
-    [x_test[best], reconstructions[best],
-     x_test[worst], reconstructions[worst]],
+    [
+        x_test[best],
+        reconstructions[best],
+        x_test[worst],
+        reconstructions[worst],
+    ],
     ["best", "reconstructed", "worst", "reconstructed"],
     title="Lowest and highest cross-entropy among the test digits",
 )
 plt.show()
 print("digits of the best:", y_test[best], " of the worst:", y_test[worst])
 per_digit = [test_bce[y_test == d].mean() for d in range(10)]
-print("mean per digit:",
-      " ".join(f"{d}: {v:.3f}" for d, v in enumerate(per_digit)))
+print(
+    "mean per digit:",
+    " ".join(f"{d}: {v:.3f}" for d, v in enumerate(per_digit)),
+)
 
 # %% tags=["remove-cell"]
-# The prose below: the 1s have the lowest mean loss (with the shipped weights).
+# The prose: the 1s have the lowest mean loss (with the shipped weights).
 assert profile.quick or np.argmin(per_digit) == 1
 
 # %% [markdown]
@@ -249,10 +274,14 @@ assert profile.quick or np.argmin(per_digit) == 1
 # %%
 test_mse = np.mean((x_test - reconstructions) ** 2)
 baseline_mse = np.mean((x_test - x_train.mean(axis=0)) ** 2)
-print(f"mean squared error: autoencoder {test_mse:.4f}, "
-      f"mean image {baseline_mse:.4f}")
-print("autoencoder error relative to the mean image: "
-      f"{test_mse / baseline_mse:.2f}")
+print(
+    f"mean squared error: autoencoder {test_mse:.4f}, "
+    f"mean image {baseline_mse:.4f}"
+)
+print(
+    "autoencoder error relative to the mean image: "
+    f"{test_mse / baseline_mse:.2f}"
+)
 assert history["loss"][-1] < history["loss"][0]
 assert test_mse < profile.choose(reader=0.7, quick=0.95) * baseline_mse
 
@@ -268,12 +297,15 @@ results.headline("autoencoder_2d_test_mse", test_mse)  # for tools.benchmark
 
 # %% mystnb={"image": {"alt": "Scatter of test codes in the plane, coloured by digit, forming elongated clusters of different sizes"}}
 codes = encoder.predict(x_test, verbose=0)
-plotting.plot_latent(codes, y_test,
-                     title="Autoencoder codes of the test digits")
+plotting.plot_latent(
+    codes, y_test, title="Autoencoder codes of the test digits"
+)
 plt.show()
 low, high = codes.min(axis=0), codes.max(axis=0)
-print(f"code range: x from {low[0]:.1f} to {high[0]:.1f}, "
-      f"y from {low[1]:.1f} to {high[1]:.1f}")
+print(
+    f"code range: x from {low[0]:.1f} to {high[0]:.1f}, "
+    f"y from {low[1]:.1f} to {high[1]:.1f}"
+)
 
 # %% tags=["remove-cell"]
 assert codes.shape == (len(x_test), 2) and np.isfinite(codes).all()
@@ -305,6 +337,7 @@ assert codes.shape == (len(x_test), 2) and np.isfinite(codes).all()
 #
 # The chapter decodes all the points in one batched call and lays the images out in that
 # order; a grid in another order would put each tile at the wrong place of the plane.
+
 
 # %%
 def grid_over_codes(codes, n):
@@ -338,9 +371,14 @@ tiles = decoder.predict(grid_points, verbose=0).reshape(n, n, 28, 28)
 mosaic = tiles.transpose(0, 2, 1, 3).reshape(n * 28, n * 28)
 
 grid_x, grid_y = grid_points[:n, 0], grid_points[::n, 1][::-1]  # for the axes
-plotting.plot_mosaic(mosaic, grid_x, grid_y,
-                     title="Autoencoder decoder over the code box",
-                     xlabel="code 1", ylabel="code 2")
+plotting.plot_mosaic(
+    mosaic,
+    grid_x,
+    grid_y,
+    title="Autoencoder decoder over the code box",
+    xlabel="code 1",
+    ylabel="code 2",
+)
 plt.show()
 
 # %% tags=["remove-cell"]
@@ -373,6 +411,7 @@ assert np.allclose(mosaic, same, atol=1e-5)
 #
 # Hint: `scipy.spatial.cKDTree(codes).query(candidates)` returns each candidate's distance
 # to its nearest code (and that code's index).
+
 
 # %%
 def farthest_from_codes(candidates, codes, n):
@@ -415,7 +454,8 @@ on_cluster_images = decoder.predict(on_cluster_points, verbose=0)
 hole_images = decoder.predict(hole_points, verbose=0)
 
 plotting.plot_image_rows(
-    [on_cluster_images, hole_images], ["on a cluster", "in a hole"],
+    [on_cluster_images, hole_images],
+    ["on a cluster", "in a hole"],
     title="Decoding the plane: on the training codes, and between them",
 )
 plt.show()
@@ -427,6 +467,7 @@ plt.show()
 # point should get a code close to that point again; the cell prints how far the round trip
 # lands from where it started.
 
+
 # %%
 def round_trip_distance(points, images):
     """How far the encoder puts each decoded image from its point."""
@@ -437,8 +478,10 @@ on_cluster_trip = round_trip_distance(on_cluster_points, on_cluster_images)
 hole_trip = round_trip_distance(hole_points, hole_images)
 print("round trip from a code on a cluster:", np.round(on_cluster_trip, 1))
 print("round trip from a point in a hole:  ", np.round(hole_trip, 1))
-print(f"medians: {np.median(on_cluster_trip):.1f} on a cluster, "
-      f"{np.median(hole_trip):.1f} in a hole")
+print(
+    f"medians: {np.median(on_cluster_trip):.1f} on a cluster, "
+    f"{np.median(hole_trip):.1f} in a hole"
+)
 
 ratio = np.median(hole_trip) / np.median(on_cluster_trip)
 print(f"the median round trip from a hole is {ratio:.1f} times longer")

@@ -47,8 +47,10 @@ profile = vaecourse.current_profile()
 rng = np.random.default_rng(2)
 # Monte Carlo sample size: large for tight checks, smaller when quick
 N_MC = profile.choose(reader=400_000, quick=100_000)
-print(f"Keras {keras.__version__}, profile: {profile.name}, "
-      f"Monte Carlo samples: {N_MC:,}")
+print(
+    f"Keras {keras.__version__}, profile: {profile.name}, "
+    f"Monte Carlo samples: {N_MC:,}"
+)
 
 # %% [markdown]
 # ## From codes to a model of the data
@@ -120,8 +122,9 @@ def log_px_exact(x):
 def log_px_given_z(x, z):
     """log p(x|z) for a batch of z (shape (n, d)): Gaussian around W z + b."""
     resid = x - (z @ W.T + b)
-    return (-0.5 * np.sum(resid**2, axis=-1) / s**2
-            - 0.5 * D * np.log(2 * np.pi * s**2))
+    return -0.5 * np.sum(resid**2, axis=-1) / s**2 - 0.5 * D * np.log(
+        2 * np.pi * s**2
+    )
 
 
 def true_posterior(x):
@@ -139,8 +142,10 @@ naive = {}
 for n in (10, 1000):
     z = rng.normal(size=(n, d))
     naive[n] = logsumexp(log_px_given_z(x0, z)) - np.log(n)
-    print(f"prior sampling with {n:>5} samples: estimate of log p(x) "
-          f"{naive[n]:.4f}, off by {naive[n] - log_px_exact(x0):+.4f}")
+    print(
+        f"prior sampling with {n:>5} samples: estimate of log p(x) "
+        f"{naive[n]:.4f}, off by {naive[n] - log_px_exact(x0):+.4f}"
+    )
 naive_miss = log_px_exact(x0) - naive[10]
 vaecourse.glue("ch2_naive_miss", float(naive_miss))
 assert naive_miss > 0.5  # ten prior samples: more than half a nat too low
@@ -256,6 +261,7 @@ assert abs(naive[1000] - log_px_exact(x0)) < naive_miss  # 1000 come closer
 # densities), and returns their mean and its standard error, `std / sqrt(n)`. The checker
 # runs it on a 1-D toy whose ELBO it knows exactly; the next cell uses your function.
 
+
 # %%
 def elbo_monte_carlo(x, mu, Sigma, n, log_px_given_z, rng):
     """Monte Carlo ELBO of q = N(mu, Sigma), and its standard error."""
@@ -281,20 +287,27 @@ elbo_monte_carlo = vaecourse.check(
 # $\mathrm{KL}(q \,\|\, p(z \mid x))$; and with $q$ set to the true posterior the bound is
 # met with equality.
 
+
 # %%
 def gaussian_kl_full(mu0, S0, mu1, S1):
     """KL( N(mu0, S0) ‖ N(mu1, S1) ) for full covariance matrices."""
     S1_inv = np.linalg.inv(S1)
     diff = mu1 - mu0
-    return 0.5 * (np.trace(S1_inv @ S0) + diff @ S1_inv @ diff - len(mu0)
-                  + np.linalg.slogdet(S1)[1] - np.linalg.slogdet(S0)[1])
+    return 0.5 * (
+        np.trace(S1_inv @ S0)
+        + diff @ S1_inv @ diff
+        - len(mu0)
+        + np.linalg.slogdet(S1)[1]
+        - np.linalg.slogdet(S0)[1]
+    )
 
 
 def elbo_closed_form(x, mu, Sigma):
     resid = x - W @ mu - b
     squared = resid @ resid + np.trace(W @ Sigma @ W.T)
-    expected_loglik = (-0.5 * D * np.log(2 * np.pi * s**2)
-                       - squared / (2 * s**2))
+    expected_loglik = -0.5 * D * np.log(2 * np.pi * s**2) - squared / (
+        2 * s**2
+    )
     kl = gaussian_kl_full(mu, Sigma, np.zeros(d), np.eye(d))
     return expected_loglik - kl
 
@@ -309,8 +322,9 @@ for trial in range(200):
     elbo = elbo_closed_form(x0, mu, Sigma)
     assert elbo <= log_px + 1e-9, "the ELBO exceeded log p(x)"
     gap_kl = gaussian_kl_full(mu, Sigma, post_mean, post_cov)
-    assert np.isclose(log_px - elbo, gap_kl), \
+    assert np.isclose(log_px - elbo, gap_kl), (
         "log p(x) - ELBO is not KL(q ‖ posterior)"
+    )
     gaps.append(log_px - elbo)
     if trial < 3:  # Monte Carlo agrees with the closed form
         mc, se = elbo_monte_carlo(
@@ -321,15 +335,20 @@ for trial in range(200):
 elbo_at_posterior = elbo_closed_form(x0, post_mean, post_cov)
 print(f"log p(x) = {log_px:.6f}")
 print(f"ELBO with q = true posterior = {elbo_at_posterior:.6f}")
-print(f"200 random q: gap log p(x) - ELBO from {min(gaps):.3f} "
-      f"to {max(gaps):.3f} nats")
+print(
+    f"200 random q: gap log p(x) - ELBO from {min(gaps):.3f} "
+    f"to {max(gaps):.3f} nats"
+)
 assert np.isclose(elbo_at_posterior, log_px, atol=1e-9)
 assert min(gaps) > 0
 
 # at the true posterior, every sample's log weight is log p(x)
 z_post = rng.multivariate_normal(post_mean, post_cov, size=5)
-log_w_post = (log_px_given_z(x0, z_post) + stats.norm.logpdf(z_post).sum(1)
-              - stats.multivariate_normal(post_mean, post_cov).logpdf(z_post))
+log_w_post = (
+    log_px_given_z(x0, z_post)
+    + stats.norm.logpdf(z_post).sum(1)
+    - stats.multivariate_normal(post_mean, post_cov).logpdf(z_post)
+)
 assert np.allclose(log_w_post, log_px)
 
 # %% [markdown]
@@ -360,11 +379,15 @@ assert np.allclose(log_w_post, log_px)
 mu_q, var_q = post_mean + 0.3, np.diag(post_cov) * 2.0
 # 4096 repeats of K = 64 samples
 z = mu_q + np.sqrt(var_q) * rng.standard_normal((4096, 64, d))
-log_w = (log_px_given_z(x0, z.reshape(-1, d)).reshape(4096, 64)
-         + stats.norm.logpdf(z).sum(-1)
-         - stats.norm.logpdf(z, mu_q, np.sqrt(var_q)).sum(-1))
-bounds = {K: np.mean(logsumexp(log_w[:, :K], axis=1) - np.log(K))
-          for K in (1, 4, 16, 64)}
+log_w = (
+    log_px_given_z(x0, z.reshape(-1, d)).reshape(4096, 64)
+    + stats.norm.logpdf(z).sum(-1)
+    - stats.norm.logpdf(z, mu_q, np.sqrt(var_q)).sum(-1)
+)
+bounds = {
+    K: np.mean(logsumexp(log_w[:, :K], axis=1) - np.log(K))
+    for K in (1, 4, 16, 64)
+}
 print(f"exact log p(x) = {log_px:.4f}, so -log p(x) = {-log_px:.4f}")
 print(" K   L_K (lower bound on log p(x))   -L_K (upper bound on -log p(x))")
 for K, value in bounds.items():
@@ -454,6 +477,7 @@ vaecourse.glue("ch2_iw_gap_k64", float(log_px - values[-1]))
 # usual slips (σ in place of σ², a mean instead of a sum). The rest of the chapter uses your
 # function once it passes.
 
+
 # %%
 def kl_to_standard_normal(mean, log_var):
     """KL(N(mean, diag exp(log_var)) ‖ N(0, I)), one per row."""
@@ -485,22 +509,27 @@ kl_to_standard_normal = vaecourse.check(
 
 # %%
 means = np.array([[0.0, 0.0], [1.5, -0.5], [0.2, 3.0], [-1.0, 0.7]])
-log_vars = np.array([[0.0, 0.0], [-2.0, 1.0], [np.log(0.05), 0.3],
-                     [1.5, -4.0]])
+log_vars = np.array(
+    [[0.0, 0.0], [-2.0, 1.0], [np.log(0.05), 0.3], [1.5, -4.0]]
+)
 closed = kl_to_standard_normal(means, log_vars)
 
 for mu, lv, kl in zip(means, log_vars, closed):
     sigma = np.exp(0.5 * lv)  # standard deviation: exp(½ log σ²)
     z = mu + sigma * rng.standard_normal((N_MC, len(mu)))
-    log_ratio = (stats.norm.logpdf(z, mu, sigma)
-                 - stats.norm.logpdf(z)).sum(axis=1)
+    log_ratio = (stats.norm.logpdf(z, mu, sigma) - stats.norm.logpdf(z)).sum(
+        axis=1
+    )
     estimate, se = log_ratio.mean(), log_ratio.std() / np.sqrt(N_MC)
-    print(f"mu={mu}, log var={np.round(lv, 2)}: closed form {kl:.4f}, "
-          f"Monte Carlo {estimate:.4f} ± {se:.4f}")
+    print(
+        f"mu={mu}, log var={np.round(lv, 2)}: closed form {kl:.4f}, "
+        f"Monte Carlo {estimate:.4f} ± {se:.4f}"
+    )
     assert abs(estimate - kl) < 5 * se + 1e-9
 
-keras_kl = np.asarray(losses.gaussian_kl(means.astype("float32"),
-                                          log_vars.astype("float32")))
+keras_kl = np.asarray(
+    losses.gaussian_kl(means.astype("float32"), log_vars.astype("float32"))
+)
 assert np.allclose(keras_kl, closed, rtol=1e-5, atol=1e-5)
 assert closed[0] == 0.0 and (closed >= 0).all()
 
@@ -584,13 +613,16 @@ def log_q_aggregate(z, chunk=5000):
     """log q(z), q the mixture of the N(m_n, S), for each row of z."""
     parts = []
     for start in range(0, len(z), chunk):
-        diff = z[start:start + chunk, None, :] - m_post[None]  # (rows, N, d)
+        diff = (
+            z[start : start + chunk, None, :] - m_post[None]
+        )  # (rows, N, d)
         parts.append(logsumexp(centred.logpdf(diff), axis=1))
     return np.concatenate(parts) - np.log(n_data)
 
 
-avg_kl = np.mean([gaussian_kl_full(m, S_post, np.zeros(d), np.eye(d))
-                  for m in m_post])
+avg_kl = np.mean(
+    [gaussian_kl_full(m, S_post, np.zeros(d), np.eye(d)) for m in m_post]
+)
 n_samples = N_MC // 4
 which = rng.integers(n_data, size=n_samples)  # a random point n ...
 z = m_post[which] + centred.rvs(size=n_samples, random_state=rng)  # its z
@@ -604,11 +636,14 @@ mismatch_se = mismatch_terms.std() / np.sqrt(n_samples)
 z_prior = rng.standard_normal((n_samples // 5, d))
 thin = log_q_aggregate(z_prior) - prior.logpdf(z_prior) < np.log(0.1)
 print(f"average KL term (closed form):  {avg_kl:.4f} nats")
-print(f"mutual information I(n; z):     {mutual_info:.4f} ± "
-      f"{info_terms.std() / np.sqrt(n_samples):.4f}   (log N = "
-      f"{np.log(n_data):.4f})")
-print(f"KL(q(z) ‖ p(z)):                {marginal_kl:.4f} ± "
-      f"{mismatch_se:.4f}")
+print(
+    f"mutual information I(n; z):     {mutual_info:.4f} ± "
+    f"{info_terms.std() / np.sqrt(n_samples):.4f}   (log N = "
+    f"{np.log(n_data):.4f})"
+)
+print(
+    f"KL(q(z) ‖ p(z)):                {marginal_kl:.4f} ± {mismatch_se:.4f}"
+)
 print(f"sum of the two:                 {mutual_info + marginal_kl:.4f}")
 print(f"prior draws where q(z) < p(z) / 10: {thin.mean():.1%}")
 
@@ -616,10 +651,13 @@ assert abs(mutual_info + marginal_kl - avg_kl) < 5 * total_se + 1e-9
 assert 0 < mutual_info <= np.log(n_data)
 assert marginal_kl > 5 * mismatch_se  # the mismatch is not zero
 assert mutual_info > marginal_kl and thin.mean() > 0
-for name, value in [("ch2_avg_kl", avg_kl), ("ch2_mutual_info", mutual_info),
-                    ("ch2_log_n", np.log(n_data)),
-                    ("ch2_marginal_kl", marginal_kl),
-                    ("ch2_thin_share", thin.mean())]:
+for name, value in [
+    ("ch2_avg_kl", avg_kl),
+    ("ch2_mutual_info", mutual_info),
+    ("ch2_log_n", np.log(n_data)),
+    ("ch2_marginal_kl", marginal_kl),
+    ("ch2_thin_share", thin.mean()),
+]:
     vaecourse.glue(name, float(value))
 
 # for chapter 5's comparison: P(|z| > 2) under the 2-D prior is e^{-2}
@@ -631,17 +669,29 @@ vaecourse.glue("ch2_prior_beyond_r2", float(beyond_r2))
 grid = np.linspace(-3, 3, 121)
 g1, g2 = np.meshgrid(grid, grid)
 points = np.column_stack([g1.ravel(), g2.ravel()])
-densities = {"prior p(z)": prior.pdf(points),
-             f"aggregate posterior q(z), N = {n_data}":
-                 np.exp(log_q_aggregate(points))}
+densities = {
+    "prior p(z)": prior.pdf(points),
+    f"aggregate posterior q(z), N = {n_data}": np.exp(
+        log_q_aggregate(points)
+    ),
+}
 top = max(v.max() for v in densities.values())
 fig, axes = plt.subplots(1, 2, figsize=(9, 4.2))
 for ax, (title, density) in zip(axes, densities.items()):
-    ax.imshow(density.reshape(g1.shape), extent=(-3, 3, -3, 3),
-              origin="lower", cmap="magma", vmin=0, vmax=top)
+    ax.imshow(
+        density.reshape(g1.shape),
+        extent=(-3, 3, -3, 3),
+        origin="lower",
+        cmap="magma",
+        vmin=0,
+        vmax=top,
+    )
     for radius in (1, 2):
-        ax.add_patch(plt.Circle((0, 0), radius, fill=False, ls="--",
-                                color="white", lw=1))
+        ax.add_patch(
+            plt.Circle(
+                (0, 0), radius, fill=False, ls="--", color="white", lw=1
+            )
+        )
     ax.set_title(title)
     ax.set_xlabel("$z_1$")
 axes[0].set_ylabel("$z_2$")
@@ -702,12 +752,14 @@ plt.show()
 # %%
 pixels = rng.integers(0, 2, size=(5, 784)).astype(float)  # binary images
 probs = rng.uniform(0.01, 0.99, size=(5, 784))  # decoder outputs
-bce_sum = -np.sum(pixels * np.log(probs)
-                  + (1 - pixels) * np.log(1 - probs), axis=1)
+bce_sum = -np.sum(
+    pixels * np.log(probs) + (1 - pixels) * np.log(1 - probs), axis=1
+)
 log_pmf = stats.bernoulli.logpmf(pixels, probs).sum(axis=1)
 keras_mean = np.asarray(keras.losses.binary_crossentropy(pixels, probs))
-course = np.asarray(losses.bernoulli_nll(pixels.astype("float32"),
-                                         probs.astype("float32")))
+course = np.asarray(
+    losses.bernoulli_nll(pixels.astype("float32"), probs.astype("float32"))
+)
 print("summed BCE:           ", np.round(bce_sum, 2))
 print("Keras BCE (averaged): ", np.round(keras_mean, 4))
 # summed BCE is -log p(x|z) for Bernoulli pixels
@@ -738,12 +790,16 @@ assert np.allclose(course, bce_sum, rtol=1e-4)
 # %%
 x_img, x_hat = rng.uniform(size=784), rng.uniform(size=784)
 sq = np.sum((x_img - x_hat) ** 2)
-for s2, name, loss in [(0.5, "summed squared error", sq),
-                       (392.0, "mean squared error", sq / 784)]:
+for s2, name, loss in [
+    (0.5, "summed squared error", sq),
+    (392.0, "mean squared error", sq / 784),
+]:
     nll = -stats.norm.logpdf(x_img, x_hat, np.sqrt(s2)).sum()
     constant = 784 / 2 * np.log(2 * np.pi * s2)
-    print(f"{name:>21}: {loss:8.4f}  = -log N(x; x̂, s² I) - const "
-          f"with s² = {s2:g}")
+    print(
+        f"{name:>21}: {loss:8.4f}  = -log N(x; x̂, s² I) - const "
+        f"with s² = {s2:g}"
+    )
     assert np.isclose(nll - constant, loss)
 
 # %% [markdown]
@@ -758,8 +814,10 @@ for s2, name, loss in [(0.5, "summed squared error", sq),
 spread = x_train.var(axis=0, dtype=np.float64).sum()
 cost_of_average = {s2: spread / (2 * s2) for s2 in (0.5, 392.0)}
 for s2, cost in cost_of_average.items():
-    print(f"s² = {s2:>5g}: always drawing the average image costs "
-          f"{cost:.3f} nats per image")
+    print(
+        f"s² = {s2:>5g}: always drawing the average image costs "
+        f"{cost:.3f} nats per image"
+    )
 assert cost_of_average[392.0] < np.log(10) < cost_of_average[0.5]
 vaecourse.glue("ch2_average_cost_summed", float(cost_of_average[0.5]))
 vaecourse.glue("ch2_average_cost_mean", float(cost_of_average[392.0]))
@@ -806,8 +864,9 @@ with tf.GradientTape() as tape:
     # a sample drawn outside the computation (here by NumPy) is a
     # constant to the tape
     sigma_np = np.exp(0.5 * log_var_t.numpy())
-    z_drawn = tf.constant(rng.normal(mu_t.numpy(), sigma_np),
-                          dtype=tf.float32)
+    z_drawn = tf.constant(
+        rng.normal(mu_t.numpy(), sigma_np), dtype=tf.float32
+    )
     loss = tf.reduce_sum(tf.cos(z_drawn))
 blocked = tape.gradient(loss, [mu_t, log_var_t])
 print("gradient through a drawn sample:", blocked)
@@ -845,6 +904,7 @@ assert blocked == [None, None]
 # work on NumPy arrays and on TensorFlow tensors alike, with gradients reaching `mean` and
 # `log_var`: write it with `keras.ops` (`ops.exp`), which accepts both. The checker tries
 # both; the two cells after it use your function.
+
 
 # %%
 def reparameterised_sample(mean, log_var, eps):
@@ -914,30 +974,39 @@ score_whole = f_z * score_of_q  # f(z) × score_j
 score_coord = np.cos(z) * score_of_q  # cos z_j × score_j
 
 for name, samples, exact in [
-        ("d/d mu (reparam.)", g_mu, exact_mu),
-        ("d/d log var (reparam.)", g_log_var, exact_log_var),
-        ("d/d mu (score, whole f)", score_whole, exact_mu),
-        ("d/d mu (score, per coord.)", score_coord, exact_mu)]:
+    ("d/d mu (reparam.)", g_mu, exact_mu),
+    ("d/d log var (reparam.)", g_log_var, exact_log_var),
+    ("d/d mu (score, whole f)", score_whole, exact_mu),
+    ("d/d mu (score, per coord.)", score_coord, exact_mu),
+]:
     estimate, se = samples.mean(axis=0), samples.std(axis=0) / np.sqrt(N_MC)
-    print(f"{name:>26}: estimate {np.round(estimate, 4)}, "
-          f"exact {np.round(exact, 4)}, standard error {np.round(se, 4)}")
+    print(
+        f"{name:>26}: estimate {np.round(estimate, 4)}, "
+        f"exact {np.round(exact, 4)}, standard error {np.round(se, 4)}"
+    )
     assert np.all(np.abs(estimate - exact) < 5 * se + 1e-9)
 
-spreads = {"reparameterised": g_mu.std(axis=0),
-           "score, per coordinate": score_coord.std(axis=0),
-           "score, whole f": score_whole.std(axis=0)}
-print(f"\nstandard deviation of one sample of d/d mu_j, "
-      f"for sigma_j = {np.round(sigma, 2)}:")
+spreads = {
+    "reparameterised": g_mu.std(axis=0),
+    "score, per coordinate": score_coord.std(axis=0),
+    "score, whole f": score_whole.std(axis=0),
+}
+print(
+    f"\nstandard deviation of one sample of d/d mu_j, "
+    f"for sigma_j = {np.round(sigma, 2)}:"
+)
 for name, spread_j in spreads.items():
     print(f"{name:>26}: {np.round(spread_j, 3)}")
 ratio = spreads["score, per coordinate"] / spreads["reparameterised"]
 sd_reparam, sd_coord, sd_whole = spreads.values()
 assert np.all(sd_reparam < sd_coord) and np.all(sd_coord < sd_whole)
 assert np.all(np.diff(sigma) < 0) and np.all(np.diff(ratio) > 0)
-for name, value in [("ch2_sigma_wide", sigma[0]),
-                    ("ch2_ratio_wide", ratio[0]),
-                    ("ch2_sigma_narrow", sigma[-1]),
-                    ("ch2_ratio_narrow", ratio[-1])]:
+for name, value in [
+    ("ch2_sigma_wide", sigma[0]),
+    ("ch2_ratio_wide", ratio[0]),
+    ("ch2_sigma_narrow", sigma[-1]),
+    ("ch2_ratio_narrow", ratio[-1]),
+]:
     vaecourse.glue(name, float(value))
 
 # %% [markdown]
@@ -967,11 +1036,15 @@ with tf.GradientTape() as tape:
     z_t = reparameterised_sample(mu_v, log_var_v, eps_t)
     objective = tf.reduce_mean(tf.reduce_sum(tf.cos(z_t), axis=1))
 grad_mu, grad_log_var = tape.gradient(objective, [mu_v, log_var_v])
-print("autodiff through z = mu + sigma * eps:", np.round(grad_mu.numpy(), 4),
-      np.round(grad_log_var.numpy(), 4))
+print(
+    "autodiff through z = mu + sigma * eps:",
+    np.round(grad_mu.numpy(), 4),
+    np.round(grad_log_var.numpy(), 4),
+)
 assert np.allclose(grad_mu.numpy(), g_mu[:50_000].mean(axis=0), atol=1e-4)
-assert np.allclose(grad_log_var.numpy(), g_log_var[:50_000].mean(axis=0),
-                   atol=1e-4)
+assert np.allclose(
+    grad_log_var.numpy(), g_log_var[:50_000].mean(axis=0), atol=1e-4
+)
 
 # %% [markdown]
 # ## Summary

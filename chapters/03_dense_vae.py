@@ -69,8 +69,14 @@ train, validation, test = vaecourse.load_mnist_splits(shape="flat")
     for (x, y), n in [(train, 3000), (validation, 500), (test, 500)]
 )
 del train, validation, test
-print("training:", x_train.shape, " validation:", x_val.shape,
-      " test:", x_test.shape)
+print(
+    "training:",
+    x_train.shape,
+    " validation:",
+    x_val.shape,
+    " test:",
+    x_test.shape,
+)
 
 # %% tags=["remove-cell"]
 assert x_train.shape[1] == 784
@@ -78,7 +84,7 @@ assert 0.0 <= x_train.min() and x_train.max() <= 1.0
 # The data trained on in view is the recipe's (vaecourse.zoo), so that the
 # model trained here is the one the other chapters load.
 x_recipe, x_recipe_val = zoo.training_data("dense_vae_2d")
-assert np.array_equal(x_train[:len(x_recipe)], x_recipe)
+assert np.array_equal(x_train[: len(x_recipe)], x_recipe)
 assert np.array_equal(x_val, x_recipe_val)
 assert profile.quick or (len(x_train), len(x_val)) == (50_000, 10_000)
 del x_recipe, x_recipe_val
@@ -112,6 +118,7 @@ encoder.summary()
 # draws $\varepsilon$ with the batch's shape (whatever the batch size), and a
 # `SeedGenerator` makes the draws reproducible.
 
+
 # %%
 class Sampling(layers.Layer):
     """z = mean + exp(½ log_var) * eps, eps ~ N(0, I): a sample of q(z|x)."""
@@ -132,8 +139,12 @@ mean_check = np.tile([[1.0, -2.0]], (20000, 1)).astype("float32")
 log_var_check = np.tile([[np.log(0.25), np.log(4.0)]], (20000, 1))
 log_var_check = log_var_check.astype("float32")
 z_check = np.asarray(Sampling(seed=0)([mean_check, log_var_check]))
-print("sample mean:", z_check.mean(axis=0).round(3),
-      " sample std:", z_check.std(axis=0).round(3))
+print(
+    "sample mean:",
+    z_check.mean(axis=0).round(3),
+    " sample std:",
+    z_check.std(axis=0).round(3),
+)
 assert np.allclose(z_check.mean(axis=0), [1.0, -2.0], atol=0.05)
 assert np.allclose(z_check.std(axis=0), [0.5, 2.0], atol=0.05)
 
@@ -158,6 +169,7 @@ assert np.allclose(z_check.std(axis=0), [0.5, 2.0], atol=0.05)
 # for a 2-D and a 20-D latent space, compares its layers, sizes and activations with the
 # expected ones, and names the usual slips (outputs that are not squashed into $(0, 1)$, a
 # softmax over the pixels, a fixed hidden width). The rest of the chapter uses your decoder.
+
 
 # %%
 def build_decoder(latent_dim=2, hidden=512):
@@ -198,9 +210,11 @@ for ours, theirs in pairs:
     assert [l.name for l in ours.layers] == [l.name for l in theirs.layers]
 n_params = encoder.count_params() + decoder.count_params()
 assert n_params == package_vae.count_params()
-print(f"encoder {encoder.count_params():,} + "
-      f"decoder {decoder.count_params():,} "
-      f"= {n_params:,} parameters, same as vaecourse.models.build_dense_vae")
+print(
+    f"encoder {encoder.count_params():,} + "
+    f"decoder {decoder.count_params():,} "
+    f"= {n_params:,} parameters, same as vaecourse.models.build_dense_vae"
+)
 
 # %% [markdown]
 # ### Chaining them, and where the loss cannot go
@@ -227,8 +241,10 @@ try:
     add_loss_failed = False
 except NotImplementedError:
     add_loss_failed = True
-print("functional add_loss raises NotImplementedError in Keras 3:",
-      add_loss_failed)
+print(
+    "functional add_loss raises NotImplementedError in Keras 3:",
+    add_loss_failed,
+)
 assert add_loss_failed
 
 # %% [markdown]
@@ -266,6 +282,7 @@ assert add_loss_failed
 # loss with hand-computed values and with the course's, and names the usual slips (a mean
 # over the pixels where the sum belongs, a sign, σ in place of σ², no clipping). The
 # training loop of way 3 uses your function.
+
 
 # %%
 def per_image_loss(x, probs, mean, log_var):
@@ -320,8 +337,11 @@ print(inspect.getsource(losses.bernoulli_nll))
 
 # %%
 vae = models.VAE(encoder, decoder, seed=3, name="dense_vae_2d")
-assert (vae.count_params() == vae_functional.count_params()
-        == package_vae.count_params())
+assert (
+    vae.count_params()
+    == vae_functional.count_params()
+    == package_vae.count_params()
+)
 
 x8 = x_test[:8]
 mean8, log_var8 = vae.encoder(x8)
@@ -363,6 +383,7 @@ assert np.allclose(yours, reconstruction + kl, rtol=1e-5)
 # encoder outside the tape, the mean $\mu$ decoded instead of a sample $z$, the sum over the
 # batch where the mean belongs, gradients computed but never applied. The next cell trains a
 # fresh copy of the 2-D VAE with your step and your loss.
+
 
 # %%
 def train_step(model, optimizer, x, loss_fn):
@@ -436,9 +457,12 @@ vae.compile(optimizer=keras.optimizers.Adam(LEARNING_RATE))
 
 def train(model):
     return model.fit(
-        x_train, validation_data=(x_val,),
-        epochs=profile.epochs(EPOCHS), batch_size=BATCH_SIZE,
-        verbose=0, callbacks=[vaecourse.EpochLogger()],
+        x_train,
+        validation_data=(x_val,),
+        epochs=profile.epochs(EPOCHS),
+        batch_size=BATCH_SIZE,
+        verbose=0,
+        callbacks=[vaecourse.EpochLogger()],
     )
 
 
@@ -450,7 +474,10 @@ if run.seconds_per_epoch:
 # %% tags=["remove-cell"]
 recipe = zoo.RECIPES["dense_vae_2d"]
 assert (EPOCHS, BATCH_SIZE, LEARNING_RATE) == (
-    recipe.epochs, recipe.batch_size, recipe.learning_rate)
+    recipe.epochs,
+    recipe.batch_size,
+    recipe.learning_rate,
+)
 assert recipe.kwargs == {"latent_dim": LATENT_DIM}
 assert not recipe.cosine and recipe.weight_decay == 0.0  # constant Adam rate
 assert recipe.digits is None and recipe.shape == "flat"
@@ -462,10 +489,15 @@ assert recipe.digits is None and recipe.shape == "flat"
 # %% mystnb={"image": {"alt": "Two panels of per-epoch curves for training and validation data: the reconstruction term falls steeply and levels off; the KL term drops in the first epochs and then creeps up slowly"}}
 history = run.history
 fig, axes = plt.subplots(1, 2, figsize=(11, 3.6))
-plotting.plot_history(history, keys=("reconstruction",), ax=axes[0],
-                      title="Reconstruction: −log p(x|z)")
-plotting.plot_history(history, keys=("kl",), ax=axes[1],
-                      title="KL(q(z|x) ‖ p(z))")
+plotting.plot_history(
+    history,
+    keys=("reconstruction",),
+    ax=axes[0],
+    title="Reconstruction: −log p(x|z)",
+)
+plotting.plot_history(
+    history, keys=("kl",), ax=axes[1], title="KL(q(z|x) ‖ p(z))"
+)
 fig.tight_layout()
 plt.show()
 for key in ("loss", "reconstruction", "kl"):
@@ -499,17 +531,28 @@ if not profile.quick:  # the shape of the curves, as the text tells it
 
 # %%
 average_image = x_val.mean(axis=0, keepdims=True)
-zero_kl_reconstruction = float(np.mean(losses.bernoulli_nll(
-    x_val, np.broadcast_to(average_image, x_val.shape))))
+zero_kl_reconstruction = float(
+    np.mean(
+        losses.bernoulli_nll(
+            x_val, np.broadcast_to(average_image, x_val.shape)
+        )
+    )
+)
 val_reconstruction = history["val_reconstruction"][-1]
 val_kl = history["val_kl"][-1]
 saved = zero_kl_reconstruction - val_reconstruction
-print(f"validation, last epoch: reconstruction {val_reconstruction:.1f}, "
-      f"KL {val_kl:.1f} nats per image")
-print(f"decoding the average image, KL 0: reconstruction "
-      f"{zero_kl_reconstruction:.1f}")
-print(f"{val_kl:.1f} nats of KL save {saved:.1f} nats of reconstruction, "
-      f"{saved / val_kl:.1f} times as many")
+print(
+    f"validation, last epoch: reconstruction {val_reconstruction:.1f}, "
+    f"KL {val_kl:.1f} nats per image"
+)
+print(
+    f"decoding the average image, KL 0: reconstruction "
+    f"{zero_kl_reconstruction:.1f}"
+)
+print(
+    f"{val_kl:.1f} nats of KL save {saved:.1f} nats of reconstruction, "
+    f"{saved / val_kl:.1f} times as many"
+)
 vaecourse.glue("ch3_val_kl", float(val_kl))
 vaecourse.glue("ch3_val_reconstruction", float(val_reconstruction))
 vaecourse.glue("ch3_zero_kl_reconstruction", zero_kl_reconstruction)
@@ -552,8 +595,10 @@ from_mean = vae.reconstruct(x_some)
 from_sample = np.asarray(vae.predict(x_some, batch_size=1000, verbose=0))
 sample_vs_mean = np.mean(np.abs(from_sample - from_mean))
 image_vs_next = np.mean(np.abs(from_mean - np.roll(from_mean, 1, axis=0)))
-print(f"mean |pixel difference|: sample vs mean {sample_vs_mean:.4f}, "
-      f"one image vs the next {image_vs_next:.4f}")
+print(
+    f"mean |pixel difference|: sample vs mean {sample_vs_mean:.4f}, "
+    f"one image vs the next {image_vs_next:.4f}"
+)
 vaecourse.glue("ch3_sample_vs_mean", float(sample_vs_mean))
 vaecourse.glue("ch3_image_vs_next", float(image_vs_next))
 assert profile.quick or sample_vs_mean < image_vs_next / 4
@@ -574,14 +619,16 @@ assert profile.quick or sample_vs_mean < image_vs_next / 4
 # instead of 50.
 
 # %% mystnb={"image": {"alt": "Two scatter plots of test images coloured by digit: the VAE means form a compact cloud around the origin, the autoencoder codes form long streaks over a much wider range"}}
-test_means, test_log_vars = vae.encoder.predict(x_test, batch_size=1000,
-                                                 verbose=0)
+test_means, test_log_vars = vae.encoder.predict(
+    x_test, batch_size=1000, verbose=0
+)
 autoencoder, ae_run = zoo.pretrained("autoencoder_2d")
 ae_codes = autoencoder.encoder.predict(x_test, batch_size=1000, verbose=0)
 
 fig, axes = plt.subplots(1, 2, figsize=(13, 5.5))
-plotting.plot_latent(test_means, y_test, ax=axes[0],
-                     title="VAE: means of q(z|x)")
+plotting.plot_latent(
+    test_means, y_test, ax=axes[0], title="VAE: means of q(z|x)"
+)
 plotting.plot_latent(ae_codes, y_test, ax=axes[1], title="Autoencoder: codes")
 axes[0].get_legend().remove()
 fig.tight_layout()
@@ -590,24 +637,27 @@ plt.show()
 inside_3 = np.mean(np.linalg.norm(test_means, axis=1) < 3)
 means_std = test_means.std(axis=0)
 ae_std = ae_codes.std(axis=0)
-print(f"VAE means: std per dimension {means_std.round(2)}, "
-      f"{inside_3:.1%} within distance 3 of the origin")
+print(
+    f"VAE means: std per dimension {means_std.round(2)}, "
+    f"{inside_3:.1%} within distance 3 of the origin"
+)
 print(f"autoencoder codes: std per dimension {ae_std.round(2)}")
 typical_sigma = np.exp(0.5 * test_log_vars).mean(axis=0)
 print(f"typical posterior std σ: {typical_sigma.round(3)}")
 # q(z), the mixture of the q(z|x): per dimension, its variance is the
 # variance of the means plus the average posterior variance σ².
 q_z_var = test_means.var(axis=0) + np.exp(test_log_vars).mean(axis=0)
-print(f"variance of q(z) per dimension: {q_z_var.round(2)} "
-      f"(N(0, I) has 1)")
+print(f"variance of q(z) per dimension: {q_z_var.round(2)} (N(0, I) has 1)")
 for i in range(LATENT_DIM):
     vaecourse.glue(f"ch3_means_std_{i}", float(means_std[i]))
     vaecourse.glue(f"ch3_ae_std_{i}", float(ae_std[i]))
     vaecourse.glue(f"ch3_sigma_{i}", float(typical_sigma[i]))
     vaecourse.glue(f"ch3_q_z_var_{i}", float(q_z_var[i]))
 prior_outside_3 = np.exp(-(3**2) / 2)  # P(|z| > 3), z ~ N(0, I) in 2-D
-print(f"beyond distance 3: {1 - inside_3:.1%} of the means, "
-      f"{prior_outside_3:.1%} of the prior")
+print(
+    f"beyond distance 3: {1 - inside_3:.1%} of the means, "
+    f"{prior_outside_3:.1%} of the prior"
+)
 vaecourse.glue("ch3_inside_3", float(inside_3))
 vaecourse.glue("ch3_outside_3", float(1 - inside_3))
 vaecourse.glue("ch3_prior_outside_3", float(prior_outside_3))
@@ -687,6 +737,7 @@ assert 2 * ae_recipe.kwargs["hidden"] == 512 and ae_recipe.epochs == 30
 # estimates the ELBO instead; a missing $-\log K$; $q$ multiplying where it divides). The
 # next cell uses your function.
 
+
 # %%
 def iw_bound(log_px_z, log_pz, log_qz):
     """Per image: log (1/K) Σ_k p(x|z_k) p(z_k) / q(z_k|x), from logs."""
@@ -727,7 +778,7 @@ def log_weight_terms(vae, x, k, seed=0):
     chunk = max(1, 4_000 // k)  # images per batch: 4,000 decoded points
     parts = []
     for start in range(0, len(x), chunk):
-        xb = x[start:start + chunk]
+        xb = x[start : start + chunk]
         mean, log_var = (np.asarray(t, "float64") for t in vae.encoder(xb))
         eps = rng.standard_normal((len(xb), k, mean.shape[1]))
         z = mean[:, None] + np.exp(0.5 * log_var)[:, None] * eps
@@ -754,11 +805,14 @@ log_w = terms[0] + terms[1] - terms[2]
 neg_bounds = {k: -mean_bound(terms, k) for k in (1, 10, 100, 1000)}
 reconstruction, kl = evaluation.elbo_terms(vae, x_few, samples=10)
 course_100 = -np.mean(
-    evaluation.importance_weighted_log_px(vae, x_few, k=100))
-print(f"{N_IMAGES} test images, {K_MAX:,} samples each "
-      f"({time.perf_counter() - start:.0f} s); log weights from "
-      f"{log_w.min():.0f} to {log_w.max():.0f} nats, "
-      f"median {np.median(log_w):.0f}")
+    evaluation.importance_weighted_log_px(vae, x_few, k=100)
+)
+print(
+    f"{N_IMAGES} test images, {K_MAX:,} samples each "
+    f"({time.perf_counter() - start:.0f} s); log weights from "
+    f"{log_w.min():.0f} to {log_w.max():.0f} nats, "
+    f"median {np.median(log_w):.0f}"
+)
 vaecourse.glue("ch3_log_w_min", float(log_w.min()))
 vaecourse.glue("ch3_log_w_max", float(log_w.max()))
 neg_elbo = np.mean(reconstruction + kl)
@@ -772,8 +826,9 @@ print("drop per tenfold K:", np.round(drops, 2))
 assert profile.quick or -1000 < log_w.min() < log_w.max() < -10
 assert (drops > 0).all() and (np.diff(drops) < 0).all()
 assert abs(neg_bounds[1] - neg_elbo) < 1.0
-assert abs(neg_bounds[100] - course_100) < profile.choose(reader=0.5,
-                                                          quick=2.0)
+assert abs(neg_bounds[100] - course_100) < profile.choose(
+    reader=0.5, quick=2.0
+)
 
 # %% [markdown]
 # The log weights of these images run from {glue:text}`ch3_log_w_min:.0f` to
@@ -811,31 +866,43 @@ assert abs(neg_bounds[100] - course_100) < profile.choose(reader=0.5,
 
 # %%
 BUILDER_DEFAULTS = {
-    name: parameter.default for name, parameter
-    in inspect.signature(models.build_dense_vae).parameters.items()
-    if name in ("latent_dim", "hidden", "beta")}
+    name: parameter.default
+    for name, parameter in inspect.signature(
+        models.build_dense_vae
+    ).parameters.items()
+    if name in ("latent_dim", "hidden", "beta")
+}
 
 
 def settings(name):
     """A dense VAE recipe's settings, the builder's defaults filled in."""
     recipe = zoo.RECIPES[name]
-    return {**BUILDER_DEFAULTS, **recipe.kwargs, "digits": recipe.digits,
-            "epochs": recipe.epochs, "batch_size": recipe.batch_size,
-            "learning_rate": recipe.learning_rate,
-            "schedule": "cosine" if recipe.cosine else "constant",
-            "weight_decay": recipe.weight_decay}
+    return {
+        **BUILDER_DEFAULTS,
+        **recipe.kwargs,
+        "digits": recipe.digits,
+        "epochs": recipe.epochs,
+        "batch_size": recipe.batch_size,
+        "learning_rate": recipe.learning_rate,
+        "schedule": "cosine" if recipe.cosine else "constant",
+        "weight_decay": recipe.weight_decay,
+    }
 
 
 names = ["dense_vae_2d", "dense_vae_20d", "dense_vae_2d_deep"]
 table = {name: settings(name) for name in names}
 base = table["dense_vae_2d"]
-changed = {name: {k: v for k, v in table[name].items() if v != base[k]}
-           for name in names[1:]}
+changed = {
+    name: {k: v for k, v in table[name].items() if v != base[k]}
+    for name in names[1:]
+}
 print(f"{'':>14}" + "".join(f"{name:>20}" for name in names))
 for key in base:
-    cells = [str(table[name][key]) + ("*" if name in changed
-                                      and key in changed[name] else " ")
-             for name in names]
+    cells = [
+        str(table[name][key])
+        + ("*" if name in changed and key in changed[name] else " ")
+        for name in names
+    ]
     print(f"{key:>14}" + "".join(f"{cell:>20}" for cell in cells))
 print("* differs from dense_vae_2d")
 
@@ -843,10 +910,16 @@ print("* differs from dense_vae_2d")
 # The list above the cell names these changes: keep it in step with the zoo.
 assert set(changed["dense_vae_20d"]) == {"latent_dim", "schedule"}
 assert set(changed["dense_vae_2d_deep"]) == {
-    "hidden", "epochs", "batch_size", "schedule"}
+    "hidden",
+    "epochs",
+    "batch_size",
+    "schedule",
+}
 assert changed["dense_vae_2d_deep"]["hidden"] == (512, 256)
-assert (changed["dense_vae_2d_deep"]["epochs"],
-        changed["dense_vae_2d_deep"]["batch_size"]) == (60, 64)
+assert (
+    changed["dense_vae_2d_deep"]["epochs"],
+    changed["dense_vae_2d_deep"]["batch_size"],
+) == (60, 64)
 for name in ("dense_vae_2d", "dense_vae_20d", "dense_vae_2d_deep"):
     recipe = zoo.RECIPES[name]
     assert recipe.builder == "build_dense_vae" and recipe.shape == "flat"
@@ -875,23 +948,31 @@ start = time.perf_counter()
 results = {
     "dense_vae_2d": evaluation.evaluate_vae(vae, x_test, k=K),
     "dense_vae_20d": evaluation.evaluate_vae(vae_20d, x_test, k=K),
-    "dense_vae_2d_deep": evaluation.evaluate_vae(vae_deep, x_test, k=K)}
-print(f"evaluated in {time.perf_counter() - start:.0f} s, "
-      f"K = {K} importance samples, {len(x_test):,} test images\n")
-print(f"{'test set, nats per image':>24} {'reconstruction':>15} {'KL':>7}"
-      f" {'−ELBO':>8} {f'−L_{K}':>8}")
+    "dense_vae_2d_deep": evaluation.evaluate_vae(vae_deep, x_test, k=K),
+}
+print(
+    f"evaluated in {time.perf_counter() - start:.0f} s, "
+    f"K = {K} importance samples, {len(x_test):,} test images\n"
+)
+print(
+    f"{'test set, nats per image':>24} {'reconstruction':>15} {'KL':>7}"
+    f" {'−ELBO':>8} {f'−L_{K}':>8}"
+)
 for name, r in results.items():
-    print(f"{name:>24} {r['reconstruction']:15.2f} {r['kl']:7.2f} "
-          f"{r['neg_elbo']:8.2f} {r['neg_log_px_iw']:8.2f}")
-print(f"−ELBO and −L_{K} are upper bounds on −log p(x), "
-      f"−L_{K} the tighter.")
+    print(
+        f"{name:>24} {r['reconstruction']:15.2f} {r['kl']:7.2f} "
+        f"{r['neg_elbo']:8.2f} {r['neg_log_px_iw']:8.2f}"
+    )
+print(f"−ELBO and −L_{K} are upper bounds on −log p(x), −L_{K} the tighter.")
 
 r2, r20, r2_deep = results.values()
 for tag, r in zip(("2d", "20d", "2d_deep"), results.values()):
     vaecourse.glue(f"ch3_test_neg_elbo_{tag}", r["neg_elbo"])
     vaecourse.glue(f"ch3_test_iw_bound_{tag}", r["neg_log_px_iw"])
-vaecourse.glue("ch3_20d_reconstruction_drop",
-               r2["reconstruction"] - r20["reconstruction"])
+vaecourse.glue(
+    "ch3_20d_reconstruction_drop",
+    r2["reconstruction"] - r20["reconstruction"],
+)
 vaecourse.glue("ch3_20d_kl_rise", r20["kl"] - r2["kl"])
 for r in results.values():
     assert r["kl"] > 0 and r["neg_log_px_iw"] < r["neg_elbo"]

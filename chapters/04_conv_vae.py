@@ -65,8 +65,14 @@ train, validation, test = vaecourse.load_mnist_splits(shape="image")
     for (x, y), q in [(train, 2000), (validation, 500), (test, 500)]
 )
 EPOCH_IMAGES = len(train[0])  # the images of one training epoch: 50,000
-print("training:", x_train.shape, " validation:", x_val.shape,
-      " test:", x_test.shape)
+print(
+    "training:",
+    x_train.shape,
+    " validation:",
+    x_val.shape,
+    " test:",
+    x_test.shape,
+)
 assert all(x.shape[1:] == (28, 28, 1) for x in (x_train, x_val, x_test))
 
 # %% [markdown]
@@ -81,8 +87,10 @@ dense_layer = layers.Dense(512)
 conv_layer = layers.Conv2D(16, 3, strides=2, padding="same")
 dense_layer.build((None, 784))
 conv_layer.build((None, 28, 28, 1))
-for name, layer in [("Dense(512) on 784 pixels", dense_layer),
-                    ("Conv2D(16, 3×3) on 28×28×1", conv_layer)]:
+for name, layer in [
+    ("Dense(512) on 784 pixels", dense_layer),
+    ("Conv2D(16, 3×3) on 28×28×1", conv_layer),
+]:
     print(f"{name + ':':<30}{layer.count_params():>7,} parameters")
 assert conv_layer.count_params() == 16 * (9 + 1)
 assert conv_layer.count_params() < dense_layer.count_params() / 100
@@ -99,10 +107,15 @@ shifted = np.roll(digit, shift=(2, 2), axis=(1, 2))
 maps = np.asarray(conv_layer(digit))
 maps_shifted = np.asarray(conv_layer(shifted))
 print("feature maps:", maps.shape[1:])
-assert np.allclose(np.roll(maps, shift=(1, 1), axis=(1, 2))[:, 2:-1, 2:-1],
-                   maps_shifted[:, 2:-1, 2:-1], atol=1e-5)
-print("shift the digit by 2 pixels → the maps shift by 1 position "
-      "(away from the border)")
+assert np.allclose(
+    np.roll(maps, shift=(1, 1), axis=(1, 2))[:, 2:-1, 2:-1],
+    maps_shifted[:, 2:-1, 2:-1],
+    atol=1e-5,
+)
+print(
+    "shift the digit by 2 pixels → the maps shift by 1 position "
+    "(away from the border)"
+)
 
 
 # %% [markdown]
@@ -152,6 +165,7 @@ print("shift the digit by 2 pixels → the maps shift by 1 position "
 # window or a patch too few). The cell after it follows an image through the network with
 # your function.
 
+
 # %%
 def output_size(size, kernel, stride, padding, transposed=False):
     """Output side of a Conv2D (or Conv2DTranspose) on size × size."""
@@ -173,6 +187,7 @@ output_size = vaecourse.check("04_conv_vae_1_output_size", output_size)
 # The table follows the side of the maps through a few stacks of 3×3, stride-2 layers: the
 # network as built, the same with `padding="valid"`, and one stride-2 layer more. Each
 # side is computed twice, by `output_size` and by Keras from layers it actually builds.
+
 
 # %%
 def sides(size, n_layers, padding, transposed=False):
@@ -203,10 +218,16 @@ stacks = {
     "its mirror: 3 Conv2DTranspose": (4, 3, "same", True),
 }
 paths = pd.DataFrame(
-    [(name, " → ".join(map(str, sides(*spec))),
-      " → ".join(map(str, keras_sides(*spec))))
-     for name, spec in stacks.items()],
-    columns=["layers (3×3, stride 2)", "sides: output_size", "sides: Keras"])
+    [
+        (
+            name,
+            " → ".join(map(str, sides(*spec))),
+            " → ".join(map(str, keras_sides(*spec))),
+        )
+        for name, spec in stacks.items()
+    ],
+    columns=["layers (3×3, stride 2)", "sides: output_size", "sides: Keras"],
+)
 assert (paths["sides: output_size"] == paths["sides: Keras"]).all()
 ENCODER_SIDES, DECODER_SIDES = sides(28, 2, "same"), sides(7, 2, "same", True)
 assert ENCODER_SIDES == [28, 14, 7] and DECODER_SIDES == [7, 14, 28]
@@ -246,6 +267,7 @@ paths.style.hide(axis="index")
 # are. The checker tries your function on a small network with a layer of each kind; the
 # cell after it counts every layer of the convolutional VAE with it.
 
+
 # %%
 def multiply_adds(layer):
     """Multiply-adds of a built layer per image, biases not counted."""
@@ -253,9 +275,7 @@ def multiply_adds(layer):
     vaecourse.todo()
 
 
-multiply_adds = vaecourse.check(
-    "04_conv_vae_2_multiply_adds", multiply_adds
-)
+multiply_adds = vaecourse.check("04_conv_vae_2_multiply_adds", multiply_adds)
 
 # %% [markdown]
 # ````{admonition} Solution to exercise 4.2
@@ -266,31 +286,50 @@ multiply_adds = vaecourse.check(
 # ```
 # ````
 
+
 # %%
 def layer_costs(model):
     """Multiply-adds and parameters of each weighted layer of a VAE."""
-    rows = [(part.name, layer.name, tuple(layer.output.shape[1:]),
-             multiply_adds(layer), layer.count_params(),
-             multiply_adds(layer) // int(np.prod(layer.kernel.shape)))
-            for part in (model.encoder, model.decoder)
-            for layer in part.layers if multiply_adds(layer)]
-    return pd.DataFrame(rows, columns=[
-        "network", "layer", "output shape", "multiply-adds", "parameters",
-        "uses of each weight"])
+    rows = [
+        (
+            part.name,
+            layer.name,
+            tuple(layer.output.shape[1:]),
+            multiply_adds(layer),
+            layer.count_params(),
+            multiply_adds(layer) // int(np.prod(layer.kernel.shape)),
+        )
+        for part in (model.encoder, model.decoder)
+        for layer in part.layers
+        if multiply_adds(layer)
+    ]
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "network",
+            "layer",
+            "output shape",
+            "multiply-adds",
+            "parameters",
+            "uses of each weight",
+        ],
+    )
 
 
 costs = layer_costs(zoo.build("conv_vae_2d"))
 costs["share"] = costs["multiply-adds"] / costs["multiply-adds"].sum()
 full_resolution = costs["layer"].isin(["deconv_1", "pixel_probs"])
 is_dense = costs["layer"].isin(
-    ["enc_dense", "z_mean", "z_log_var", "dec_hidden", "dec_dense"])
+    ["enc_dense", "z_mean", "z_log_var", "dec_hidden", "dec_dense"]
+)
 full_share = costs["share"][full_resolution].sum()
 dense_share = costs["share"][is_dense].sum()
-dense_params = (costs["parameters"][is_dense].sum()
-                / costs["parameters"].sum())
-print(f"{costs['multiply-adds'].sum() / 1e6:.1f} million multiply-adds per "
-      f"image; the two layers at 28×28 do {full_share:.0%} of them, the "
-      f"Dense layers {dense_share:.0%}")
+dense_params = costs["parameters"][is_dense].sum() / costs["parameters"].sum()
+print(
+    f"{costs['multiply-adds'].sum() / 1e6:.1f} million multiply-adds per "
+    f"image; the two layers at 28×28 do {full_share:.0%} of them, the "
+    f"Dense layers {dense_share:.0%}"
+)
 print(f"the Dense layers hold {dense_params:.0%} of the parameters")
 vaecourse.glue("ch4_full_res_share", float(full_share))
 vaecourse.glue("ch4_dense_share", float(dense_share))
@@ -299,9 +338,14 @@ vaecourse.glue("ch4_dense_params", float(dense_params))
 assert (costs["uses of each weight"][is_dense] == 1).all()
 assert full_share > dense_share and 1 - dense_share > 0.5
 assert dense_params > 0.5
-costs.style.format({"multiply-adds": "{:,}", "parameters": "{:,}",
-                    "uses of each weight": "{:,}", "share": "{:.1%}"}).hide(
-    axis="index")
+costs.style.format(
+    {
+        "multiply-adds": "{:,}",
+        "parameters": "{:,}",
+        "uses of each weight": "{:,}",
+        "share": "{:.1%}",
+    }
+).hide(axis="index")
 
 
 # %% [markdown]
@@ -321,13 +365,20 @@ costs.style.format({"multiply-adds": "{:,}", "parameters": "{:,}",
 # output. Counted with the same function:
 
 # %%
-cheap = models.build_conv_vae(**{**zoo.CONV_VAE_KWARGS,
-                                 "decoder_filters": (64,),
-                                 "upsample_output": True})
-cheap_share = (layer_costs(cheap)["multiply-adds"].sum()
-               / costs["multiply-adds"].sum())
-print(f"the cheaper network does {cheap_share:.0%} of the multiply-adds "
-      "of this chapter's")
+cheap = models.build_conv_vae(
+    **{
+        **zoo.CONV_VAE_KWARGS,
+        "decoder_filters": (64,),
+        "upsample_output": True,
+    }
+)
+cheap_share = (
+    layer_costs(cheap)["multiply-adds"].sum() / costs["multiply-adds"].sum()
+)
+print(
+    f"the cheaper network does {cheap_share:.0%} of the multiply-adds "
+    "of this chapter's"
+)
 vaecourse.glue("ch4_cheap_share", float(cheap_share))
 assert cheap_share < 1
 
@@ -354,6 +405,7 @@ assert cheap_share < 1
 # (n, latent_dim). Its layers: `conv_0` and `conv_1` (3×3, stride 2, 32 then 64 filters,
 # ReLU), `flatten`, `enc_dense` (256 ReLU units), and the two linear heads `z_mean` and
 # `z_log_var`. The next section puts it into the VAE.
+
 
 # %%
 def build_encoder(latent_dim=2):
@@ -382,6 +434,7 @@ build_encoder = vaecourse.check("04_conv_vae_3_encoder", build_encoder)
 # as many units as the 7×7×64 maps hold numbers), `to_maps` (a `Reshape` into those maps),
 # `deconv_0` and `deconv_1` (3×3 `Conv2DTranspose`, stride 2, 64 then 32 filters, ReLU),
 # and `pixel_probs` (a 3×3 `Conv2D` with one filter and a sigmoid).
+
 
 # %%
 def build_decoder(latent_dim=2):
@@ -417,23 +470,29 @@ decoder = build_decoder(LATENT_DIM)
 vae = models.VAE(encoder, decoder, seed=0, name="conv_vae_2d")
 print(f"convolutional VAE: {vae.count_params():,} parameters")
 
-built_sides = [encoder.get_layer(name).output.shape[1]
-               for name in ("conv_0", "conv_1")]
-built_sides += [decoder.get_layer(name).output.shape[1]
-                for name in ("deconv_0", "deconv_1")]
-print("sides of the maps after conv_0, conv_1, deconv_0, deconv_1:",
-      built_sides)
+built_sides = [
+    encoder.get_layer(name).output.shape[1] for name in ("conv_0", "conv_1")
+]
+built_sides += [
+    decoder.get_layer(name).output.shape[1]
+    for name in ("deconv_0", "deconv_1")
+]
+print(
+    "sides of the maps after conv_0, conv_1, deconv_0, deconv_1:", built_sides
+)
 assert built_sides == ENCODER_SIDES[1:] + DECODER_SIDES[1:]
 print("as output_size predicted:", ENCODER_SIDES, "and", DECODER_SIDES)
 
 # %% tags=["remove-cell"]
 package_vae = zoo.build("conv_vae_2d")
-for mine, theirs in [(encoder, package_vae.encoder),
-                     (decoder, package_vae.decoder)]:
+for mine, theirs in [
+    (encoder, package_vae.encoder),
+    (decoder, package_vae.decoder),
+]:
     # a Sequential model (allowed for the decoder) lists no InputLayer
-    assert ([row for row in models.architecture(mine)
-             if row[0] != "InputLayer"]
-            == models.architecture(theirs)[1:])
+    assert [
+        row for row in models.architecture(mine) if row[0] != "InputLayer"
+    ] == models.architecture(theirs)[1:]
 assert vae.count_params() == package_vae.count_params()
 
 # %% [markdown]
@@ -458,15 +517,23 @@ def diagram(model):
     if importlib.util.find_spec("pydot") is None:
         missing.append("the Python package pydot: pip install pydot")
     if shutil.which("dot") is None:
-        missing.append("Graphviz's dot program: apt-get install graphviz "
-                       "(Debian, Ubuntu) or brew install graphviz (macOS)")
+        missing.append(
+            "Graphviz's dot program: apt-get install graphviz "
+            "(Debian, Ubuntu) or brew install graphviz (macOS)"
+        )
     if missing:
-        raise RuntimeError("keras.utils.plot_model needs "
-                           + "; and ".join(missing))
+        raise RuntimeError(
+            "keras.utils.plot_model needs " + "; and ".join(missing)
+        )
     path = os.path.join(DIAGRAM_DIR, f"{model.name}.png")
-    keras.utils.plot_model(model, to_file=path, show_shapes=True,
-                           show_layer_names=True,
-                           show_layer_activations=True, dpi=72)
+    keras.utils.plot_model(
+        model,
+        to_file=path,
+        show_shapes=True,
+        show_layer_names=True,
+        show_layer_activations=True,
+        dpi=72,
+    )
     if not os.path.exists(path):  # plot_model prints some errors only
         raise RuntimeError(f"keras.utils.plot_model did not write {path}")
     return Image(filename=path)
@@ -517,16 +584,22 @@ from vaecourse.training import history_path
 
 RETRAIN = False
 EPOCHS, BATCH_SIZE, LEARNING_RATE, WEIGHT_DECAY = 40, 64, 1e-3, 0.1
-vae.compile(optimizer=keras.optimizers.AdamW(LEARNING_RATE,
-                                             weight_decay=WEIGHT_DECAY))
+vae.compile(
+    optimizer=keras.optimizers.AdamW(LEARNING_RATE, weight_decay=WEIGHT_DECAY)
+)
 
 
 def train(model):
     return model.fit(
-        x_train, validation_data=(x_val,),
-        epochs=profile.epochs(EPOCHS), batch_size=BATCH_SIZE, verbose=0,
-        callbacks=[vaecourse.EpochLogger(),
-                   cosine_decay(LEARNING_RATE, profile.epochs(EPOCHS))],
+        x_train,
+        validation_data=(x_val,),
+        epochs=profile.epochs(EPOCHS),
+        batch_size=BATCH_SIZE,
+        verbose=0,
+        callbacks=[
+            vaecourse.EpochLogger(),
+            cosine_decay(LEARNING_RATE, profile.epochs(EPOCHS)),
+        ],
     )
 
 
@@ -536,34 +609,50 @@ print(run.describe())
 shipped = json.loads(history_path("conv_vae_2d").read_text())
 shipped_seconds = shipped["seconds_per_epoch"]
 shipped_minutes = shipped_seconds * len(shipped["history"]["loss"]) / 60
-print(f"the shipped run: {shipped_seconds:.0f} s per epoch, "
-      f"{shipped_minutes:.0f} minutes in all")
+print(
+    f"the shipped run: {shipped_seconds:.0f} s per epoch, "
+    f"{shipped_minutes:.0f} minutes in all"
+)
 vaecourse.glue("ch4_shipped_seconds_per_epoch", float(shipped_seconds))
 vaecourse.glue("ch4_shipped_minutes", float(shipped_minutes))
 
 # %% tags=["remove-cell"]
 recipe = zoo.RECIPES["conv_vae_2d"]
 assert (EPOCHS, BATCH_SIZE, LEARNING_RATE, WEIGHT_DECAY) == (
-    recipe.epochs, recipe.batch_size, recipe.learning_rate,
-    recipe.weight_decay)
+    recipe.epochs,
+    recipe.batch_size,
+    recipe.learning_rate,
+    recipe.weight_decay,
+)
 assert recipe.shape == "image" and recipe.digits is None and recipe.cosine
 assert len(shipped["history"]["loss"]) == EPOCHS
 deep_recipe = zoo.RECIPES["dense_vae_2d_deep"]
-assert (deep_recipe.epochs, deep_recipe.batch_size, deep_recipe.cosine,
-        deep_recipe.learning_rate, deep_recipe.weight_decay) == (
-    60, BATCH_SIZE, True, LEARNING_RATE, 0.0)
+assert (
+    deep_recipe.epochs,
+    deep_recipe.batch_size,
+    deep_recipe.cosine,
+    deep_recipe.learning_rate,
+    deep_recipe.weight_decay,
+) == (60, BATCH_SIZE, True, LEARNING_RATE, 0.0)
 
 # %% mystnb={"image": {"alt": "Training and validation loss of the convolutional VAE, and its reconstruction and KL terms, over the epochs"}}
 history = run.history
 fig, axes = plt.subplots(1, 2, figsize=(11, 3.5))
-plotting.plot_history(history, keys=("loss",), ax=axes[0],
-                      title="Convolutional VAE: loss")
-plotting.plot_history(history, keys=("reconstruction", "kl"), ax=axes[1],
-                      title="The two terms of the loss")
+plotting.plot_history(
+    history, keys=("loss",), ax=axes[0], title="Convolutional VAE: loss"
+)
+plotting.plot_history(
+    history,
+    keys=("reconstruction", "kl"),
+    ax=axes[1],
+    title="The two terms of the loss",
+)
 fig.tight_layout()
 plt.show()
-print(f"loss (−ELBO, nats per image): first epoch {history['loss'][0]:.1f}, "
-      f"last epoch {history['loss'][-1]:.1f}")
+print(
+    f"loss (−ELBO, nats per image): first epoch {history['loss'][0]:.1f}, "
+    f"last epoch {history['loss'][-1]:.1f}"
+)
 
 # %% tags=["remove-cell"]
 assert history["loss"][-1] < history["loss"][0]
@@ -593,27 +682,38 @@ FIRST_SHOWN = 5
 fig, ax = plt.subplots(figsize=(8, 4))
 for label, h in runs.items():
     epochs = np.arange(FIRST_SHOWN, len(h["loss"]) + 1)
-    line, = ax.plot(epochs, h["loss"][FIRST_SHOWN - 1:],
-                    label=f"{label}: training")
-    ax.plot(epochs, h["val_loss"][FIRST_SHOWN - 1:], linestyle="--",
-            color=line.get_color(), label=f"{label}: validation")
+    (line,) = ax.plot(
+        epochs, h["loss"][FIRST_SHOWN - 1 :], label=f"{label}: training"
+    )
+    ax.plot(
+        epochs,
+        h["val_loss"][FIRST_SHOWN - 1 :],
+        linestyle="--",
+        color=line.get_color(),
+        label=f"{label}: validation",
+    )
 ax.set_xlabel("epoch")
 ax.set_ylabel("−ELBO (nats per image)")
 ax.set_title("The convolutional VAE with and without weight decay")
 ax.legend(fontsize=8)
 plt.show()
 
-last = pd.DataFrame({
-    label: {"training": h["loss"][-1], "validation": h["val_loss"][-1]}
-    for label, h in runs.items()}).T
+last = pd.DataFrame(
+    {
+        label: {"training": h["loss"][-1], "validation": h["val_loss"][-1]}
+        for label, h in runs.items()
+    }
+).T
 last["gap"] = last["validation"] - last["training"]
 print("last epoch, nats per image (gap = validation − training):")
 print(last.round(2).to_string())
 adam, adamw = last.loc["Adam"], last.loc["AdamW (the recipe)"]
-for key, value in [("ch4_adam_val", adam["validation"]),
-                   ("ch4_adamw_val", adamw["validation"]),
-                   ("ch4_adam_gap", adam["gap"]),
-                   ("ch4_adamw_gap", adamw["gap"])]:
+for key, value in [
+    ("ch4_adam_val", adam["validation"]),
+    ("ch4_adamw_val", adamw["validation"]),
+    ("ch4_adam_gap", adam["gap"]),
+    ("ch4_adamw_gap", adamw["gap"]),
+]:
     vaecourse.glue(key, float(value))
 assert adamw["validation"] < adam["validation"]
 assert adamw["gap"] < adam["gap"]
@@ -623,11 +723,13 @@ h_adam, h_adamw = runs["Adam"], runs["AdamW (the recipe)"]
 assert (np.array(h_adamw["loss"]) > np.array(h_adam["loss"])).all()
 ahead = np.array(h_adamw["val_loss"]) < np.array(h_adam["val_loss"])
 since = int(np.flatnonzero(~ahead)[-1]) + 2 if not ahead.all() else 1
-adam_before = int(np.sum(~ahead[:since - 1]))
+adam_before = int(np.sum(~ahead[: since - 1]))
 lr_then = h_adamw["learning_rate"][since - 1] / LEARNING_RATE
-print(f"AdamW's validation loss is below Adam's at every epoch from epoch "
-      f"{since} on (learning rate {lr_then:.0%} of its start); before, "
-      f"Adam's was the lower at {adam_before} of {since - 1} epochs")
+print(
+    f"AdamW's validation loss is below Adam's at every epoch from epoch "
+    f"{since} on (learning rate {lr_then:.0%} of its start); before, "
+    f"Adam's was the lower at {adam_before} of {since - 1} epochs"
+)
 assert adam_before > (since - 1) / 2
 vaecourse.glue("ch4_since", since)
 vaecourse.glue("ch4_before", since - 1)
@@ -637,7 +739,8 @@ vaecourse.glue("ch4_lr_then", float(lr_then))
 # %% tags=["remove-cell"]
 assert [len(h["loss"]) for h in runs.values()] == [EPOCHS, EPOCHS]
 assert zoo.CANDIDATES["conv_vae_2d_adam"] == dataclasses.replace(
-    recipe, weight_decay=0.0)
+    recipe, weight_decay=0.0
+)
 
 # %% [markdown]
 # AdamW's training loss (solid) lies above plain Adam's at every epoch: the shrinkage holds
@@ -748,31 +851,48 @@ def measure(name, model, x, run):
     }
 
 
-table = pd.DataFrame({
-    "dense VAE": measure("dense_vae_2d", dense_vae, x_test_flat, dense_run),
-    "deeper dense VAE": measure("dense_vae_2d_deep", deep_vae, x_test_flat,
-                                deep_run),
-    "convolutional VAE": measure("conv_vae_2d", vae, x_test, run),
-})
-for key, value in [("ch4_iw_k", K), ("ch4_n_iw", N_IW),
-                   ("ch4_timing_steps", TIMING_STEPS)]:
+table = pd.DataFrame(
+    {
+        "dense VAE": measure(
+            "dense_vae_2d", dense_vae, x_test_flat, dense_run
+        ),
+        "deeper dense VAE": measure(
+            "dense_vae_2d_deep", deep_vae, x_test_flat, deep_run
+        ),
+        "convolutional VAE": measure("conv_vae_2d", vae, x_test, run),
+    }
+)
+for key, value in [
+    ("ch4_iw_k", K),
+    ("ch4_n_iw", N_IW),
+    ("ch4_timing_steps", TIMING_STEPS),
+]:
     vaecourse.glue(key, value)
 print("nats per image on the test set (lower is better)")
 table.style.format(precision=1, thousands=",").format(
-    "{:,.0f}", subset=pd.IndexSlice[["parameters", "epochs"], :])
+    "{:,.0f}", subset=pd.IndexSlice[["parameters", "epochs"], :]
+)
 
 # %% tags=["remove-cell"]
 dense_recipe = zoo.RECIPES["dense_vae_2d"]
-assert (dense_recipe.epochs, dense_recipe.cosine,
-        dense_recipe.weight_decay) == (50, False, 0.0)
+assert (
+    dense_recipe.epochs,
+    dense_recipe.cosine,
+    dense_recipe.weight_decay,
+) == (50, False, 0.0)
 assert dense_recipe.kwargs == {"latent_dim": 2}
-assert table.loc["epochs"].tolist() == [
-    dense_recipe.epochs, deep_recipe.epochs, EPOCHS] or profile.quick
+assert (
+    table.loc["epochs"].tolist()
+    == [dense_recipe.epochs, deep_recipe.epochs, EPOCHS]
+    or profile.quick
+)
 for col in table.values.T:
     assert np.isfinite(col).all()
 headline("conv_vae_2d_test_neg_elbo", table["convolutional VAE"]["−ELBO"])
-headline("conv_vae_2d_test_neg_log_px_iw_first_1000",
-         table["convolutional VAE"][IW_ROW])
+headline(
+    "conv_vae_2d_test_neg_log_px_iw_first_1000",
+    table["convolutional VAE"][IW_ROW],
+)
 
 # %% [markdown]
 # The seconds per epoch were timed just now, on this machine, so they, and the ratios
@@ -780,37 +900,58 @@ headline("conv_vae_2d_test_neg_log_px_iw_first_1000",
 # below checks what the next paragraphs say, and prints the numbers they quote.
 
 # %%
-conv, dense, deep = (table["convolutional VAE"], table["dense VAE"],
-                     table["deeper dense VAE"])
+conv, dense, deep = (
+    table["convolutional VAE"],
+    table["dense VAE"],
+    table["deeper dense VAE"],
+)
 for col in (conv, dense, deep):
     assert np.isclose(col["−ELBO"], col["reconstruction"] + col["KL"])
     assert 0 < col["KL"] < 0.1 * col["−ELBO"]
     assert col[IW_ROW] < col[ELBO_ROW]
-time_ratio = conv["seconds per epoch"] / max(dense["seconds per epoch"],
-                                             deep["seconds per epoch"])
-gaps = {name: r.history["val_loss"][-1] - r.history["loss"][-1]
-        for name, r in [("convolutional", run), ("deeper dense", deep_run)]}
+time_ratio = conv["seconds per epoch"] / max(
+    dense["seconds per epoch"], deep["seconds per epoch"]
+)
+gaps = {
+    name: r.history["val_loss"][-1] - r.history["loss"][-1]
+    for name, r in [("convolutional", run), ("deeper dense", deep_run)]
+}
 if not profile.quick:
     assert conv["−ELBO"] < dense["−ELBO"], (conv["−ELBO"], dense["−ELBO"])
     assert deep["−ELBO"] < conv["−ELBO"], (deep["−ELBO"], conv["−ELBO"])
     assert time_ratio > 1
-    assert min(gaps.values()) > 0  # both fit their training images more closely
+    assert (
+        min(gaps.values()) > 0
+    )  # both fit their training images more closely
     assert conv["parameters"] > deep["parameters"]
-print("test −ELBO, nats per image: "
-      + ", ".join(f"{name} {table[name]['−ELBO']:.1f}" for name in table))
-print(f"{IW_ROW}: "
-      + ", ".join(f"{name} {table[name][IW_ROW]:.1f}" for name in table))
-print(f"an epoch of the convolutional VAE takes {time_ratio:.1f} times as "
-      "long as one of the slower dense VAE")
-print("last epoch, validation minus training loss: "
-      + ", ".join(f"{name} {gap:.2f}" for name, gap in gaps.items()))
+print(
+    "test −ELBO, nats per image: "
+    + ", ".join(f"{name} {table[name]['−ELBO']:.1f}" for name in table)
+)
+print(
+    f"{IW_ROW}: "
+    + ", ".join(f"{name} {table[name][IW_ROW]:.1f}" for name in table)
+)
+print(
+    f"an epoch of the convolutional VAE takes {time_ratio:.1f} times as "
+    "long as one of the slower dense VAE"
+)
+print(
+    "last epoch, validation minus training loss: "
+    + ", ".join(f"{name} {gap:.2f}" for name, gap in gaps.items())
+)
 for key, value in [
-        ("ch4_conv_test", conv["−ELBO"]), ("ch4_dense_test", dense["−ELBO"]),
-        ("ch4_deep_test", deep["−ELBO"]), ("ch4_conv_iw", conv[IW_ROW]),
-        ("ch4_dense_iw", dense[IW_ROW]), ("ch4_deep_iw", deep[IW_ROW]),
-        ("ch4_conv_kl", conv["KL"]), ("ch4_time_ratio", time_ratio),
-        ("ch4_conv_gap", gaps["convolutional"]),
-        ("ch4_deep_gap", gaps["deeper dense"])]:
+    ("ch4_conv_test", conv["−ELBO"]),
+    ("ch4_dense_test", dense["−ELBO"]),
+    ("ch4_deep_test", deep["−ELBO"]),
+    ("ch4_conv_iw", conv[IW_ROW]),
+    ("ch4_dense_iw", dense[IW_ROW]),
+    ("ch4_deep_iw", deep[IW_ROW]),
+    ("ch4_conv_kl", conv["KL"]),
+    ("ch4_time_ratio", time_ratio),
+    ("ch4_conv_gap", gaps["convolutional"]),
+    ("ch4_deep_gap", gaps["deeper dense"]),
+]:
     vaecourse.glue(key, float(value))
 
 # %% [markdown]
@@ -852,9 +993,16 @@ rows = [
     np.asarray(vae.decoder(z_prior)),
 ]
 plotting.plot_image_rows(
-    rows, ["test digit", "dense", "convolutional", "dense: z ~ prior",
-           "conv: same z"],
-    title="Reconstructions (top) and prior samples (bottom)")
+    rows,
+    [
+        "test digit",
+        "dense",
+        "convolutional",
+        "dense: z ~ prior",
+        "conv: same z",
+    ],
+    title="Reconstructions (top) and prior samples (bottom)",
+)
 plt.show()
 
 # %% tags=["remove-cell"]
@@ -872,20 +1020,27 @@ assert all(np.asarray(r).reshape(10, -1).shape == (10, 784) for r in rows)
 
 # %% mystnb={"image": {"alt": "Two scatter plots of the test digits' 2-D posterior means, dense VAE left and convolutional VAE right, coloured by digit"}}
 fig, axes = plt.subplots(1, 2, figsize=(13, 5.5))
-dense_means = np.asarray(dense_vae.encoder.predict(
-    x_test_flat, batch_size=1000, verbose=0)[0])
-conv_means = np.asarray(vae.encoder.predict(
-    x_test, batch_size=1000, verbose=0)[0])
+dense_means = np.asarray(
+    dense_vae.encoder.predict(x_test_flat, batch_size=1000, verbose=0)[0]
+)
+conv_means = np.asarray(
+    vae.encoder.predict(x_test, batch_size=1000, verbose=0)[0]
+)
 plotting.plot_latent(dense_means, y_test, ax=axes[0], title="Dense VAE")
-plotting.plot_latent(conv_means, y_test, ax=axes[1],
-                     title="Convolutional VAE")
+plotting.plot_latent(
+    conv_means, y_test, ax=axes[1], title="Convolutional VAE"
+)
 axes[0].get_legend().remove()
 fig.tight_layout()
 plt.show()
-inside = {name: np.mean(np.abs(means).max(axis=1) < 3)
-          for name, means in [("dense", dense_means), ("conv", conv_means)]}
-print(f"posterior means within 3 of the origin in both coordinates: dense "
-      f"{inside['dense']:.1%}, convolutional {inside['conv']:.1%}")
+inside = {
+    name: np.mean(np.abs(means).max(axis=1) < 3)
+    for name, means in [("dense", dense_means), ("conv", conv_means)]
+}
+print(
+    f"posterior means within 3 of the origin in both coordinates: dense "
+    f"{inside['dense']:.1%}, convolutional {inside['conv']:.1%}"
+)
 vaecourse.glue("ch4_dense_inside", float(inside["dense"]))
 vaecourse.glue("ch4_conv_inside", float(inside["conv"]))
 assert profile.quick or min(inside.values()) > 0.9

@@ -80,8 +80,11 @@ z_prior = rng.standard_normal((40, latent_dim)).astype("float32")
 samples = decoder.predict(z_prior, verbose=0)
 assert 0.0 <= samples.min() and samples.max() <= 1.0  # probabilities
 
-plotting.plot_image_rows(np.split(samples, 4), ["", "", "", ""],
-                         title="Digits decoded from 40 draws of the prior")
+plotting.plot_image_rows(
+    np.split(samples, 4),
+    ["", "", "", ""],
+    title="Digits decoded from 40 draws of the prior",
+)
 plt.show()
 
 # %% tags=["remove-cell"]
@@ -115,14 +118,20 @@ sigma = np.exp(0.5 * test_log_vars)
 # One draw z ~ q(z|x) per test image: a sample of the aggregate posterior.
 eps = np.random.default_rng(1).standard_normal(test_means.shape)
 codes = test_means + sigma * eps
-print("codes of the test images: mean", np.round(codes.mean(axis=0), 2),
-      " std", np.round(codes.std(axis=0), 2))
+print(
+    "codes of the test images: mean",
+    np.round(codes.mean(axis=0), 2),
+    " std",
+    np.round(codes.std(axis=0), 2),
+)
 print("average posterior std σ:", np.round(sigma.mean(axis=0), 3))
 
 beyond_codes = float(np.mean(np.linalg.norm(codes, axis=1) > 2))
 beyond_prior = float(chi2.sf(2**2, df=latent_dim))  # e^-2 in 2-D
-print(f"beyond radius 2: {beyond_codes:.1%} of the codes, "
-      f"{beyond_prior:.1%} of the prior")
+print(
+    f"beyond radius 2: {beyond_codes:.1%} of the codes, "
+    f"{beyond_prior:.1%} of the prior"
+)
 
 vaecourse.glue("ch5_codes_std", float(codes.std(axis=0).mean()))
 vaecourse.glue("ch5_sigma", float(sigma.mean()))
@@ -182,6 +191,7 @@ assert np.isclose(beyond_prior, np.exp(-2.0))
 # image is the decoding of the `z` you return, that a seed fixes the draw, and that the draws
 # look standard normal. The cell after the solution then draws one digit with seed 7.
 
+
 # %%
 def generate_single_sample(decoder, seed):
     """Draw z ~ N(0, I) and decode it: returns (z, a 28×28 image)."""
@@ -189,8 +199,9 @@ def generate_single_sample(decoder, seed):
     vaecourse.todo()
 
 
-generate_single_sample = vaecourse.check("05_generation_1_single_sample",
-                                         generate_single_sample)
+generate_single_sample = vaecourse.check(
+    "05_generation_1_single_sample", generate_single_sample
+)
 
 # %% [markdown]
 # ````{admonition} Solution to exercise 5.1
@@ -236,6 +247,7 @@ plt.show()
 # of Exercise 5.3 and the samples of three models trained with different weights of the KL
 # term.
 
+
 # %%
 def decode_latents(decoder, points):
     """Decode (n, latent_dim) points in one call → (n, 28, 28)."""
@@ -243,8 +255,9 @@ def decode_latents(decoder, points):
     vaecourse.todo()
 
 
-decode_latents = vaecourse.check("05_generation_2_decode_latents",
-                                 decode_latents)
+decode_latents = vaecourse.check(
+    "05_generation_2_decode_latents", decode_latents
+)
 
 # %% [markdown]
 # ````{admonition} Solution to exercise 5.2
@@ -269,14 +282,16 @@ tiles = decode_latents(decoder, grid_points)
 # tile next to those of its neighbours before stacking the rows of tiles.
 mosaic = tiles.reshape(n, n, 28, 28).swapaxes(1, 2).reshape(n * 28, n * 28)
 
-plotting.plot_mosaic(mosaic, grid, grid,
-                     title="Dense VAE over the quantiles of the prior")
+plotting.plot_mosaic(
+    mosaic, grid, grid, title="Dense VAE over the quantiles of the prior"
+)
 plt.show()
 
 # %% tags=["remove-cell"]
 assert tiles.shape == (n * n, 28, 28) and mosaic.shape == (n * 28, n * 28)
-assert np.allclose(mosaic, plotting.decode_grid(decoder, grid, grid),
-                   atol=1e-5)
+assert np.allclose(
+    mosaic, plotting.decode_grid(decoder, grid, grid), atol=1e-5
+)
 
 # %% [markdown]
 # Was the decoder trained near every tile? The cell below measures, for each grid point,
@@ -286,17 +301,19 @@ assert np.allclose(mosaic, plotting.decode_grid(decoder, grid, grid),
 # %%
 offsets = grid_points[:, None, :] - test_means[None, :, :]
 gaps = np.sqrt((offsets**2).sum(axis=-1)).min(axis=1)
-print(f"grid point to nearest test encoding: median {np.median(gaps):.3f}, "
-      f"largest {gaps.max():.3f} (average posterior σ {sigma.mean():.3f})")
+print(
+    f"grid point to nearest test encoding: median {np.median(gaps):.3f}, "
+    f"largest {gaps.max():.3f} (average posterior σ {sigma.mean():.3f})"
+)
 
-centres = np.array([test_means[y_test == d].mean(axis=0)
-                    for d in range(10)])
+centres = np.array([test_means[y_test == d].mean(axis=0) for d in range(10)])
 between = np.linalg.norm(centres[:, None] - centres[None], axis=-1)
 np.fill_diagonal(between, np.inf)
 nearest = between.argmin(axis=1)
 print("nearest class centre:", dict(enumerate(nearest.tolist())))
-pairs = [f"{a} and {b}" for a, b in enumerate(nearest)
-         if a < b and nearest[b] == a]  # each the other's nearest
+pairs = [
+    f"{a} and {b}" for a, b in enumerate(nearest) if a < b and nearest[b] == a
+]  # each the other's nearest
 print("pairs of mutually nearest classes:", "; ".join(pairs))
 
 vaecourse.glue("ch5_grid_gap_median", float(np.median(gaps)))
@@ -339,16 +356,24 @@ print(recipe18)
 vae18, run18 = zoo.pretrained(name)
 print(run18.describe())
 
-_, (x18_test, y18_test) = vaecourse.load_mnist(shape="image", digits=(1, 8),
-                                               train=False)
+_, (x18_test, y18_test) = vaecourse.load_mnist(
+    shape="image", digits=(1, 8), train=False
+)
 x18_test, y18_test = profile.subset(x18_test, y18_test, quick=600)
-print("test images of 1 and 8:", x18_test.shape,
-      " counts:", np.bincount(y18_test)[[1, 8]])
+print(
+    "test images of 1 and 8:",
+    x18_test.shape,
+    " counts:",
+    np.bincount(y18_test)[[1, 8]],
+)
 
 # %%
 signature = inspect.signature(models.build_conv_vae).parameters.values()
-defaults = {p.name: p.default for p in signature
-            if p.default is not inspect.Parameter.empty}
+defaults = {
+    p.name: p.default
+    for p in signature
+    if p.default is not inspect.Parameter.empty
+}
 here = {**defaults, **recipe18.kwargs}
 chapter4 = {**defaults, **zoo.CONV_VAE_KWARGS}
 for key in defaults:
@@ -358,7 +383,8 @@ for key in defaults:
 vae_ch4 = models.build_conv_vae(**zoo.CONV_VAE_KWARGS)
 params_here, params_ch4 = (
     m.encoder.count_params() + m.decoder.count_params()
-    for m in (vae18, vae_ch4))
+    for m in (vae18, vae_ch4)
+)
 print(f"parameters: {params_here:,} here, {params_ch4:,} in chapter 4")
 
 vaecourse.glue("ch5_params_here", params_here)
@@ -412,12 +438,15 @@ activity = mu18.var(axis=0)  # the variance over images of E_q[z_j | x]
 active = evaluation.active_units(mu18, threshold=0.01)
 kl_per_dim = 0.5 * (np.exp(log_var18) + mu18**2 - 1.0 - log_var18)
 kl_dims = kl_per_dim.mean(axis=0)
-usage = pd.DataFrame({
-    "activity A_j": activity,
-    "active (A_j > 0.01)": active,
-    "mean σ_j": np.exp(0.5 * log_var18).mean(axis=0),
-    "average KL (nats)": kl_dims,
-}, index=[f"dim {j}" for j in range(4)])
+usage = pd.DataFrame(
+    {
+        "activity A_j": activity,
+        "active (A_j > 0.01)": active,
+        "mean σ_j": np.exp(0.5 * log_var18).mean(axis=0),
+        "average KL (nats)": kl_dims,
+    },
+    index=[f"dim {j}" for j in range(4)],
+)
 print("active dimensions:", np.flatnonzero(active).tolist())
 
 j_min, j_max = int(np.argmin(kl_dims)), int(np.argmax(kl_dims))
@@ -497,8 +526,7 @@ def corr(a, b):
 
 table = {}
 for j in range(4):
-    row = {"average KL": kl_dims[j],
-           "class": corr(mu18[:, j], is_eight)}
+    row = {"average KL": kl_dims[j], "class": corr(mu18[:, j], is_eight)}
     for prop in ("ink", "slant", "width"):
         for digit in (1, 8):
             keep = y18_test == digit
@@ -520,6 +548,7 @@ table.round(2)
 # dimension is named as such. A correlation can be strong for a dimension that carries
 # little (a small average KL): its means follow the property, but its posterior is nearly
 # as wide as the prior. So these names are only hypotheses, tested on the decoder below.
+
 
 # %%
 def name_dimension(row, is_active):
@@ -560,6 +589,7 @@ for j, label in enumerate(names):
 # The cell after the solution builds one row of 11 points for each of the 4 dimensions and
 # decodes the 44 points with your `decode_latents` of Exercise 5.2.
 
+
 # %%
 def traversal_points(anchor, dim, steps):
     """The anchor, with coordinate dim set to each step in turn."""
@@ -567,8 +597,9 @@ def traversal_points(anchor, dim, steps):
     vaecourse.todo()
 
 
-traversal_points = vaecourse.check("05_generation_3_traversal_points",
-                                   traversal_points)
+traversal_points = vaecourse.check(
+    "05_generation_3_traversal_points", traversal_points
+)
 
 # %% [markdown]
 # ````{admonition} Solution to exercise 5.3
@@ -590,7 +621,8 @@ plotting.plot_image_rows(
     list(traversal),
     [f"dim {j}: {names[j].split(' (')[0]}" for j in range(4)],
     n=len(steps),
-    title="One coordinate at a time, from −2.5 (left) to 2.5 (right)")
+    title="One coordinate at a time, from −2.5 (left) to 2.5 (right)",
+)
 plt.show()
 print("anchor (encoding of a test 8):", np.round(anchor, 2))
 
@@ -646,13 +678,17 @@ by_kl = np.argsort(kl_dims)[::-1]  # the dimension with the most KL first
 confirmed = np.zeros(4, bool)
 for j in by_kl:
     prop = names[j].split()[0]
-    line = (f"dim {j}: average KL {kl_dims[j]:5.2f} nats, largest pixel "
-            f"change {pixel_change[j]:.2f}, named {prop}")
+    line = (
+        f"dim {j}: average KL {kl_dims[j]:5.2f} nats, largest pixel "
+        f"change {pixel_change[j]:.2f}, named {prop}"
+    )
     if active[j]:
         changes = np.abs(effects[f"Δ {prop}"].to_numpy())
         confirmed[j] = int(np.argmax(changes)) == j
-        line += (f"; the row that changes the decoded {prop} most is "
-                 f"dim {int(np.argmax(changes))}")
+        line += (
+            f"; the row that changes the decoded {prop} most is "
+            f"dim {int(np.argmax(changes))}"
+        )
     print(line)
 top_two = by_kl[:2]
 print("names confirmed by the decoder:", np.flatnonzero(confirmed).tolist())
@@ -681,12 +717,17 @@ if not profile.quick:  # what the next paragraph says
 # %% mystnb={"image": {"alt": "9 by 9 grid of digits decoded while varying the two latent dimensions of the 1-and-8 VAE with the largest KL"}}
 dim_a, dim_b = (int(d) for d in top_two)
 values = np.linspace(-2, 2, 9)
-mosaic18 = plotting.decode_grid(vae18.decoder, values, values, fixed=anchor,
-                                dims=(dim_a, dim_b))
-plotting.plot_mosaic(mosaic18, values, values,
-                     title="1-and-8 VAE: two latent dimensions at once",
-                     xlabel=f"dimension {dim_a}: {names[dim_a]}",
-                     ylabel=f"dimension {dim_b}: {names[dim_b]}")
+mosaic18 = plotting.decode_grid(
+    vae18.decoder, values, values, fixed=anchor, dims=(dim_a, dim_b)
+)
+plotting.plot_mosaic(
+    mosaic18,
+    values,
+    values,
+    title="1-and-8 VAE: two latent dimensions at once",
+    xlabel=f"dimension {dim_a}: {names[dim_a]}",
+    ylabel=f"dimension {dim_b}: {names[dim_b]}",
+)
 plt.show()
 
 # %% tags=["remove-cell"]
@@ -742,15 +783,19 @@ assert mosaic18.shape == (9 * 28, 9 * 28)
 # of epochs check that the comparison does not hinge on the extra epochs.
 
 # %%
-betas = {0.1: "dense_vae_2d_beta0.1", 1.0: "dense_vae_2d",
-         4.0: "dense_vae_2d_beta4"}
+betas = {
+    0.1: "dense_vae_2d_beta0.1",
+    1.0: "dense_vae_2d",
+    4.0: "dense_vae_2d_beta4",
+}
 models_by_beta, runs = {}, {}
 for beta, model_name in betas.items():
     model, model_run = zoo.pretrained(model_name)
     models_by_beta[beta], runs[beta] = model, model_run
     epochs = zoo.RECIPES[model_name].epochs
-    print(f"β = {beta}: {epochs} epochs in the recipe. "
-          f"{model_run.describe()}")
+    print(
+        f"β = {beta}: {epochs} epochs in the recipe. {model_run.describe()}"
+    )
 recipe_epochs = [zoo.RECIPES[m].epochs for m in betas.values()]
 assert recipe_epochs[1] > max(recipe_epochs[0], recipe_epochs[2])
 
@@ -774,15 +819,16 @@ for beta, model in models_by_beta.items():
     mean, log_var = (np.asarray(a) for a in model.encoder(x_test))
     codes_by_beta[beta] = mean
     z_codes = mean + np.exp(0.5 * log_var) * np.random.default_rng(
-        1).standard_normal(mean.shape)
+        1
+    ).standard_normal(mean.shape)
     rows[f"β = {beta}"] = {
-        "reconstruction": reconstruction.mean(), "KL": kl.mean(),
+        "reconstruction": reconstruction.mean(),
+        "KL": kl.mean(),
         "β-weighted loss": (reconstruction + beta * kl).mean(),
         "−ELBO": (reconstruction + kl).mean(),
         "spread of means": mean.std(axis=0).mean(),
         "mean σ": np.exp(0.5 * log_var).mean(),
-        "codes beyond radius 2": np.mean(
-            np.linalg.norm(z_codes, axis=1) > 2),
+        "codes beyond radius 2": np.mean(np.linalg.norm(z_codes, axis=1) > 2),
     }
 beta_table = pd.DataFrame(rows).T
 beta_table.round(3)
@@ -790,8 +836,9 @@ beta_table.round(3)
 # %% tags=["remove-cell"]
 assert (beta_table["KL"] >= 0).all()
 assert np.isfinite(beta_table.to_numpy()).all()
-assert np.allclose(beta_table["−ELBO"],
-                   beta_table["reconstruction"] + beta_table["KL"])
+assert np.allclose(
+    beta_table["−ELBO"], beta_table["reconstruction"] + beta_table["KL"]
+)
 
 # %% [markdown]
 # As β grows, the KL term falls and the reconstruction term grows: the weight moves the
@@ -802,24 +849,37 @@ assert np.allclose(beta_table["−ELBO"],
 # the reconstruction term grows from β = 0.1 to 1 to 4.
 
 # %%
-columns = ("KL", "reconstruction", "spread of means", "mean σ",
-           "codes beyond radius 2")
-kls, recs, spread, sigmas, beyond = (beta_table[c].to_numpy()
-                                     for c in columns)
-print("KL by β:", np.round(kls, 2),
-      " reconstruction by β:", np.round(recs, 1))
+columns = (
+    "KL",
+    "reconstruction",
+    "spread of means",
+    "mean σ",
+    "codes beyond radius 2",
+)
+kls, recs, spread, sigmas, beyond = (
+    beta_table[c].to_numpy() for c in columns
+)
+print(
+    "KL by β:", np.round(kls, 2), " reconstruction by β:", np.round(recs, 1)
+)
 off_prior = np.abs(beyond - beyond_prior)  # distance from the prior's share
-print("codes beyond radius 2 by β:", np.round(beyond, 3),
-      f" (prior: {beyond_prior:.3f})")
+print(
+    "codes beyond radius 2 by β:",
+    np.round(beyond, 3),
+    f" (prior: {beyond_prior:.3f})",
+)
 
 # The validation figures of the three models after the same epochs.
 same = min(len(runs[beta].history["val_kl"]) for beta in betas)
-val_kl, val_rec = (np.array([runs[beta].history[key][same - 1]
-                             for beta in betas])
-                   for key in ("val_kl", "val_reconstruction"))
+val_kl, val_rec = (
+    np.array([runs[beta].history[key][same - 1] for beta in betas])
+    for key in ("val_kl", "val_reconstruction")
+)
 for beta, k, r in zip(betas, val_kl, val_rec):
-    print(f"β = {beta} after {same} epochs: validation KL {k:.2f}, "
-          f"reconstruction {r:.1f}")
+    print(
+        f"β = {beta} after {same} epochs: validation KL {k:.2f}, "
+        f"reconstruction {r:.1f}"
+    )
 
 for label, share in zip(("01", "1", "4"), beyond):
     vaecourse.glue(f"ch5_beyond_beta{label}", float(share))
@@ -839,8 +899,11 @@ fig, axes = plt.subplots(1, 3, figsize=(15, 4.8))
 for ax, (beta, c) in zip(axes, codes_by_beta.items()):
     plotting.plot_latent(c, y_test, ax=ax, title=f"β = {beta}")
     for radius in (1, 2):
-        ax.add_patch(plt.Circle((0, 0), radius, fill=False, ls="--", lw=1,
-                                color="black"))
+        ax.add_patch(
+            plt.Circle(
+                (0, 0), radius, fill=False, ls="--", lw=1, color="black"
+            )
+        )
     ax.set_aspect("equal", adjustable="datalim")
     if ax is not axes[-1]:
         ax.get_legend().remove()
@@ -855,10 +918,15 @@ plt.show()
 # %% mystnb={"image": {"alt": "Three rows of twelve digits decoded from the same prior draws by the models with beta 0.1, 1 and 4"}}
 z_shared = np.random.default_rng(1).standard_normal((12, 2))
 z_shared = z_shared.astype("float32")
-sample_rows = [decode_latents(models_by_beta[beta].decoder, z_shared)
-               for beta in betas]
-plotting.plot_image_rows(sample_rows, [f"β = {beta}" for beta in betas], n=12,
-                         title="The same 12 prior draws, three decoders")
+sample_rows = [
+    decode_latents(models_by_beta[beta].decoder, z_shared) for beta in betas
+]
+plotting.plot_image_rows(
+    sample_rows,
+    [f"β = {beta}" for beta in betas],
+    n=12,
+    title="The same 12 prior draws, three decoders",
+)
 plt.show()
 
 # %% [markdown]

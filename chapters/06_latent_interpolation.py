@@ -78,6 +78,7 @@ assert vae.latent_dim == 2
 # the points. The chapter then draws with your function both rows of the next figure, the
 # slider figure, and the straight paths of the last section.
 
+
 # %%
 def linear_path(a, b, ts):
     """Points (1 − t)·a + t·b of the line from a to b, one row per t."""
@@ -86,7 +87,8 @@ def linear_path(a, b, ts):
 
 
 linear_path = vaecourse.check(
-    "06_latent_interpolation_1_linear_path", linear_path)
+    "06_latent_interpolation_1_linear_path", linear_path
+)
 
 # %% [markdown]
 # ````{admonition} Solution to exercise 6.1
@@ -117,8 +119,11 @@ assert np.allclose(blends[0], x_a) and np.allclose(blends[-1], x_b)
 
 # %% mystnb={"image": {"alt": "Top row: a 0 fading into a 1 by pixel blending; bottom row: the decoded latent path, a 0 changing shape step by step into a 1"}}
 plotting.plot_image_rows(
-    [blends, decoded], ["pixel blend", "latent path"], n=len(ts),
-    title="From a 0 to a 1, t = 0 (left) to t = 1 (right)")
+    [blends, decoded],
+    ["pixel blend", "latent path"],
+    n=len(ts),
+    title="From a 0 to a 1, t = 0 (left) to t = 1 (right)",
+)
 plt.show()
 
 # %% [markdown]
@@ -132,6 +137,7 @@ plt.show()
 # the model can show the image to be. The cell below scores the pixel blends (they are
 # images, so the model can score them) and compares them with the test digits.
 
+
 # %% mystnb={"image": {"alt": "Negative ELBO of the pixel blends against t: higher in the middle of the path than at either end, against the band of the test digits"}}
 def negative_elbo(model, images):
     reconstruction, kl = evaluation.elbo_terms(model, images)
@@ -144,8 +150,12 @@ test_scores = negative_elbo(vae, x_test[:1000])
 
 fig, ax = plt.subplots(figsize=(6.5, 3.5))
 ax.plot(blend_ts, blend_scores, marker=".", label="pixel blend at t")
-ax.axhspan(*np.percentile(test_scores, [5, 95]), color="grey", alpha=0.25,
-           label="test digits, 5th to 95th percentile")
+ax.axhspan(
+    *np.percentile(test_scores, [5, 95]),
+    color="grey",
+    alpha=0.25,
+    label="test digits, 5th to 95th percentile",
+)
 ax.set_xlabel("t")
 ax.set_ylabel("negative ELBO (nats per image)")
 ax.set_title("How digit-like the VAE finds each pixel blend")
@@ -153,13 +163,17 @@ ax.legend()
 plt.show()
 middle = blend_scores[len(blend_ts) // 2]
 test_median = np.median(test_scores)
-print(f"negative ELBO: x_a {blend_scores[0]:.0f}, "
-      f"x_b {blend_scores[-1]:.0f}, the blend at t = 0.5 {middle:.0f}")
+print(
+    f"negative ELBO: x_a {blend_scores[0]:.0f}, "
+    f"x_b {blend_scores[-1]:.0f}, the blend at t = 0.5 {middle:.0f}"
+)
 print(f"test digits: median {test_median:.0f}")
-for name, value in [("ch6_blend_a", blend_scores[0]),
-                    ("ch6_blend_b", blend_scores[-1]),
-                    ("ch6_blend_mid", middle),
-                    ("ch6_test_median", test_median)]:
+for name, value in [
+    ("ch6_blend_a", blend_scores[0]),
+    ("ch6_blend_b", blend_scores[-1]),
+    ("ch6_blend_mid", middle),
+    ("ch6_test_median", test_median),
+]:
     vaecourse.glue(name, float(value))
 # An untrained model (quick profile) has no idea of a digit yet.
 if not profile.quick:
@@ -179,12 +193,14 @@ if not profile.quick:
 # The straight line between the two encodings, over the encodings of the test digits:
 
 # %% mystnb={"image": {"alt": "Scatter of test encodings by digit with the straight path from the 0 to the 1 drawn across it"}}
-ax = plotting.plot_latent(test_means, y_test,
-                          title="The latent path over the test encodings")
+ax = plotting.plot_latent(
+    test_means, y_test, title="The latent path over the test encodings"
+)
 ax.plot(path[:, 0], path[:, 1], "-o", color="black", ms=4, lw=1.5)
 for label, point in (("start", z_a), ("end", z_b)):
-    ax.annotate(label, point, xytext=(8, 8), textcoords="offset points",
-                weight="bold")
+    ax.annotate(
+        label, point, xytext=(8, 8), textcoords="offset points", weight="bold"
+    )
 plt.show()
 
 # %% [markdown]
@@ -198,8 +214,9 @@ for point in path:
     counts = np.bincount(y_test[nearest], minlength=10)
     neighbour_labels.append(int(counts.argmax()))
 print("most common label near each point of the path:", neighbour_labels)
-crossed = [c for c in neighbour_labels if c not in (y_test[INDEX_A],
-                                                     y_test[INDEX_B])]
+crossed = [
+    c for c in neighbour_labels if c not in (y_test[INDEX_A], y_test[INDEX_B])
+]
 crossed_text = ", ".join(str(c) for c in sorted(set(crossed)))
 vaecourse.glue("ch6_crossed", crossed_text or "none")
 if not profile.quick:
@@ -219,7 +236,8 @@ if not profile.quick:
 
 # %%
 background = np.random.default_rng(0).choice(
-    len(x_test), size=min(2000, len(x_test)), replace=False)
+    len(x_test), size=min(2000, len(x_test)), replace=False
+)
 
 
 def comparison_figure(index_a, index_b, dpi=100):
@@ -231,8 +249,12 @@ def comparison_figure(index_a, index_b, dpi=100):
     xa, xb = x_test[index_a], x_test[index_b]
     za, zb = test_means[index_a], test_means[index_b]
     fig, (ax_pix, ax_lat, ax_plane) = plt.subplots(
-        1, 3, figsize=(9.5, 3.6), dpi=dpi,
-        gridspec_kw={"width_ratios": [1, 1, 1.25]})
+        1,
+        3,
+        figsize=(9.5, 3.6),
+        dpi=dpi,
+        gridspec_kw={"width_ratios": [1, 1, 1.25]},
+    )
     pix = ax_pix.imshow(xa.reshape(28, 28), cmap="gray_r", vmin=0, vmax=1)
     lat = ax_lat.imshow(xa.reshape(28, 28), cmap="gray_r", vmin=0, vmax=1)
     for ax in (ax_pix, ax_lat):
@@ -241,11 +263,17 @@ def comparison_figure(index_a, index_b, dpi=100):
     codes, labels = test_means[background], y_test[background]
     for digit in range(10):
         keep = labels == digit
-        ax_plane.scatter(codes[keep, 0], codes[keep, 1], s=2, alpha=0.5,
-                         color=plotting.DIGIT_COLOURS[digit])
+        ax_plane.scatter(
+            codes[keep, 0],
+            codes[keep, 1],
+            s=2,
+            alpha=0.5,
+            color=plotting.DIGIT_COLOURS[digit],
+        )
     ax_plane.plot([za[0], zb[0]], [za[1], zb[1]], color="black", lw=1)
-    point, = ax_plane.plot([], [], "o", ms=9, mfc="white", mec="black",
-                           mew=2)
+    (point,) = ax_plane.plot(
+        [], [], "o", ms=9, mfc="white", mec="black", mew=2
+    )
     ax_plane.set_xlabel("latent dimension 1")
     ax_plane.set_ylabel("latent dimension 2")
     ax_pix.set_title("pixel blend")
@@ -290,12 +318,20 @@ def show_comparison(index_a, index_b, t):
 last = len(x_test) - 1
 live = widgets.interactive(
     show_comparison,
-    index_a=widgets.BoundedIntText(value=INDEX_A, min=0, max=last,
-                                   description="image A"),
-    index_b=widgets.BoundedIntText(value=INDEX_B, min=0, max=last,
-                                   description="image B"),
-    t=widgets.FloatSlider(value=0.5, min=0.0, max=1.0, step=0.05,
-                          description="t", continuous_update=False),
+    index_a=widgets.BoundedIntText(
+        value=INDEX_A, min=0, max=last, description="image A"
+    ),
+    index_b=widgets.BoundedIntText(
+        value=INDEX_B, min=0, max=last, description="image B"
+    ),
+    t=widgets.FloatSlider(
+        value=0.5,
+        min=0.0,
+        max=1.0,
+        step=0.05,
+        description="t",
+        continuous_update=False,
+    ),
 )
 display(live)
 
@@ -317,7 +353,8 @@ animation = FuncAnimation(fig, lambda i: update(frame_ts[i]), frames=FRAMES)
 # stylesheet
 page_animation = jsanimation.page_html(
     animation,
-    alt="Pixel blend, decoded latent point and latent plane at one t")
+    alt="Pixel blend, decoded latent point and latent plane at one t",
+)
 plt.close(fig)  # the animation replaces the still figure
 display(HTML(page_animation))
 
@@ -349,6 +386,7 @@ assert page_animation.count("data:image/png;base64") == FRAMES
 # calls it on the test encodings, and also on the test *images*, where the mean of a class
 # is its pixel average.
 
+
 # %%
 def class_mean_path(encodings, labels, class_a, class_b, ts):
     """The line from the mean encoding of class_a to that of class_b."""
@@ -357,7 +395,8 @@ def class_mean_path(encodings, labels, class_a, class_b, ts):
 
 
 class_mean_path = vaecourse.check(
-    "06_latent_interpolation_2_class_mean_path", class_mean_path)
+    "06_latent_interpolation_2_class_mean_path", class_mean_path
+)
 
 # %% [markdown]
 # ````{admonition} Solution to exercise 6.2
@@ -375,12 +414,16 @@ class_pixels = class_mean_path(x_test, y_test, CLASS_A, CLASS_B, ts)
 class_path = vae.decoder.predict(class_codes, verbose=0)
 plotting.plot_image_rows(
     [class_pixels, class_path],
-    ["pixel averages", "mean encodings"], n=len(ts),
-    title=f"From the average {CLASS_A} to the average {CLASS_B}")
+    ["pixel averages", "mean encodings"],
+    n=len(ts),
+    title=f"From the average {CLASS_A} to the average {CLASS_B}",
+)
 plt.show()
 mean_a, mean_b = class_codes[0], class_codes[-1]  # t = 0 and t = 1
-print(f"mean encoding of the {CLASS_A}s: {np.round(mean_a, 2)}, "
-      f"of the {CLASS_B}s: {np.round(mean_b, 2)}")
+print(
+    f"mean encoding of the {CLASS_A}s: {np.round(mean_a, 2)}, "
+    f"of the {CLASS_B}s: {np.round(mean_b, 2)}"
+)
 
 
 # %% [markdown]
@@ -388,6 +431,7 @@ print(f"mean encoding of the {CLASS_A}s: {np.round(mean_a, 2)}, "
 # $4p(1-p)$ over its pixels (0 for pure black and white, 1 for all pixels at 0.5). The
 # cell below asserts that the decoded average encodings are less grey than the pixel
 # averages.
+
 
 # %%
 def greyness(images):
@@ -397,8 +441,12 @@ def greyness(images):
 
 grey_pixel = greyness(class_pixels[[0, -1]])
 grey_decoded = greyness(class_path[[0, -1]])
-print("greyness of the pixel averages:", np.round(grey_pixel, 3),
-      " of the decoded mean encodings:", np.round(grey_decoded, 3))
+print(
+    "greyness of the pixel averages:",
+    np.round(grey_pixel, 3),
+    " of the decoded mean encodings:",
+    np.round(grey_decoded, 3),
+)
 if not profile.quick:
     assert grey_decoded.mean() < grey_pixel.mean()
 
@@ -445,6 +493,7 @@ if not profile.quick:
 # $\sin\Omega$, an angle taken from the dot product of vectors that are not unit vectors,
 # a zero angle left unhandled. The next cells measure and decode spherical paths with it.
 
+
 # %%
 def slerp(z0, z1, ts):
     """Spherical interpolation from z0 to z1, one row per t."""
@@ -467,6 +516,7 @@ slerp = vaecourse.check("06_latent_interpolation_3_slerp", slerp)
 # midpoint ($t = ½$) of each pair's straight and spherical paths, against the lengths of
 # 100,000 prior draws.
 
+
 # %%
 def midpoints(path_fn, starts, ends):
     """The point t = ½ of path_fn(start, end, ts) for each pair of rows."""
@@ -481,29 +531,39 @@ linear_mid = np.linalg.norm(midpoints(linear_path, z0s, z1s), axis=1)
 slerp_mid = np.linalg.norm(midpoints(slerp, z0s, z1s), axis=1)
 low = np.percentile(prior_norms, 5)
 median_linear_mid = np.median(linear_mid)
-print(f"length of a prior draw in {d}-D: "
-      f"median {np.median(prior_norms):.2f} "
-      f"(√d = {np.sqrt(d):.2f}), 5th percentile {low:.2f}")
-print(f"median length of the midpoint: straight line "
-      f"{median_linear_mid:.2f} (√(d/2) = {np.sqrt(d / 2):.2f}), "
-      f"slerp {np.median(slerp_mid):.2f}")
+print(
+    f"length of a prior draw in {d}-D: "
+    f"median {np.median(prior_norms):.2f} "
+    f"(√d = {np.sqrt(d):.2f}), 5th percentile {low:.2f}"
+)
+print(
+    f"median length of the midpoint: straight line "
+    f"{median_linear_mid:.2f} (√(d/2) = {np.sqrt(d / 2):.2f}), "
+    f"slerp {np.median(slerp_mid):.2f}"
+)
 prior_shorter = (prior_norms < median_linear_mid).mean()
-print(f"prior draws shorter than the median straight midpoint: "
-      f"{prior_shorter:.1%}")
+print(
+    f"prior draws shorter than the median straight midpoint: "
+    f"{prior_shorter:.1%}"
+)
 share_linear = (linear_mid < low).mean()
 share_slerp = (slerp_mid < low).mean()
-print(f"midpoints shorter than 95 % of prior draws: "
-      f"straight {share_linear:.0%}, slerp {share_slerp:.0%}")
+print(
+    f"midpoints shorter than 95 % of prior draws: "
+    f"straight {share_linear:.0%}, slerp {share_slerp:.0%}"
+)
 assert share_linear > 0.5 and share_slerp < 0.15 and prior_shorter < 0.1
 assert abs(median_linear_mid / np.sqrt(d / 2) - 1) < 0.1  # near √(d/2)
-for name, value in [("ch6_prior_median", np.median(prior_norms)),
-                    ("ch6_sqrt_d", np.sqrt(d)),
-                    ("ch6_linear_mid", median_linear_mid),
-                    ("ch6_sqrt_half_d", np.sqrt(d / 2)),
-                    ("ch6_slerp_mid", np.median(slerp_mid)),
-                    ("ch6_prior_shorter", prior_shorter),
-                    ("ch6_share_linear", share_linear),
-                    ("ch6_share_slerp", share_slerp)]:
+for name, value in [
+    ("ch6_prior_median", np.median(prior_norms)),
+    ("ch6_sqrt_d", np.sqrt(d)),
+    ("ch6_linear_mid", median_linear_mid),
+    ("ch6_sqrt_half_d", np.sqrt(d / 2)),
+    ("ch6_slerp_mid", np.median(slerp_mid)),
+    ("ch6_prior_shorter", prior_shorter),
+    ("ch6_share_linear", share_linear),
+    ("ch6_share_slerp", share_slerp),
+]:
     vaecourse.glue(name, float(value))
 
 # %% tags=["remove-cell"]
@@ -536,10 +596,12 @@ for dim in (2, 20, 100):
     norms = np.linalg.norm(dim_rng.standard_normal((100_000, dim)), axis=1)
     mids = np.linalg.norm(midpoints(linear_path, starts, ends), axis=1)
     shares[dim] = (mids < np.percentile(norms, 5)).mean()
-    print(f"d = {dim:>3}: median length / √d: prior draw "
-          f"{np.median(norms) / np.sqrt(dim):.2f}, straight midpoint "
-          f"{np.median(mids) / np.sqrt(dim):.2f}; straight midpoints "
-          f"shorter than 95 % of prior draws: {shares[dim]:.0%}")
+    print(
+        f"d = {dim:>3}: median length / √d: prior draw "
+        f"{np.median(norms) / np.sqrt(dim):.2f}, straight midpoint "
+        f"{np.median(mids) / np.sqrt(dim):.2f}; straight midpoints "
+        f"shorter than 95 % of prior draws: {shares[dim]:.0%}"
+    )
 assert shares[2] < shares[20] < shares[100]
 assert shares[2] < 0.2 and shares[20] > 0.5
 for dim, share in shares.items():
@@ -572,17 +634,22 @@ assert vae20.latent_dim == d
 
 # %%
 x_codes = x_train[: profile.choose(reader=10_000, quick=1000)]
-mean20, log_var20 = (np.asarray(a) for a in
-                     vae20.encoder.predict(x_codes, verbose=0))
+mean20, log_var20 = (
+    np.asarray(a) for a in vae20.encoder.predict(x_codes, verbose=0)
+)
 codes20 = mean20 + np.exp(0.5 * log_var20) * rng.standard_normal(mean20.shape)
 code_norms = np.linalg.norm(codes20, axis=1)
 codes_shorter = (code_norms < median_linear_mid).mean()
-print(f"codes drawn from q(z|x) for {len(x_codes):,} training images: "
-      f"median length {np.median(code_norms):.2f}, "
-      f"5th percentile {np.percentile(code_norms, 5):.2f}")
-print(f"shorter than the median straight midpoint "
-      f"({median_linear_mid:.2f}): codes {codes_shorter:.1%}, "
-      f"prior draws {prior_shorter:.1%}")
+print(
+    f"codes drawn from q(z|x) for {len(x_codes):,} training images: "
+    f"median length {np.median(code_norms):.2f}, "
+    f"5th percentile {np.percentile(code_norms, 5):.2f}"
+)
+print(
+    f"shorter than the median straight midpoint "
+    f"({median_linear_mid:.2f}): codes {codes_shorter:.1%}, "
+    f"prior draws {prior_shorter:.1%}"
+)
 vaecourse.glue("ch6_n_codes", len(x_codes))
 vaecourse.glue("ch6_code_median", float(np.median(code_norms)))
 vaecourse.glue("ch6_codes_shorter", float(codes_shorter))
@@ -609,8 +676,12 @@ fig, ax = plt.subplots(figsize=(6.5, 3.4))
 fine = np.linspace(0, 1, 51)
 for name, path_fn in (("straight line", linear_path), ("slerp", slerp)):
     ax.plot(fine, np.linalg.norm(path_fn(z0, z1, fine), axis=1), label=name)
-ax.axhspan(*np.percentile(prior_norms, [5, 95]), color="grey", alpha=0.25,
-           label="prior draws, 5th to 95th percentile")
+ax.axhspan(
+    *np.percentile(prior_norms, [5, 95]),
+    color="grey",
+    alpha=0.25,
+    label="prior draws, 5th to 95th percentile",
+)
 ax.axhline(np.sqrt(d), color="black", ls=":", lw=1, label="√d")
 ax.set_xlabel("t")
 ax.set_ylabel("length of z")
@@ -618,9 +689,12 @@ ax.set_title(f"Length along the two paths in {d}-D")
 ax.legend(loc="lower left")
 plt.show()
 
-plotting.plot_image_rows([both[: len(ts)], both[len(ts):]],
-                         ["straight", "slerp"], n=len(ts),
-                         title=f"Between two draws of the {d}-D prior")
+plotting.plot_image_rows(
+    [both[: len(ts)], both[len(ts) :]],
+    ["straight", "slerp"],
+    n=len(ts),
+    title=f"Between two draws of the {d}-D prior",
+)
 plt.show()
 
 # %% tags=["remove-cell"]
@@ -637,8 +711,10 @@ mid_straight = midpoints(linear_path, z0s[:pairs], z1s[:pairs])
 mid_slerp = midpoints(slerp, z0s[:pairs], z1s[:pairs])
 grey_straight = greyness(vae20.decoder(mid_straight))
 grey_slerp = greyness(vae20.decoder(mid_slerp))
-print(f"average greyness of decoded midpoints: "
-      f"straight {grey_straight.mean():.3f}, slerp {grey_slerp.mean():.3f}")
+print(
+    f"average greyness of decoded midpoints: "
+    f"straight {grey_straight.mean():.3f}, slerp {grey_slerp.mean():.3f}"
+)
 vaecourse.glue("ch6_grey_straight", float(grey_straight.mean()))
 vaecourse.glue("ch6_grey_slerp", float(grey_slerp.mean()))
 if not profile.quick:

@@ -95,18 +95,22 @@ x_val_normal = x_val[~val_nine]
 n_noise = profile.choose(reader=500, quick=200)
 x_noise = np.random.default_rng(0).uniform(size=(n_noise, 784))
 x_noise = x_noise.astype("float32")
-counts = {"fit": len(x_fit), "val_normal": int(np.sum(~val_nine)),
-          "val_nines": int(np.sum(val_nine)),
-          "test_normal": int(np.sum(~is_nine)),
-          "test_nines": int(np.sum(is_nine))}
+counts = {
+    "fit": len(x_fit),
+    "val_normal": int(np.sum(~val_nine)),
+    "val_nines": int(np.sum(val_nine)),
+    "test_normal": int(np.sum(~is_nine)),
+    "test_nines": int(np.sum(is_nine)),
+}
 for key, n in counts.items():
     vaecourse.glue(f"ch7_n_{key}", n)
 print(counts, f"noise {len(x_noise)}")
 
 # %% tags=["remove-cell"]
 assert ANOMALY not in set(y_fit)
-assert n_first == 50_000 and len(y_test) == profile.choose(reader=10_000,
-                                                           quick=1000)
+assert n_first == 50_000 and len(y_test) == profile.choose(
+    reader=10_000, quick=1000
+)
 assert len(y_val) == profile.choose(reader=10_000, quick=1000)
 assert val_nine.any() and (~val_nine).any() and is_nine.any()
 
@@ -128,9 +132,14 @@ vae.compile(optimizer=keras.optimizers.Adam(recipe.learning_rate))
 
 
 def train(model):
-    return model.fit(x_fit, validation_data=(x_val_normal,),
-                     epochs=profile.epochs(EPOCHS), batch_size=BATCH_SIZE,
-                     verbose=0, callbacks=[vaecourse.EpochLogger()])
+    return model.fit(
+        x_fit,
+        validation_data=(x_val_normal,),
+        epochs=profile.epochs(EPOCHS),
+        batch_size=BATCH_SIZE,
+        verbose=0,
+        callbacks=[vaecourse.EpochLogger()],
+    )
 
 
 run = vaecourse.train_or_load(vae, "dense_vae_no9", train, retrain=RETRAIN)
@@ -139,7 +148,10 @@ print(run.describe())
 # %% tags=["remove-cell"]
 assert recipe.digits == NORMAL_DIGITS and recipe.shape == "flat"
 assert (recipe.kwargs, recipe.epochs, recipe.batch_size) == (
-    {"latent_dim": LATENT_DIM}, EPOCHS, BATCH_SIZE)
+    {"latent_dim": LATENT_DIM},
+    EPOCHS,
+    BATCH_SIZE,
+)
 assert not recipe.cosine and not recipe.weight_decay
 assert run.history["loss"][-1] < run.history["loss"][0]
 
@@ -151,10 +163,15 @@ assert run.history["loss"][-1] < run.history["loss"][0]
 # %% mystnb={"image": {"alt": "Normal validation digits and their reconstructions above validation nines and their reconstructions"}}
 normal_examples, nine_examples = x_val_normal[:10], x_val[val_nine][:10]
 plotting.plot_image_rows(
-    [normal_examples, vae.reconstruct(normal_examples), nine_examples,
-     vae.reconstruct(nine_examples)],
+    [
+        normal_examples,
+        vae.reconstruct(normal_examples),
+        nine_examples,
+        vae.reconstruct(nine_examples),
+    ],
     ["normal", "reconstructed", "nine", "reconstructed"],
-    title="A VAE trained on 0–8: normal digits and nines through a 2-D code")
+    title="A VAE trained on 0–8: normal digits and nines through a 2-D code",
+)
 plt.show()
 
 
@@ -186,26 +203,40 @@ plt.show()
 # %% mystnb={"image": {"alt": "Histograms of the reconstruction error of normal validation digits, validation nines and noise images, on a logarithmic axis"}}
 l2_val, _ = anomaly.reconstruction_errors(vae, x_val)
 l2_noise, _ = anomaly.reconstruction_errors(vae, x_noise)
-frame = pd.DataFrame({
-    "L2 reconstruction error": np.r_[l2_val[~val_nine], l2_val[val_nine],
-                                     l2_noise],
-    "images": ["normal digits"] * int(np.sum(~val_nine))
-              + ["nines"] * int(np.sum(val_nine))
-              + ["uniform noise"] * len(l2_noise),
-})
+frame = pd.DataFrame(
+    {
+        "L2 reconstruction error": np.r_[
+            l2_val[~val_nine], l2_val[val_nine], l2_noise
+        ],
+        "images": ["normal digits"] * int(np.sum(~val_nine))
+        + ["nines"] * int(np.sum(val_nine))
+        + ["uniform noise"] * len(l2_noise),
+    }
+)
 fig, ax = plt.subplots(figsize=(8, 4))
-sns.histplot(frame, x="L2 reconstruction error", hue="images",
-             stat="density", common_norm=False, element="step",
-             log_scale=True, bins=60, ax=ax)
+sns.histplot(
+    frame,
+    x="L2 reconstruction error",
+    hue="images",
+    stat="density",
+    common_norm=False,
+    element="step",
+    log_scale=True,
+    bins=60,
+    ax=ax,
+)
 ax.set_title("Reconstruction error of the VAE trained on 0–8 (validation)")
 plt.show()
-median_l2 = {"normal": np.median(l2_val[~val_nine]),
-             "nines": np.median(l2_val[val_nine]),
-             "noise": np.median(l2_noise)}
+median_l2 = {
+    "normal": np.median(l2_val[~val_nine]),
+    "nines": np.median(l2_val[val_nine]),
+    "noise": np.median(l2_noise),
+}
 l2_by_digit = pd.Series(l2_val[~val_nine]).groupby(y_val[~val_nine]).median()
 l2_auroc = anomaly.roc_pr(l2_val[~val_nine], l2_val[val_nine])["AUROC"]
-print("median L2 error:",
-      {k: round(float(v), 2) for k, v in median_l2.items()})
+print(
+    "median L2 error:", {k: round(float(v), 2) for k, v in median_l2.items()}
+)
 print("median L2 error of each normal digit:", l2_by_digit.round(2).to_dict())
 print(f"a nine's error above a normal digit's in {l2_auroc:.1%} of the pairs")
 for key, value in median_l2.items():
@@ -287,6 +318,7 @@ if not profile.quick:
 # your score for the three models, 500 images at a time, and every table, curve and
 # threshold below includes it as "your score".
 
+
 # %%
 def my_anomaly_score(model, x):
     """One number per image, larger for stranger images."""
@@ -332,21 +364,33 @@ def as_input(model, x):
 
 # the latent scores' reference: the codes of the training images only
 references = {
-    label: anomaly.LatentReference(model, as_input(model, x_fit),
-                                   mixture_size=MIXTURE_SIZE)
-    for label, model in detectors.items()}
+    label: anomaly.LatentReference(
+        model, as_input(model, x_fit), mixture_size=MIXTURE_SIZE
+    )
+    for label, model in detectors.items()
+}
 
 
 def all_scores(label, x, names=ALL_SCORES, chunk=500):
     """The scores `names` of the images x under the model `label`."""
     model = detectors[label]
     x = as_input(model, x)
-    out = anomaly.scores(model, x, references[label], elbo_samples=None,
-                         names=[n for n in names if n != "your score"])
+    out = anomaly.scores(
+        model,
+        x,
+        references[label],
+        elbo_samples=None,
+        names=[n for n in names if n != "your score"],
+    )
     if "your score" in names:
-        out["your score"] = np.concatenate([
-            np.asarray(my_anomaly_score(model, x[i:i + chunk]), dtype=float)
-            for i in range(0, len(x), chunk)])
+        out["your score"] = np.concatenate(
+            [
+                np.asarray(
+                    my_anomaly_score(model, x[i : i + chunk]), dtype=float
+                )
+                for i in range(0, len(x), chunk)
+            ]
+        )
     return out
 
 
@@ -364,8 +408,9 @@ for label, scores in val_scores.items():
         assert np.isfinite(s).all(), (label, name)
         # noise is stranger than normal digits for every score of the pixels
         if name in ("L2", "BCE", "-ELBO", "-log p(x) (IW)", "your score"):
-            assert (np.median(noise_scores[label][name])
-                    > np.median(s[~val_nine])), (label, name)
+            assert np.median(noise_scores[label][name]) > np.median(
+                s[~val_nine]
+            ), (label, name)
 
 # %% [markdown]
 # ## Rating a score: AUROC and AUPRC
@@ -398,6 +443,7 @@ for label, scores in val_scores.items():
 # trapezoids. The cell after it rates every score of every model on the validation images
 # with your function.
 
+
 # %%
 def auroc_auprc(normal, anomalous):
     """AUROC and AUPRC of a score; the anomalies are the positives."""
@@ -418,34 +464,50 @@ auroc_auprc = vaecourse.check(
 # ```
 # ````
 
+
 # %%
 def rate(score):
     """AUROC and AUPRC of a validation score, the nines as the anomalies."""
     return auroc_auprc(score[~val_nine], score[val_nine])
 
 
-results = pd.DataFrame({
-    (label, measure): {name: rate(s)[measure] for name, s in scores.items()}
-    for label, scores in val_scores.items() for measure in ("AUROC", "AUPRC")
-})
+results = pd.DataFrame(
+    {
+        (label, measure): {
+            name: rate(s)[measure] for name, s in scores.items()
+        }
+        for label, scores in val_scores.items()
+        for measure in ("AUROC", "AUPRC")
+    }
+)
 vaecourse.glue("ch7_val_share_nines", float(np.mean(val_nine)))
-print(f"validation: {np.sum(val_nine)} nines among {len(x_val)} images "
-      f"(an AUPRC of {np.mean(val_nine):.2f} is chance)")
-results.style.format(precision=3).background_gradient(cmap="Greens",
-                                                      axis=None)
+print(
+    f"validation: {np.sum(val_nine)} nines among {len(x_val)} images "
+    f"(an AUPRC of {np.mean(val_nine):.2f} is chance)"
+)
+results.style.format(precision=3).background_gradient(
+    cmap="Greens", axis=None
+)
 
 # %%
 auroc_table = results.xs("AUROC", axis=1, level=1)
 best_score, best_model = auroc_table.stack().idxmax()
 best_auroc = auroc_table.loc[best_score, best_model]
-print(f"best single score on validation: {best_score!r} of the {best_model} "
-      f"VAE, AUROC {best_auroc:.3f}")
+print(
+    f"best single score on validation: {best_score!r} of the {best_model} "
+    f"VAE, AUROC {best_auroc:.3f}"
+)
 noise_auroc = {
-    label: auroc_auprc(val_scores[label]["your score"][~val_nine],
-                       noise_scores[label]["your score"])["AUROC"]
-    for label in detectors}
-print("your score, noise against normal digits: AUROC",
-      {label: round(a, 3) for label, a in noise_auroc.items()})
+    label: auroc_auprc(
+        val_scores[label]["your score"][~val_nine],
+        noise_scores[label]["your score"],
+    )["AUROC"]
+    for label in detectors
+}
+print(
+    "your score, noise against normal digits: AUROC",
+    {label: round(a, 3) for label, a in noise_auroc.items()},
+)
 vaecourse.glue("ch7_noise_auroc_min", float(min(noise_auroc.values())))
 vaecourse.glue("ch7_best_score", best_score)
 vaecourse.glue("ch7_best_auroc", float(best_auroc))
@@ -453,16 +515,21 @@ vaecourse.glue("ch7_best_auroc", float(best_auroc))
 # %% tags=["remove-cell"]
 assert results.apply(lambda c: c.between(0, 1)).all().all()
 assert best_auroc > profile.choose(reader=0.75, quick=0.3)
-# The prose describes the book, where "your score" is the reference solution's.
-BOOK_SCORE = (not profile.quick
-              and getattr(my_anomaly_score, "__code__", None) is not None
-              and my_anomaly_score.__code__.co_filename.endswith(
-                  "07_anomaly_detection_1_my_score.py"))
+# The prose describes the book: "your score" is the reference solution's.
+BOOK_SCORE = (
+    not profile.quick
+    and getattr(my_anomaly_score, "__code__", None) is not None
+    and my_anomaly_score.__code__.co_filename.endswith(
+        "07_anomaly_detection_1_my_score.py"
+    )
+)
 if BOOK_SCORE:
     assert auroc_table["dense 2-D"].idxmax() == "your score"
     assert auroc_table["conv 2-D"].idxmax() == "your score"
-    assert (auroc_table.loc["latent kNN", "dense 16-D"]
-            > auroc_table.loc["your score", "dense 16-D"])
+    assert (
+        auroc_table.loc["latent kNN", "dense 16-D"]
+        > auroc_table.loc["your score", "dense 16-D"]
+    )
     assert min(noise_auroc.values()) > 0.99
     assert best_model == "dense 16-D"
     assert best_score in ("latent kNN", "latent density")
@@ -485,15 +552,22 @@ if BOOK_SCORE:
 
 # %%
 ink = x_val.sum(axis=1)
-ink_table = pd.DataFrame({
-    label: {name: spearmanr(s[~val_nine], ink[~val_nine])[0]
-            for name, s in scores.items()}
-    for label, scores in val_scores.items()})
+ink_table = pd.DataFrame(
+    {
+        label: {
+            name: spearmanr(s[~val_nine], ink[~val_nine])[0]
+            for name, s in scores.items()
+        }
+        for label, scores in val_scores.items()
+    }
+)
 mean_ink = {"normal": ink[~val_nine].mean(), "nines": ink[val_nine].mean()}
 ink_by_digit = pd.Series(ink[~val_nine]).groupby(y_val[~val_nine]).mean()
 less_ink_auroc = rate(-ink)["AUROC"]
-print(f"mean ink: normal digits {mean_ink['normal']:.0f}, nines "
-      f"{mean_ink['nines']:.0f} (sum of pixel values)")
+print(
+    f"mean ink: normal digits {mean_ink['normal']:.0f}, nines "
+    f"{mean_ink['nines']:.0f} (sum of pixel values)"
+)
 print("mean ink of each normal digit:", ink_by_digit.round(0).to_dict())
 print(f"AUROC of −ink as a score: {less_ink_auroc:.3f}")
 print("rank correlation of each score with ink, normal validation digits:")
@@ -539,58 +613,76 @@ def iqr(a):
     return q3 - q1
 
 
-correction = pd.DataFrame({
-    label: {
-        "ink corr., IW": ink_table.loc[IW, label],
-        "ink corr., IW − complexity": ink_table.loc[CORRECTED, label],
-        "AUROC, IW": auroc_table.loc[IW, label],
-        "AUROC, IW − complexity": auroc_table.loc[CORRECTED, label],
-        "IQR of the IW bound (nats)": iqr(val_scores[label][IW][~val_nine]),
-        "corr. of IW − complexity with −complexity": spearmanr(
-            val_scores[label][CORRECTED][~val_nine],
-            -complexity_val[~val_nine])[0],
-    } for label in detectors}).T
+correction = pd.DataFrame(
+    {
+        label: {
+            "ink corr., IW": ink_table.loc[IW, label],
+            "ink corr., IW − complexity": ink_table.loc[CORRECTED, label],
+            "AUROC, IW": auroc_table.loc[IW, label],
+            "AUROC, IW − complexity": auroc_table.loc[CORRECTED, label],
+            "IQR of the IW bound (nats)": iqr(
+                val_scores[label][IW][~val_nine]
+            ),
+            "corr. of IW − complexity with −complexity": spearmanr(
+                val_scores[label][CORRECTED][~val_nine],
+                -complexity_val[~val_nine],
+            )[0],
+        }
+        for label in detectors
+    }
+).T
 complexity_ink = spearmanr(complexity_val[~val_nine], ink[~val_nine])[0]
-mean_complexity = {"normal": complexity_val[~val_nine].mean(),
-                   "nines": complexity_val[val_nine].mean()}
-print(f"complexity of the normal digits: IQR "
-      f"{iqr(complexity_val[~val_nine]):.0f} nats, rank correlation with "
-      f"ink {complexity_ink:.2f}; mean complexity: normal "
-      f"{mean_complexity['normal']:.0f}, "
-      f"nines {mean_complexity['nines']:.0f}")
+mean_complexity = {
+    "normal": complexity_val[~val_nine].mean(),
+    "nines": complexity_val[val_nine].mean(),
+}
+print(
+    f"complexity of the normal digits: IQR "
+    f"{iqr(complexity_val[~val_nine]):.0f} nats, rank correlation with "
+    f"ink {complexity_ink:.2f}; mean complexity: normal "
+    f"{mean_complexity['normal']:.0f}, "
+    f"nines {mean_complexity['nines']:.0f}"
+)
 correction.round(2)
 
 # %% tags=["remove-cell"]
 for key, value in {
-        "ink_iw_min": correction["ink corr., IW"].min(),
-        "ink_iw_max": correction["ink corr., IW"].max(),
-        "ink_corrected_min": correction["ink corr., IW − complexity"].min(),
-        "ink_corrected_max": correction["ink corr., IW − complexity"].max(),
-        "corrected_auroc_max": correction["AUROC, IW − complexity"].max(),
-        "iw_iqr_max": correction["IQR of the IW bound (nats)"].max(),
-        "corrected_minus_cx_min": correction[
-            "corr. of IW − complexity with −complexity"].min(),
-        "complexity_iqr": iqr(complexity_val[~val_nine]),
-        "complexity_ink": complexity_ink,
-        "complexity_normal": mean_complexity["normal"],
-        "complexity_nines": mean_complexity["nines"]}.items():
+    "ink_iw_min": correction["ink corr., IW"].min(),
+    "ink_iw_max": correction["ink corr., IW"].max(),
+    "ink_corrected_min": correction["ink corr., IW − complexity"].min(),
+    "ink_corrected_max": correction["ink corr., IW − complexity"].max(),
+    "corrected_auroc_max": correction["AUROC, IW − complexity"].max(),
+    "iw_iqr_max": correction["IQR of the IW bound (nats)"].max(),
+    "corrected_minus_cx_min": correction[
+        "corr. of IW − complexity with −complexity"
+    ].min(),
+    "complexity_iqr": iqr(complexity_val[~val_nine]),
+    "complexity_ink": complexity_ink,
+    "complexity_normal": mean_complexity["normal"],
+    "complexity_nines": mean_complexity["nines"],
+}.items():
     vaecourse.glue(f"ch7_{key}", float(value))
 # the correction reverses the sign of the relation with ink, for every model
 assert (correction["ink corr., IW"] > 0).all()
 assert (correction["ink corr., IW − complexity"] < 0).all()
 # and makes the score worse at finding nines, below chance
 assert (correction["AUROC, IW − complexity"] < correction["AUROC, IW"]).all()
-vaecourse.glue("ch7_corrected_below_half",
-               int((correction["AUROC, IW − complexity"] < 0.5).sum()))
+vaecourse.glue(
+    "ch7_corrected_below_half",
+    int((correction["AUROC, IW − complexity"] < 0.5).sum()),
+)
 if not profile.quick:
     assert (correction["AUROC, IW − complexity"] < 0.55).all()
     # the complexity spreads wider than the bound it corrects, grows with ink
-    assert (correction["IQR of the IW bound (nats)"]
-            < iqr(complexity_val[~val_nine])).all()
+    assert (
+        correction["IQR of the IW bound (nats)"]
+        < iqr(complexity_val[~val_nine])
+    ).all()
     assert complexity_ink > 0.3
-    assert (correction["corr. of IW − complexity with −complexity"]
-            > 0.6).all()
-# a nine is more complex than the average normal digit (a property of the data)
+    assert (
+        correction["corr. of IW − complexity with −complexity"] > 0.6
+    ).all()
+# a nine is more complex than the average normal digit (from the data)
 assert mean_complexity["nines"] > mean_complexity["normal"]
 
 # %% [markdown]
@@ -623,12 +715,15 @@ for label, model in detectors.items():
     nine_codes = anomaly.encode_means(model, as_input(model, x_val[val_nine]))
     _, index = references[label].neighbours.kneighbors(nine_codes)
     neighbour_digits[label] = pd.Series(y_fit[index].ravel()).value_counts(
-        normalize=True)
+        normalize=True
+    )
 neighbours = pd.DataFrame(neighbour_digits).fillna(0.0).sort_index()
 neighbours.index.name = "digit of a neighbour"
 four_or_seven = neighbours.loc[[4, 7]].sum()
-print("share of the nines' nearest training codes that are 4s or 7s:",
-      four_or_seven.round(2).to_dict())
+print(
+    "share of the nines' nearest training codes that are 4s or 7s:",
+    four_or_seven.round(2).to_dict(),
+)
 neighbours.T.round(2)
 
 # %% tags=["remove-cell"]
@@ -636,8 +731,9 @@ vaecourse.glue("ch7_four_seven_min", float(four_or_seven.min()))
 vaecourse.glue("ch7_four_seven_max", float(four_or_seven.max()))
 knn_auroc = auroc_table.loc["latent kNN"]
 vaecourse.glue("ch7_knn_auroc_16d", float(knn_auroc["dense 16-D"]))
-vaecourse.glue("ch7_knn_auroc_2d_max",
-               float(knn_auroc.drop("dense 16-D").max()))
+vaecourse.glue(
+    "ch7_knn_auroc_2d_max", float(knn_auroc.drop("dense 16-D").max())
+)
 if not profile.quick:
     assert (four_or_seven > 0.5).all()
     assert knn_auroc.drop("dense 16-D").max() < 0.6
@@ -671,10 +767,12 @@ def pca_error(x):
 pca_val = pca_error(x_val)
 pca_rates = rate(pca_val)
 pca_ink = spearmanr(pca_val[~val_nine], ink[~val_nine])[0]
-print(f"PCA with {N_PCA} components "
-      f"({pca.explained_variance_ratio_.sum():.0%} of the variance): "
-      f"AUROC {pca_rates['AUROC']:.3f}, AUPRC {pca_rates['AUPRC']:.3f}, "
-      f"rank correlation with ink {pca_ink:.2f}")
+print(
+    f"PCA with {N_PCA} components "
+    f"({pca.explained_variance_ratio_.sum():.0%} of the variance): "
+    f"AUROC {pca_rates['AUROC']:.3f}, AUPRC {pca_rates['AUPRC']:.3f}, "
+    f"rank correlation with ink {pca_ink:.2f}"
+)
 vaecourse.glue("ch7_pca_val_auroc", float(pca_rates["AUROC"]))
 vaecourse.glue("ch7_pca_ink", float(pca_ink))
 
@@ -683,22 +781,34 @@ fig, (ax_roc, ax_pr) = plt.subplots(1, 2, figsize=(12, 4.8))
 y_true = val_nine.astype(int)
 for name, s in val_scores[best_model].items():
     metrics.RocCurveDisplay.from_predictions(y_true, s, name=name, ax=ax_roc)
-    metrics.PrecisionRecallDisplay.from_predictions(y_true, s, name=name,
-                                                    ax=ax_pr)
+    metrics.PrecisionRecallDisplay.from_predictions(
+        y_true, s, name=name, ax=ax_pr
+    )
 pca_fpr, pca_tpr, _ = metrics.roc_curve(y_true, pca_val)
 pca_precision, pca_recall, _ = metrics.precision_recall_curve(y_true, pca_val)
-ax_roc.plot(pca_fpr, pca_tpr, color="grey", linestyle="--",
-            label=f"PCA ({N_PCA}) (AUC = {pca_rates['AUROC']:.2f})")
-ax_pr.plot(pca_recall, pca_precision, color="grey", linestyle="--",
-           drawstyle="steps-post",
-           label=f"PCA ({N_PCA}) (AP = {pca_rates['AUPRC']:.2f})")
+ax_roc.plot(
+    pca_fpr,
+    pca_tpr,
+    color="grey",
+    linestyle="--",
+    label=f"PCA ({N_PCA}) (AUC = {pca_rates['AUROC']:.2f})",
+)
+ax_pr.plot(
+    pca_recall,
+    pca_precision,
+    color="grey",
+    linestyle="--",
+    drawstyle="steps-post",
+    label=f"PCA ({N_PCA}) (AP = {pca_rates['AUPRC']:.2f})",
+)
 ax_roc.plot([0, 1], [0, 1], color="black", linewidth=0.5)
 ax_roc.set_title(f"ROC, {best_model} VAE, validation")
 ax_pr.axhline(np.mean(val_nine), color="black", linewidth=0.5)
 ax_pr.set_title(f"Precision–recall, {best_model} VAE, validation")
 for ax in (ax_roc, ax_pr):
-    ax.legend(fontsize=8,
-              loc="lower right" if ax is ax_roc else "upper right")
+    ax.legend(
+        fontsize=8, loc="lower right" if ax is ax_roc else "upper right"
+    )
 fig.tight_layout()
 plt.show()
 
@@ -732,25 +842,33 @@ COMBINED = ("L2", "latent kNN")
 def combined(label, scores):
     """The sum of the COMBINED scores of the model `label`, each standardised
     on the model's normal validation digits."""
-    return sum(anomaly.standardise(scores[p], val_scores[label][p][~val_nine])
-               for p in COMBINED)
+    return sum(
+        anomaly.standardise(scores[p], val_scores[label][p][~val_nine])
+        for p in COMBINED
+    )
 
 
-combined_val = {label: combined(label, val_scores[label])
-                for label in detectors}
+combined_val = {
+    label: combined(label, val_scores[label]) for label in detectors
+}
 combined_table = pd.DataFrame(
-    {label: rate(s) for label, s in combined_val.items()}).T
+    {label: rate(s) for label, s in combined_val.items()}
+).T
 combined_table["better part (AUROC)"] = auroc_table.loc[list(COMBINED)].max()
-print(f"{' + '.join(COMBINED)}, standardised on the normal validation "
-      f"digits:")
+print(
+    f"{' + '.join(COMBINED)}, standardised on the normal validation digits:"
+)
 combined_table.round(3)
 
 # %% tags=["remove-cell"]
-vaecourse.glue("ch7_combined_16d", float(combined_table.loc["dense 16-D",
-                                                             "AUROC"]))
+vaecourse.glue(
+    "ch7_combined_16d", float(combined_table.loc["dense 16-D", "AUROC"])
+)
 if not profile.quick:
-    assert (combined_table.loc["dense 16-D", "AUROC"]
-            < auroc_table.loc["latent kNN", "dense 16-D"])
+    assert (
+        combined_table.loc["dense 16-D", "AUROC"]
+        < auroc_table.loc["latent kNN", "dense 16-D"]
+    )
 
 # %% [markdown]
 # For the 16-D model, the sum ({glue:text}`ch7_combined_16d:.2f`) does *not* reach its latent
@@ -771,10 +889,12 @@ if not profile.quick:
 # %% mystnb={"image": {"alt": "Density curves of the standardised negative ELBO for normal validation digits and nines, for the three VAEs"}}
 fig, axes = plt.subplots(1, 3, figsize=(14, 3.6), sharey=True)
 for ax, label in zip(axes, detectors):
-    s = anomaly.standardise(val_scores[label]["-ELBO"],
-                            val_scores[label]["-ELBO"][~val_nine])
-    sns.kdeplot(x=s[~val_nine], ax=ax, label="normal digits", fill=True,
-                clip=(-5, 15))
+    s = anomaly.standardise(
+        val_scores[label]["-ELBO"], val_scores[label]["-ELBO"][~val_nine]
+    )
+    sns.kdeplot(
+        x=s[~val_nine], ax=ax, label="normal digits", fill=True, clip=(-5, 15)
+    )
     sns.kdeplot(x=s[val_nine], ax=ax, label="nines", fill=True, clip=(-5, 15))
     ax.set_xlim(-5, 15)
     ax.set_xlabel("−ELBO, standardised on normal validation digits")
@@ -783,10 +903,13 @@ axes[0].legend()
 fig.tight_layout()
 plt.show()
 
-mean_elbo = {label: val_scores[label]["-ELBO"][~val_nine].mean()
-             for label in detectors}
-print("mean −ELBO of the normal validation digits (nats):",
-      {k: round(float(v), 1) for k, v in mean_elbo.items()})
+mean_elbo = {
+    label: val_scores[label]["-ELBO"][~val_nine].mean() for label in detectors
+}
+print(
+    "mean −ELBO of the normal validation digits (nats):",
+    {k: round(float(v), 1) for k, v in mean_elbo.items()},
+)
 pixel_auroc = auroc_table.loc[PIXEL_SCORES]
 pixel_auroc.round(3)
 
@@ -802,8 +925,9 @@ vaecourse.glue("ch7_pixel_2d_max", float(pixel_2d_max))
 vaecourse.glue("ch7_elbo_auroc_max", float(auroc_table.loc["-ELBO"].max()))
 assert mean_elbo["conv 2-D"] < mean_elbo["dense 2-D"]
 if not profile.quick:
-    assert (abs(pixel_auroc["conv 2-D"] - pixel_auroc["dense 2-D"])
-            < 0.1).all()
+    assert (
+        abs(pixel_auroc["conv 2-D"] - pixel_auroc["dense 2-D"]) < 0.1
+    ).all()
     assert pixel_2d_max < knn_auroc["dense 16-D"] - 0.1
     assert auroc_table.loc["-ELBO"].max() < 0.65
 
@@ -834,6 +958,7 @@ if not profile.quick:
 # at three rates, and names the usual slips: the `fpr` quantile in place of the `1 − fpr`
 # one, a percentage for a fraction, a normal distribution assumed. The comparison of the
 # three models below and the test of the chosen detector use your threshold.
+
 
 # %%
 def threshold_at_fpr(validation_scores, fpr):
@@ -872,22 +997,31 @@ def caught_at_fpr(label, name, fpr=FPR):
 
 
 WORKING_SCORES = ("-ELBO", "your score", "latent kNN")
-working_point = pd.DataFrame({
-    (name, measure): {
-        label: (auroc_table.loc[name, label] if measure == "AUROC"
-                else caught_at_fpr(label, name))
-        for label in detectors}
-    for name in WORKING_SCORES
-    for measure in ("AUROC", f"nines caught at {FPR:.0%} FP")})
+working_point = pd.DataFrame(
+    {
+        (name, measure): {
+            label: (
+                auroc_table.loc[name, label]
+                if measure == "AUROC"
+                else caught_at_fpr(label, name)
+            )
+            for label in detectors
+        }
+        for name in WORKING_SCORES
+        for measure in ("AUROC", f"nines caught at {FPR:.0%} FP")
+    }
+)
 working_point.round(3)
 
 # %% tags=["remove-cell"]
 caught = working_point.xs(f"nines caught at {FPR:.0%} FP", axis=1, level=1)
-for key, value in {"elbo_caught_min": caught["-ELBO"].min(),
-                   "elbo_caught_max": caught["-ELBO"].max(),
-                   "knn_caught_16d": caught.loc["dense 16-D", "latent kNN"],
-                   "yours_caught_min": caught["your score"].min(),
-                   "yours_caught_max": caught["your score"].max()}.items():
+for key, value in {
+    "elbo_caught_min": caught["-ELBO"].min(),
+    "elbo_caught_max": caught["-ELBO"].max(),
+    "knn_caught_16d": caught.loc["dense 16-D", "latent kNN"],
+    "yours_caught_min": caught["your score"].min(),
+    "yours_caught_max": caught["your score"].max(),
+}.items():
     vaecourse.glue(f"ch7_{key}", float(value))
 others = caught.stack().drop(("dense 16-D", "latent kNN"))
 vaecourse.glue("ch7_others_caught_max", float(others.max()))
@@ -913,12 +1047,20 @@ if BOOK_SCORE:
 # one at 5% false positives on the normal validation digits.
 
 # %%
-candidates = {(label, name): auroc_table.loc[name, label]
-              for label in detectors for name in auroc_table.index}
-candidates.update({(label, "combined"): combined_table.loc[label, "AUROC"]
-                   for label in detectors})
-(chosen_model, chosen_score), chosen_val_auroc = max(candidates.items(),
-                                                     key=lambda kv: kv[1])
+candidates = {
+    (label, name): auroc_table.loc[name, label]
+    for label in detectors
+    for name in auroc_table.index
+}
+candidates.update(
+    {
+        (label, "combined"): combined_table.loc[label, "AUROC"]
+        for label in detectors
+    }
+)
+(chosen_model, chosen_score), chosen_val_auroc = max(
+    candidates.items(), key=lambda kv: kv[1]
+)
 if chosen_score == "combined":
     val_s = combined_val[chosen_model]
 else:
@@ -927,12 +1069,16 @@ threshold = threshold_at_fpr(val_s[~val_nine], FPR)
 course_threshold = anomaly.threshold_at_fpr(val_s[~val_nine], FPR)
 val_fpr = np.mean(val_s[~val_nine] > threshold)
 val_recall = np.mean(val_s[val_nine] > threshold)
-print(f"chosen: {chosen_score!r} of the {chosen_model} VAE, validation AUROC "
-      f"{chosen_val_auroc:.3f}")
+print(
+    f"chosen: {chosen_score!r} of the {chosen_model} VAE, validation AUROC "
+    f"{chosen_val_auroc:.3f}"
+)
 for who, t in [("yours", threshold), ("the course's", course_threshold)]:
-    print(f"  threshold {t:.4f} ({who}): "
-          f"{np.mean(val_s[~val_nine] > t):.2%} of the normal validation "
-          f"digits above it")
+    print(
+        f"  threshold {t:.4f} ({who}): "
+        f"{np.mean(val_s[~val_nine] > t):.2%} of the normal validation "
+        f"digits above it"
+    )
 print(f"  validation nines above your threshold: {val_recall:.1%}")
 vaecourse.glue("ch7_chosen_model", chosen_model)
 vaecourse.glue("ch7_chosen_score", chosen_score)
@@ -947,6 +1093,7 @@ vaecourse.glue("ch7_chosen_val_auroc", float(chosen_val_auroc))
 #
 # Now, and only now, the test images: the chosen score is computed for them, rated, and
 # thresholded at the threshold set on validation data. The PCA baseline is rated beside it.
+
 
 # %% mystnb={"image": {"alt": "Confusion matrix of normal test digits and test nines flagged by the chosen detector at its validation threshold"}}
 def on_test(label, name):
@@ -965,16 +1112,20 @@ matrix = metrics.confusion_matrix(is_nine, flagged)
 (tn, fp), (fn, tp) = matrix
 test_fpr, test_recall = fp / (fp + tn), tp / (tp + fn)
 test_precision = tp / max(tp + fp, 1)
-print(f"{chosen_score!r} of the {chosen_model} VAE on the test set: "
-      f"AUROC {test_rates['AUROC']:.3f}, AUPRC {test_rates['AUPRC']:.3f} "
-      f"(validation: AUROC {chosen_val_auroc:.3f})")
+print(
+    f"{chosen_score!r} of the {chosen_model} VAE on the test set: "
+    f"AUROC {test_rates['AUROC']:.3f}, AUPRC {test_rates['AUPRC']:.3f} "
+    f"(validation: AUROC {chosen_val_auroc:.3f})"
+)
 print(f"PCA baseline on the test set: AUROC {pca_test_rates['AUROC']:.3f}")
-print(f"at the validation threshold: false-positive rate {test_fpr:.1%} "
-      f"(aimed at {FPR:.0%}), nines caught {test_recall:.1%}, "
-      f"precision {test_precision:.1%}")
+print(
+    f"at the validation threshold: false-positive rate {test_fpr:.1%} "
+    f"(aimed at {FPR:.0%}), nines caught {test_recall:.1%}, "
+    f"precision {test_precision:.1%}"
+)
 metrics.ConfusionMatrixDisplay(
-    matrix, display_labels=["normal (0–8)", "nine"]).plot(
-        cmap="Blues", values_format="d")
+    matrix, display_labels=["normal (0–8)", "nine"]
+).plot(cmap="Blues", values_format="d")
 plt.title(f"Test images flagged at {FPR:.0%} false positives on validation")
 plt.xlabel("predicted")
 plt.ylabel("true")
@@ -984,12 +1135,16 @@ plt.show()
 assert matrix.sum() == len(x_test)
 headline("held_out_9_best_auroc", test_rates["AUROC"])
 headline("held_out_9_pca_auroc", pca_test_rates["AUROC"])
-for key, value in {"test_auroc": test_rates["AUROC"],
-                   "test_auprc": test_rates["AUPRC"],
-                   "pca_test_auroc": pca_test_rates["AUROC"],
-                   "test_fpr": test_fpr, "test_recall": test_recall,
-                   "test_precision": test_precision,
-                   "val_fpr": val_fpr, "val_recall": val_recall}.items():
+for key, value in {
+    "test_auroc": test_rates["AUROC"],
+    "test_auprc": test_rates["AUPRC"],
+    "pca_test_auroc": pca_test_rates["AUROC"],
+    "test_fpr": test_fpr,
+    "test_recall": test_recall,
+    "test_precision": test_precision,
+    "val_fpr": val_fpr,
+    "val_recall": val_recall,
+}.items():
     vaecourse.glue(f"ch7_{key}", float(value))
 if not profile.quick:
     assert test_rates["AUROC"] > 0.75
@@ -1022,19 +1177,30 @@ n_val, n_test = len(normal_val_s), len(normal_test_s)
 se_test = np.sqrt(FPR * (1 - FPR) / n_test)
 se_gap = np.sqrt(FPR * (1 - FPR) * (1 / n_val + 1 / n_test))
 gap_in_se = (test_fpr - val_fpr) / se_gap
-print(f"false-positive rate: validation {val_fpr:.2%} (by construction), "
-      f"test {test_fpr:.2%}")
-print(f"standard error of a 5% rate on {n_test} test images: {se_test:.2%}; "
-      f"of the gap: {se_gap:.2%}; the gap is {gap_in_se:.1f} of them")
+print(
+    f"false-positive rate: validation {val_fpr:.2%} (by construction), "
+    f"test {test_fpr:.2%}"
+)
+print(
+    f"standard error of a 5% rate on {n_test} test images: {se_test:.2%}; "
+    f"of the gap: {se_gap:.2%}; the gap is {gap_in_se:.1f} of them"
+)
 
 # the same comparison at every rate one could aim at
 aims = np.linspace(0.01, 0.20, 39)
-achieved = [np.mean(normal_test_s > threshold_at_fpr(normal_val_s, a))
-            for a in aims]
+achieved = [
+    np.mean(normal_test_s > threshold_at_fpr(normal_val_s, a)) for a in aims
+]
 band = 2 * np.sqrt(aims * (1 - aims) * (1 / n_val + 1 / n_test))
 fig, (ax_rate, ax_hist) = plt.subplots(1, 2, figsize=(12, 4.2))
-ax_rate.fill_between(aims, aims - band, aims + band, color="grey", alpha=0.3,
-                     label="validation rate ± 2 standard errors")
+ax_rate.fill_between(
+    aims,
+    aims - band,
+    aims + band,
+    color="grey",
+    alpha=0.3,
+    label="validation rate ± 2 standard errors",
+)
 ax_rate.plot(aims, aims, color="black", linewidth=0.8)
 ax_rate.plot(aims, achieved, marker=".", label="normal test digits")
 ax_rate.set_xlabel("false-positive rate on the normal validation digits")
@@ -1042,10 +1208,20 @@ ax_rate.set_ylabel("false-positive rate on the normal test digits")
 ax_rate.legend()
 low, high = np.percentile(np.r_[normal_val_s, normal_test_s], [0.5, 99.5])
 bins = np.linspace(low, high, 60)
-ax_hist.hist(normal_val_s, bins=bins, density=True, histtype="step",
-             label="normal validation digits")
-ax_hist.hist(normal_test_s, bins=bins, density=True, histtype="step",
-             label="normal test digits")
+ax_hist.hist(
+    normal_val_s,
+    bins=bins,
+    density=True,
+    histtype="step",
+    label="normal validation digits",
+)
+ax_hist.hist(
+    normal_test_s,
+    bins=bins,
+    density=True,
+    histtype="step",
+    label="normal test digits",
+)
 ax_hist.axvline(threshold, color="black", linestyle="--", label="threshold")
 ax_hist.set_xlabel(f"{chosen_score} ({chosen_model} VAE)")
 ax_hist.legend()
@@ -1053,11 +1229,16 @@ fig.tight_layout()
 plt.show()
 
 # is it the mix of digits? each digit's test rate, weighted as in validation
-per_digit_fpr = pd.DataFrame({
-    "validation": pd.Series(normal_val_s > threshold).groupby(
-        y_val[~val_nine]).mean(),
-    "test": pd.Series(normal_test_s > threshold).groupby(
-        y_test[~is_nine]).mean()})
+per_digit_fpr = pd.DataFrame(
+    {
+        "validation": pd.Series(normal_val_s > threshold)
+        .groupby(y_val[~val_nine])
+        .mean(),
+        "test": pd.Series(normal_test_s > threshold)
+        .groupby(y_test[~is_nine])
+        .mean(),
+    }
+)
 val_mix = pd.Series(y_val[~val_nine]).value_counts(normalize=True)
 test_fpr_val_mix = float((per_digit_fpr["test"] * val_mix).sum())
 # how often a normal test digit outscores a normal validation digit, and
@@ -1067,28 +1248,36 @@ shift_se = np.sqrt((n_val + n_test + 1) / (12 * n_val * n_test))
 shift_in_se = abs(shift_auroc - 0.5) / shift_se
 # the first and the last half of the test set
 first = np.arange(len(x_test)) < len(x_test) // 2
-fpr_halves = [np.mean(test_s[~is_nine & half] > threshold)
-              for half in (first, ~first)]
+fpr_halves = [
+    np.mean(test_s[~is_nine & half] > threshold) for half in (first, ~first)
+]
 n_halves = [np.sum(~is_nine & half) for half in (first, ~first)]
 se_halves = np.sqrt(FPR * (1 - FPR) * (1 / n_halves[0] + 1 / n_halves[1]))
 halves_in_se = abs(fpr_halves[0] - fpr_halves[1]) / se_halves
 print(f"test rate with the validation mix of digits: {test_fpr_val_mix:.2%}")
-print(f"a normal test digit scores above a normal validation digit in "
-      f"{shift_auroc:.1%} of the pairs ({shift_in_se:.1f} standard errors "
-      f"from 50%)")
-print(f"test rate of the first half {fpr_halves[0]:.2%}, of the last half "
-      f"{fpr_halves[1]:.2%}: {halves_in_se:.1f} standard errors apart")
+print(
+    f"a normal test digit scores above a normal validation digit in "
+    f"{shift_auroc:.1%} of the pairs ({shift_in_se:.1f} standard errors "
+    f"from 50%)"
+)
+print(
+    f"test rate of the first half {fpr_halves[0]:.2%}, of the last half "
+    f"{fpr_halves[1]:.2%}: {halves_in_se:.1f} standard errors apart"
+)
 per_digit_fpr.T.round(3)
 
 # %% tags=["remove-cell"]
-for key, value in {"se_test": se_test, "se_gap": se_gap,
-                   "gap_in_se": abs(gap_in_se),
-                   "fpr_val_mix": test_fpr_val_mix,
-                   "shift_auroc": shift_auroc,
-                   "shift_in_se": shift_in_se,
-                   "fpr_first_half": fpr_halves[0],
-                   "fpr_last_half": fpr_halves[1],
-                   "halves_in_se": halves_in_se}.items():
+for key, value in {
+    "se_test": se_test,
+    "se_gap": se_gap,
+    "gap_in_se": abs(gap_in_se),
+    "fpr_val_mix": test_fpr_val_mix,
+    "shift_auroc": shift_auroc,
+    "shift_in_se": shift_in_se,
+    "fpr_first_half": fpr_halves[0],
+    "fpr_last_half": fpr_halves[1],
+    "halves_in_se": halves_in_se,
+}.items():
     vaecourse.glue(f"ch7_{key}", float(value))
 if abs(gap_in_se) >= 3:
     verdict = "far more than the choice of test images alone would give"
@@ -1097,12 +1286,14 @@ elif abs(gap_in_se) >= 2:
 else:
     verdict = "within what the choice of test images alone could give"
 vaecourse.glue("ch7_gap_verdict", verdict)
-vaecourse.glue("ch7_gap_direction",
-               "above" if test_fpr > val_fpr else "below")
+vaecourse.glue(
+    "ch7_gap_direction", "above" if test_fpr > val_fpr else "below"
+)
 assert abs(val_fpr - FPR) < 2 / n_val  # 5% by construction, up to ties
 # the book's detector (not a learner's own score, if that one won)
-BOOK_DETECTOR = not profile.quick and (BOOK_SCORE
-                                       or chosen_score != "your score")
+BOOK_DETECTOR = not profile.quick and (
+    BOOK_SCORE or chosen_score != "your score"
+)
 if BOOK_DETECTOR:
     assert halves_in_se > 3
     assert abs(test_fpr_val_mix - test_fpr) < 2 * se_test
@@ -1149,14 +1340,20 @@ rng = np.random.default_rng(0)
 normal_rows, nine_rows = np.flatnonzero(~is_nine), np.flatnonzero(is_nine)
 boot = []
 for _ in range(200):
-    rows = np.r_[rng.choice(normal_rows, len(normal_rows)),
-                 rng.choice(nine_rows, len(nine_rows))]
+    rows = np.r_[
+        rng.choice(normal_rows, len(normal_rows)),
+        rng.choice(nine_rows, len(nine_rows)),
+    ]
     boot.append(metrics.roc_auc_score(is_nine[rows], elbo_2d_test[rows]))
 elbo_2d_se = np.std(boot)
-print(f"−ELBO of the dense 2-D VAE, test AUROC {elbo_2d_auroc:.3f} "
-      f"(bootstrap standard error {elbo_2d_se:.3f}); Tonnaer: 0.66")
-print("−ELBO on validation, the three models:",
-      auroc_table.loc["-ELBO"].round(3).to_dict())
+print(
+    f"−ELBO of the dense 2-D VAE, test AUROC {elbo_2d_auroc:.3f} "
+    f"(bootstrap standard error {elbo_2d_se:.3f}); Tonnaer: 0.66"
+)
+print(
+    "−ELBO on validation, the three models:",
+    auroc_table.loc["-ELBO"].round(3).to_dict(),
+)
 
 # %% tags=["remove-cell"]
 TONNAER_AUROC = 0.66  # Tonnaer (2023), Table 3.3, 2-D latent space, digit 9
@@ -1199,8 +1396,9 @@ if not profile.quick:
 
 # %%
 if profile.quick:
-    table = anomaly.per_digit_table(digits=(9, 1), n_train=1000, n_test=500,
-                                    epochs=2)
+    table = anomaly.per_digit_table(
+        digits=(9, 1), n_train=1000, n_test=500, epochs=2
+    )
 else:
     table = anomaly.load_table()
 print(table["description"])
@@ -1214,8 +1412,16 @@ if not profile.quick:
 
 # %% mystnb={"image": {"alt": "Heat map of the AUROC of each anomaly score for each held-out digit"}}
 fig, ax = plt.subplots(figsize=(9, 4.8))
-sns.heatmap(per_digit.astype(float), annot=True, fmt=".2f", cmap="RdYlGn",
-            vmin=0, vmax=1, cbar_kws={"label": "AUROC"}, ax=ax)
+sns.heatmap(
+    per_digit.astype(float),
+    annot=True,
+    fmt=".2f",
+    cmap="RdYlGn",
+    vmin=0,
+    vmax=1,
+    cbar_kws={"label": "AUROC"},
+    ax=ax,
+)
 ax.set_title("AUROC per held-out digit (dense VAE, 16-D latent), test set")
 ax.set_xlabel("anomaly score")
 plt.show()
@@ -1228,14 +1434,18 @@ vaecourse.glue("ch7_table_minutes", float(table["seconds"]) / 60)
 best_per_digit = per_digit.max(axis=1)
 nine = str(ANOMALY)
 vaecourse.glue("ch7_table_nine_best", float(best_per_digit[nine]))
-vaecourse.glue("ch7_table_easier",
-               int((best_per_digit.drop(nine) > best_per_digit[nine]).sum()))
+vaecourse.glue(
+    "ch7_table_easier",
+    int((best_per_digit.drop(nine) > best_per_digit[nine]).sum()),
+)
 vaecourse.glue("ch7_table_nine_elbo", float(per_digit.loc[nine, "-ELBO"]))
 ones = per_digit.loc["1"]  # held out in the quick profile's table too
 vaecourse.glue("ch7_table_ones_pixel_max", float(ones[PIXEL_SCORES].max()))
 vaecourse.glue("ch7_table_ones_corrected", float(ones[CORRECTED]))
-vaecourse.glue("ch7_table_ones_latent_min",
-               float(ones[["latent density", "latent kNN"]].min()))
+vaecourse.glue(
+    "ch7_table_ones_latent_min",
+    float(ones[["latent density", "latent kNN"]].min()),
+)
 if not profile.quick:
     assert (ones[PIXEL_SCORES] < 0.5).all()
     assert ones[CORRECTED] > max(0.8, ones[IW])

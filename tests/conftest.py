@@ -21,8 +21,14 @@ HTML = ROOT / "_build" / "html"
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
 CHROMIUM_FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--no-first-run", "--disable-component-update", "--disable-sync", "--disable-quic",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--no-first-run",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
 ]
 
 
@@ -70,16 +76,27 @@ def make_driver(width: int = 1280, height: int = 1000):
         )
     options = webdriver.ChromeOptions()
     options.binary_location = str(CHROMIUM)
-    for flag in CHROMIUM_FLAGS + [f"--user-data-dir={tempfile.mkdtemp(prefix='chromium-')}",
-                                  f"--window-size={width},{height}"]:
+    for flag in CHROMIUM_FLAGS + [
+        f"--user-data-dir={tempfile.mkdtemp(prefix='chromium-')}",
+        f"--window-size={width},{height}",
+    ]:
         options.add_argument(flag)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
+    driver = webdriver.Chrome(
+        service=Service(str(CHROMEDRIVER)), options=options
+    )
     if width < 500:
         # Headless Chromium will not make a window narrower than 500 px: emulate the screen
         # (a desktop viewport, so a page that is too wide scrolls instead of zooming out).
-        driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
-            "width": width, "height": height, "deviceScaleFactor": 1, "mobile": False})
+        driver.execute_cdp_cmd(
+            "Emulation.setDeviceMetricsOverride",
+            {
+                "width": width,
+                "height": height,
+                "deviceScaleFactor": 1,
+                "mobile": False,
+            },
+        )
     return driver
 
 

@@ -13,7 +13,9 @@ NUMBER = re.compile(r"-?\d+\.\d+")
 ELAPSED = re.compile(r"\(\d+ s\)|[\d.]+ s per epoch")
 
 
-@pytest.mark.skipif(len(os.sched_getaffinity(0)) < 2, reason="needs two cores to compare")
+@pytest.mark.skipif(
+    len(os.sched_getaffinity(0)) < 2, reason="needs two cores to compare"
+)
 def test_chapter_1_prints_the_same_numbers_on_one_core_and_on_two():
     chapter = CHAPTERS_DIR / "01_autoencoders.ipynb"
     cores = os.sched_getaffinity(0)

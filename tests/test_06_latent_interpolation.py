@@ -26,7 +26,8 @@ def _move_slider(browser, slider, value):
         "const s = arguments[0]; s.value = arguments[1];"
         "s.dispatchEvent(new Event('input', {bubbles: true}));"
         "s.dispatchEvent(new Event('change', {bubbles: true}));",
-        slider, str(value),
+        slider,
+        str(value),
     )
 
 
@@ -36,11 +37,16 @@ def test_static_slider_changes_the_frame(built_site, site_url, browser):
 
     assert (built_site / PAGE).exists(), (
         f"{built_site / PAGE} is missing: the built site predates chapter 6; rebuild it with "
-        f"`jupyter-book build . -W -n --keep-going`")
+        f"`jupyter-book build . -W -n --keep-going`"
+    )
     browser.get(f"{site_url}/{PAGE}")
     assert "Latent interpolation" in browser.title, browser.title
-    sliders = browser.find_elements(By.CSS_SELECTOR, "input.anim-slider[type=range]")
-    assert len(sliders) == 1, f"expected one animation slider on the page, found {len(sliders)}"
+    sliders = browser.find_elements(
+        By.CSS_SELECTOR, "input.anim-slider[type=range]"
+    )
+    assert len(sliders) == 1, (
+        f"expected one animation slider on the page, found {len(sliders)}"
+    )
     slider = sliders[0]
     image_id = slider.get_attribute("id").replace("_anim_slider", "_anim_img")
     wait = WebDriverWait(browser, 10)
@@ -61,7 +67,9 @@ def test_static_slider_changes_the_frame(built_site, site_url, browser):
     assert len({first_src, middle_src, _frame(browser, image_id)[0]}) == 3
 
     # The step buttons drive the same frames: "First frame" goes back to the start.
-    browser.find_element(By.CSS_SELECTOR, "button[onclick$='first_frame()']").click()
+    browser.find_element(
+        By.CSS_SELECTOR, "button[onclick$='first_frame()']"
+    ).click()
     wait.until(lambda b: _frame(b, image_id)[0] == first_src)
     assert slider.get_attribute("value") == "0"
 
@@ -71,8 +79,13 @@ def test_live_widget_cell_is_not_a_dead_widget(site_url, browser):
     from selenium.webdriver.common.by import By
 
     browser.get(f"{site_url}/{PAGE}")
-    assert "widgets.interactive(" in browser.find_element(By.TAG_NAME, "body").text
+    assert (
+        "widgets.interactive("
+        in browser.find_element(By.TAG_NAME, "body").text
+    )
     html = browser.page_source
     if "application/vnd.jupyter.widget-state+json" in html:
-        pytest.fail("the page embeds ipywidgets state: the live slider cell was executed by "
-                    "the build; tag it skip-execution")
+        pytest.fail(
+            "the page embeds ipywidgets state: the live slider cell was executed by "
+            "the build; tag it skip-execution"
+        )

@@ -31,7 +31,9 @@ def test_threshold_flags_the_requested_share_of_normal_data():
 
 def test_standardise_uses_the_reference_median_and_spread():
     reference = np.array([0.0, 1.0, 2.0, 3.0, 4.0])  # median 2, IQR 2
-    assert np.allclose(anomaly.standardise([2.0, 4.0, 0.0], reference), [0.0, 1.0, -1.0])
+    assert np.allclose(
+        anomaly.standardise([2.0, 4.0, 0.0], reference), [0.0, 1.0, -1.0]
+    )
 
 
 def test_complexity_ranks_blank_below_digit_below_noise():
@@ -39,7 +41,9 @@ def test_complexity_ranks_blank_below_digit_below_noise():
     stroke = np.zeros((1, 28, 28))
     stroke[0, 5:23, 13:15] = 1.0
     noise = np.random.default_rng(0).uniform(size=(1, 784))
-    c = anomaly.complexity(np.concatenate([blank, stroke.reshape(1, 784), noise]))
+    c = anomaly.complexity(
+        np.concatenate([blank, stroke.reshape(1, 784), noise])
+    )
     assert c[0] < c[1] < c[2]
 
 
@@ -49,7 +53,10 @@ def test_every_score_for_dense_and_conv_models(builder):
     if builder == "dense":
         vae, shape = build_dense_vae(latent_dim=3, hidden=32), (784,)
     else:
-        vae, shape = build_conv_vae(**{**CONV_VAE_KWARGS, "latent_dim": 3}), (28, 28, 1)
+        vae, shape = (
+            build_conv_vae(**{**CONV_VAE_KWARGS, "latent_dim": 3}),
+            (28, 28, 1),
+        )
     x_train = rng.uniform(size=(60,) + shape).astype("float32")
     x = rng.uniform(size=(7,) + shape).astype("float32")
     reference = anomaly.LatentReference(vae, x_train, n_components=2, k=3)
@@ -69,7 +76,13 @@ def test_shared_draws_give_the_bound_of_evaluation_and_a_subset_on_request():
     vae = build_dense_vae(latent_dim=3, hidden=32)
     x = rng.uniform(size=(9, 784)).astype("float32")
     shared = anomaly.scores(vae, x, elbo_samples=None, iw_samples=5, seed=3)
-    assert list(shared) == ["L2", "BCE", "-ELBO", "-log p(x) (IW)", "IW - complexity"]
+    assert list(shared) == [
+        "L2",
+        "BCE",
+        "-ELBO",
+        "-log p(x) (IW)",
+        "IW - complexity",
+    ]
     bound = -evaluation.importance_weighted_log_px(vae, x, k=5, seed=3)
     assert np.allclose(shared["-log p(x) (IW)"], bound)
     # the mean of the log weights is at most their log-mean-exp (Jensen), image by image
@@ -78,8 +91,12 @@ def test_shared_draws_give_the_bound_of_evaluation_and_a_subset_on_request():
     # the same expectation as separate draws (many of them, to average out the noise)
     separate = anomaly.scores(vae, x, elbo_samples=200, iw_samples=0)["-ELBO"]
     assert np.allclose(shared["-ELBO"], separate, rtol=0.02)
-    only = anomaly.scores(vae, x, names=["-ELBO"], elbo_samples=None, iw_samples=5, seed=3)
-    assert list(only) == ["-ELBO"] and np.allclose(only["-ELBO"], shared["-ELBO"])
+    only = anomaly.scores(
+        vae, x, names=["-ELBO"], elbo_samples=None, iw_samples=5, seed=3
+    )
+    assert list(only) == ["-ELBO"] and np.allclose(
+        only["-ELBO"], shared["-ELBO"]
+    )
     with pytest.raises(ValueError, match="no score called"):
         anomaly.scores(vae, x, names=["ELBO"])
     with pytest.raises(ValueError, match="importance samples"):
@@ -88,19 +105,38 @@ def test_shared_draws_give_the_bound_of_evaluation_and_a_subset_on_request():
 
 def test_latent_reference_fits_its_mixture_to_a_subset_on_request():
     vae = build_dense_vae(latent_dim=2, hidden=16)
-    x_train = np.random.default_rng(0).uniform(size=(200, 784)).astype("float32")
-    reference = anomaly.LatentReference(vae, x_train, n_components=2, k=3,
-                                        mixture_size=50)
-    assert len(reference.means) == 200  # the kNN index holds every training code
+    x_train = (
+        np.random.default_rng(0).uniform(size=(200, 784)).astype("float32")
+    )
+    reference = anomaly.LatentReference(
+        vae, x_train, n_components=2, k=3, mixture_size=50
+    )
+    assert (
+        len(reference.means) == 200
+    )  # the kNN index holds every training code
     assert reference.mixture.n_features_in_ == 2
     assert np.isfinite(reference.density_score(reference.means)).all()
 
 
 def test_per_digit_script_writes_a_table(tmp_path):
     out = tmp_path / "table.json"
-    anomaly_table.main(["--tiny", "--digits", "1", "7", "--latent-dim", "2", "--out", str(out)])
+    anomaly_table.main(
+        [
+            "--tiny",
+            "--digits",
+            "1",
+            "7",
+            "--latent-dim",
+            "2",
+            "--out",
+            str(out),
+        ]
+    )
     table = json.loads(out.read_text())
-    assert table["settings"]["latent_dim"] == 2 and table["settings"]["n_train"] == 1000
+    assert (
+        table["settings"]["latent_dim"] == 2
+        and table["settings"]["n_train"] == 1000
+    )
     assert set(table["auroc"]) == {"1", "7"}
     for row in table["auroc"].values():
         assert list(row) == list(anomaly.SCORE_NAMES)
@@ -109,5 +145,7 @@ def test_per_digit_script_writes_a_table(tmp_path):
 
 
 def test_missing_table_says_how_to_make_it(tmp_path):
-    with pytest.raises(FileNotFoundError, match="python -m tools.anomaly_table"):
+    with pytest.raises(
+        FileNotFoundError, match="python -m tools.anomaly_table"
+    ):
         anomaly.load_table(tmp_path / "absent.json")

@@ -22,7 +22,9 @@ def test_every_toc_entry_exists():
 
 def test_every_chapter_is_in_the_toc():
     listed = set(NOTEBOOKS)
-    absent = [nb.name for nb in CHAPTERS_DIR.glob("*.ipynb") if nb not in listed]
+    absent = [
+        nb.name for nb in CHAPTERS_DIR.glob("*.ipynb") if nb not in listed
+    ]
     assert not absent, f"chapters missing from _toc.yml: {absent}"
 
 
@@ -57,6 +59,10 @@ def test_chapter_seeds_its_generators(source):
 
 @pytest.mark.parametrize("source", chapter_sources(), ids=lambda p: p.stem)
 def test_chapter_has_the_three_exercises_the_introduction_promises(source):
-    assert "each chapter has at least three" in (ROOT / "intro.md").read_text()
+    assert (
+        "each chapter has at least three" in (ROOT / "intro.md").read_text()
+    )
     exercises = source.read_text().count("= vaecourse.check(")
-    assert exercises >= 3, f"{source.name} has {exercises} exercises; the intro promises 3"
+    assert exercises >= 3, (
+        f"{source.name} has {exercises} exercises; the intro promises 3"
+    )

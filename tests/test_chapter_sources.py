@@ -93,7 +93,9 @@ def run_cell(code: str, mode: str, cwd: Path) -> dict:
 @pytest.mark.parametrize("nb_path", CHAPTERS, ids=lambda p: p.stem)
 def test_notebook_is_generated_from_its_text_source(nb_path):
     text_source = nb_path.with_suffix(".py")
-    assert text_source.exists(), f"{nb_path.name} has no text source {text_source.name}"
+    assert text_source.exists(), (
+        f"{nb_path.name} has no text source {text_source.name}"
+    )
     assert nb_path.read_text() == render(notebook_from_source(text_source)), (
         f"{nb_path.name} disagrees with {text_source.name}: edit the .py, then regenerate "
         "with `make notebooks` and commit both"
@@ -112,12 +114,16 @@ def test_editing_one_cell_renames_no_other(tmp_path):
     first_markdown = text.index("# %% [markdown]\n# ## ")
     edited = tmp_path / original.name
     edited.write_text(
-        text[:first_markdown] + "# %%\nprint('a new cell')\n\n" + text[first_markdown:]
+        text[:first_markdown]
+        + "# %%\nprint('a new cell')\n\n"
+        + text[first_markdown:]
     )
     before = [c.id for c in notebook_from_source(original).cells]
     after = [c.id for c in notebook_from_source(edited).cells]
     assert len(after) == len(before) + 1
-    assert set(before) <= set(after), "an unrelated edit changed existing cell ids"
+    assert set(before) <= set(after), (
+        "an unrelated edit changed existing cell ids"
+    )
 
 
 def test_text_source_round_trips_through_the_notebook(tmp_path):
@@ -152,9 +158,13 @@ def test_colab_cell_does_nothing_outside_colab(nb_path, tmp_path):
     assert outcome["commands"] == [], (
         f"shell commands ran outside Colab: {outcome['commands']}"
     )
-    assert not outcome["cwd_changed"], "the Colab cell changed the working directory"
+    assert not outcome["cwd_changed"], (
+        "the Colab cell changed the working directory"
+    )
     assert outcome["new_path"] == [], f"sys.path grew: {outcome['new_path']}"
-    assert list(tmp_path.iterdir()) == [], "the Colab cell wrote files outside Colab"
+    assert list(tmp_path.iterdir()) == [], (
+        "the Colab cell wrote files outside Colab"
+    )
 
 
 @pytest.mark.parametrize("nb_path", CHAPTERS, ids=lambda p: p.stem)
@@ -163,10 +173,12 @@ def test_colab_cell_fetches_the_course_inside_colab(nb_path, tmp_path):
     assert outcome["ok"], outcome["error"]
     commands = outcome["commands"]
     assert any(
-        c.startswith("git clone") and REPO_URL in c and CLONE_DIR in c for c in commands
+        c.startswith("git clone") and REPO_URL in c and CLONE_DIR in c
+        for c in commands
     ), commands
     assert any(
-        "pip install" in c and "--no-deps" in c and CLONE_DIR in c for c in commands
+        "pip install" in c and "--no-deps" in c and CLONE_DIR in c
+        for c in commands
     ), (
         "Colab has TensorFlow and the rest: install the course's package without dependencies"
     )

@@ -12,17 +12,36 @@ from vaecourse import data
 def test_committed_file_gives_the_standard_split():
     (x_train, y_train), (x_test, y_test) = data.load_mnist()
     assert x_train.shape == (60000, 784) and x_test.shape == (10000, 784)
-    assert x_train.dtype == np.float32 and 0.0 <= x_train.min() and x_train.max() == 1.0
+    assert (
+        x_train.dtype == np.float32
+        and 0.0 <= x_train.min()
+        and x_train.max() == 1.0
+    )
     assert list(y_train[:10]) == [5, 0, 4, 1, 9, 2, 1, 3, 1, 4]
     assert list(y_test[:10]) == [7, 2, 1, 0, 4, 1, 4, 9, 5, 9]
-    assert np.bincount(y_train).tolist() == [5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265,
-                                             5851, 5949]
+    assert np.bincount(y_train).tolist() == [
+        5923,
+        6742,
+        5958,
+        6131,
+        5842,
+        5421,
+        5918,
+        6265,
+        5851,
+        5949,
+    ]
 
 
 def test_image_shape_and_digit_filter():
-    (x_train, y_train), (x_test, y_test) = data.load_mnist(shape="image", digits=[1, 8])
+    (x_train, y_train), (x_test, y_test) = data.load_mnist(
+        shape="image", digits=[1, 8]
+    )
     assert x_train.shape[1:] == (28, 28, 1)
-    assert set(np.unique(y_train)) == {1, 8} and set(np.unique(y_test)) == {1, 8}
+    assert set(np.unique(y_train)) == {1, 8} and set(np.unique(y_test)) == {
+        1,
+        8,
+    }
     assert len(x_train) == 6742 + 5851
 
 
@@ -37,10 +56,14 @@ def test_validation_split_is_the_last_10000_training_images():
 
 def test_digit_filter_comes_after_the_split():
     (_, y_all), (_, yv_all), _ = data.load_mnist_splits()
-    (xt, yt), (xv, yv), (xs, ys) = data.load_mnist_splits(shape="image", digits=range(9))
+    (xt, yt), (xv, yv), (xs, ys) = data.load_mnist_splits(
+        shape="image", digits=range(9)
+    )
     assert xt.shape[1:] == xv.shape[1:] == xs.shape[1:] == (28, 28, 1)
     assert 9 not in yt and 9 not in yv and 9 not in ys
-    assert len(yt) == int((y_all != 9).sum()) and len(yv) == int((yv_all != 9).sum())
+    assert len(yt) == int((y_all != 9).sum()) and len(yv) == int(
+        (yv_all != 9).sum()
+    )
 
 
 def test_unknown_shape_is_refused_with_the_choices():
@@ -54,7 +77,10 @@ def test_absent_file_falls_back_to_keras(tmp_path, monkeypatch):
 
     def fake_load_data():
         calls.append(1)
-        return (raw["x_train"], raw["y_train"]), (raw["x_test"], raw["y_test"])
+        return (raw["x_train"], raw["y_train"]), (
+            raw["x_test"],
+            raw["y_test"],
+        )
 
     monkeypatch.setattr("keras.datasets.mnist.load_data", fake_load_data)
     with warnings.catch_warnings(record=True) as caught:
@@ -62,15 +88,21 @@ def test_absent_file_falls_back_to_keras(tmp_path, monkeypatch):
         (x_train, _), _ = data.load_mnist(path=tmp_path / "missing.npz")
     assert calls == [1]
     assert x_train.shape == (60000, 784)
-    assert any("keras.datasets.mnist.load_data" in str(w.message) for w in caught)
+    assert any(
+        "keras.datasets.mnist.load_data" in str(w.message) for w in caught
+    )
 
 
 def test_truncated_file_names_the_file_and_the_fix(tmp_path):
     broken = tmp_path / "mnist.npz"
     broken.write_bytes(data.MNIST_PATH.read_bytes()[:100_000])
-    with pytest.raises(data.MnistFileError, match="corrupt or truncated") as err:
+    with pytest.raises(
+        data.MnistFileError, match="corrupt or truncated"
+    ) as err:
         data.load_mnist(path=broken)
-    assert str(broken) in str(err.value) and "git checkout -- data/mnist.npz" in str(err.value)
+    assert str(broken) in str(
+        err.value
+    ) and "git checkout -- data/mnist.npz" in str(err.value)
 
 
 def test_altered_array_fails_its_checksum(tmp_path):
@@ -79,21 +111,34 @@ def test_altered_array_fails_its_checksum(tmp_path):
     raw["y_test"][0] = 3
     altered = tmp_path / "mnist.npz"
     np.savez_compressed(altered, **raw)
-    with pytest.raises(data.MnistFileError, match="y_test does not match its checksum"):
+    with pytest.raises(
+        data.MnistFileError, match="y_test does not match its checksum"
+    ):
         data.load_mnist(path=altered)
 
 
 def test_pickled_file_is_refused(tmp_path):
     shutil.copy(data.MNIST_PATH, tmp_path / "ok.npz")
     pickled = tmp_path / "mnist.npz"
-    np.savez(pickled, x_train=np.array([object()]), y_train=np.zeros(1), x_test=np.zeros(1),
-             y_test=np.zeros(1))
+    np.savez(
+        pickled,
+        x_train=np.array([object()]),
+        y_train=np.zeros(1),
+        x_test=np.zeros(1),
+        y_test=np.zeros(1),
+    )
     with pytest.raises(data.MnistFileError):
         data.load_mnist(path=pickled)
 
 
 def test_test_set_alone_skips_the_training_images():
-    (x_train, y_train), (x_test, y_test) = data.load_mnist(shape="image", train=False)
+    (x_train, y_train), (x_test, y_test) = data.load_mnist(
+        shape="image", train=False
+    )
     assert x_train is None and y_train is None
     assert x_test.shape == (10000, 28, 28, 1) and y_test.shape == (10000,)
-    assert x_test.dtype == np.float32 and 0.0 <= x_test.min() and x_test.max() <= 1.0
+    assert (
+        x_test.dtype == np.float32
+        and 0.0 <= x_test.min()
+        and x_test.max() <= 1.0
+    )

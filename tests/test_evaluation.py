@@ -27,8 +27,9 @@ def test_reconstruct_in_batches_equals_one_pass(small_vae, images):
 def test_decoding_in_chunks_equals_one_pass(small_vae):
     z = np.random.default_rng(2).normal(size=(23, 3)).astype("float32")
     whole = np.asarray(small_vae.decoder(z))
-    np.testing.assert_allclose(evaluation._decode(small_vae, z, rows=5), whole,
-                               rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(
+        evaluation._decode(small_vae, z, rows=5), whole, rtol=1e-5, atol=1e-6
+    )
 
 
 def test_convolutional_decoders_are_decoded_in_smaller_chunks_than_dense_ones():
@@ -38,26 +39,43 @@ def test_convolutional_decoders_are_decoded_in_smaller_chunks_than_dense_ones():
     assert 100 <= evaluation._decode_rows(conv) <= 600
 
 
-def test_importance_weighted_estimate_does_not_depend_on_the_batch_size(small_vae, images):
-    default = evaluation.importance_weighted_log_px(small_vae, images, k=20, seed=3)
-    small_batches = evaluation.importance_weighted_log_px(small_vae, images, k=20, seed=3,
-                                                          batch_size=4)
+def test_importance_weighted_estimate_does_not_depend_on_the_batch_size(
+    small_vae, images
+):
+    default = evaluation.importance_weighted_log_px(
+        small_vae, images, k=20, seed=3
+    )
+    small_batches = evaluation.importance_weighted_log_px(
+        small_vae, images, k=20, seed=3, batch_size=4
+    )
     assert default.shape == (25,) and np.isfinite(default).all()
     np.testing.assert_allclose(small_batches, default, rtol=1e-6)
 
 
-def test_importance_weighted_estimate_is_above_the_elbo_on_average(small_vae, images):
+def test_importance_weighted_estimate_is_above_the_elbo_on_average(
+    small_vae, images
+):
     reconstruction, kl = evaluation.elbo_terms(small_vae, images, seed=0)
-    iw = evaluation.importance_weighted_log_px(small_vae, images, k=50, seed=0)
+    iw = evaluation.importance_weighted_log_px(
+        small_vae, images, k=50, seed=0
+    )
     assert np.mean(iw) > -np.mean(reconstruction + kl)
 
 
-def test_elbo_with_several_samples_averages_the_reconstruction_term_only(small_vae, images):
+def test_elbo_with_several_samples_averages_the_reconstruction_term_only(
+    small_vae, images
+):
     one_r, one_kl = evaluation.elbo_terms(small_vae, images, seed=4)
     again_r, _ = evaluation.elbo_terms(small_vae, images, seed=4, samples=1)
-    many_r, many_kl = evaluation.elbo_terms(small_vae, images, seed=4, samples=8)
-    np.testing.assert_array_equal(again_r, one_r)  # samples=1 is the one-draw estimate
-    np.testing.assert_allclose(many_kl, one_kl)  # the KL is in closed form: no sampling
+    many_r, many_kl = evaluation.elbo_terms(
+        small_vae, images, seed=4, samples=8
+    )
+    np.testing.assert_array_equal(
+        again_r, one_r
+    )  # samples=1 is the one-draw estimate
+    np.testing.assert_allclose(
+        many_kl, one_kl
+    )  # the KL is in closed form: no sampling
     assert many_r.shape == (25,) and not np.allclose(many_r, one_r)
     # the first of the eight draws is the one-draw estimate, so the mean stays near it
     assert abs(np.mean(many_r) - np.mean(one_r)) < 0.05 * np.mean(one_r)

@@ -51,7 +51,9 @@ def test_unfilled_stub_says_so_and_hands_over_the_reference(name, capsys):
         f"Exercise {exercise.number} is not done yet: the chapter uses the reference solution."
     ]
     assert used is not _stub
-    origin = getattr(used, "__code__", None) or getattr(used, "__init__").__code__
+    origin = (
+        getattr(used, "__code__", None) or getattr(used, "__init__").__code__
+    )
     assert origin.co_filename == str(exercise.solution)
 
 

@@ -16,7 +16,9 @@ N = 8
 IMAGES = {
     "all zero": np.zeros((N, 784), "float32"),
     "all one": np.ones((N, 784), "float32"),
-    "uniform noise": np.random.default_rng(0).uniform(size=(N, 784)).astype("float32"),
+    "uniform noise": np.random.default_rng(0)
+    .uniform(size=(N, 784))
+    .astype("float32"),
 }
 #: (bias of z_mean, bias of z_log_var): the encoder's output is pushed to these values.
 EXTREME_OUTPUTS = {
@@ -36,10 +38,18 @@ def test_bernoulli_nll_is_finite_for_saturated_outputs(image, probs):
     assert nll.shape == (N,) and np.isfinite(nll).all() and (nll >= 0).all()
 
 
-@pytest.mark.parametrize("mean,log_var", EXTREME_OUTPUTS.values(), ids=list(EXTREME_OUTPUTS))
-def test_gaussian_kl_is_finite_and_nonnegative_for_extreme_outputs(mean, log_var):
-    kl = np.asarray(losses.gaussian_kl(np.full((N, 2), mean, "float32"),
-                                       np.full((N, 2), log_var, "float32")))
+@pytest.mark.parametrize(
+    "mean,log_var", EXTREME_OUTPUTS.values(), ids=list(EXTREME_OUTPUTS)
+)
+def test_gaussian_kl_is_finite_and_nonnegative_for_extreme_outputs(
+    mean, log_var
+):
+    kl = np.asarray(
+        losses.gaussian_kl(
+            np.full((N, 2), mean, "float32"),
+            np.full((N, 2), log_var, "float32"),
+        )
+    )
     assert np.isfinite(kl).all() and (kl >= 0).all()
 
 
@@ -67,7 +77,11 @@ def test_fresh_vae_loss_and_gradients_are_finite_on_degenerate_images(image):
     vae = models.build_dense_vae(latent_dim=2, seed=0)
     reconstruction, kl, loss, grads = _loss_and_gradients(vae, IMAGES[image])
     assert reconstruction.shape == kl.shape == (N,)
-    assert np.isfinite(reconstruction).all() and np.isfinite(kl).all() and np.isfinite(loss)
+    assert (
+        np.isfinite(reconstruction).all()
+        and np.isfinite(kl).all()
+        and np.isfinite(loss)
+    )
     assert all(np.isfinite(g.numpy()).all() for g in grads if g is not None)
 
 
@@ -76,9 +90,15 @@ def test_fresh_vae_loss_and_gradients_are_finite_on_degenerate_images(image):
 def test_vae_loss_is_finite_for_extreme_encoder_outputs(image, outputs):
     vae = _vae_with_encoder_outputs(*EXTREME_OUTPUTS[outputs])
     mean, log_var = vae.encoder(IMAGES[image])
-    assert np.allclose(mean.numpy(), EXTREME_OUTPUTS[outputs][0])  # the set-up worked
+    assert np.allclose(
+        mean.numpy(), EXTREME_OUTPUTS[outputs][0]
+    )  # the set-up worked
     reconstruction, kl, loss, grads = _loss_and_gradients(vae, IMAGES[image])
-    assert np.isfinite(reconstruction).all() and np.isfinite(kl).all() and np.isfinite(loss)
+    assert (
+        np.isfinite(reconstruction).all()
+        and np.isfinite(kl).all()
+        and np.isfinite(loss)
+    )
     assert (kl >= 0).all() and (reconstruction >= 0).all()
     assert all(np.isfinite(g.numpy()).all() for g in grads if g is not None)
 

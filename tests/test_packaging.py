@@ -26,17 +26,26 @@ PACKAGE_FILES = sorted(
 
 
 def _requirement_lines(path):
-    lines = [line.split("#", 1)[0].strip() for line in path.read_text().splitlines()]
+    lines = [
+        line.split("#", 1)[0].strip()
+        for line in path.read_text().splitlines()
+    ]
     return [line for line in lines if line]
 
 
 def test_requirements_files_only_name_extras_of_the_project():
-    assert _requirement_lines(ROOT / "requirements.txt") == ["-e .[book,test]"]
-    assert _requirement_lines(ROOT / "binder" / "requirements.txt") == ["-e .[binder]"]
+    assert _requirement_lines(ROOT / "requirements.txt") == [
+        "-e .[book,test]"
+    ]
+    assert _requirement_lines(ROOT / "binder" / "requirements.txt") == [
+        "-e .[binder]"
+    ]
 
 
 def test_binder_folder_is_what_repo2docker_reads():
-    assert (ROOT / "binder" / "runtime.txt").read_text().strip() == "python-3.11"
+    assert (
+        ROOT / "binder" / "runtime.txt"
+    ).read_text().strip() == "python-3.11"
     # With a binder/ folder repo2docker ignores top-level environment files, and an
     # environment.yml here would switch it to conda.
     assert {p.name for p in (ROOT / "binder").iterdir()} == {
@@ -54,7 +63,9 @@ def test_binder_takes_the_cpu_build_of_the_same_tensorflow():
     (cpu,) = map(Requirement, extras["binder"])
     assert (tf.name, cpu.name) == ("tensorflow", "tensorflow-cpu")
     assert tf.specifier == cpu.specifier
-    names = {Requirement(r).name for r in PYPROJECT["project"]["dependencies"]}
+    names = {
+        Requirement(r).name for r in PYPROJECT["project"]["dependencies"]
+    }
     assert "tensorflow" not in names, (
         "TensorFlow belongs in an extra: Binder needs the CPU build"
     )
@@ -87,8 +98,12 @@ def test_the_wheel_holds_every_module_and_runs_from_site_packages(tmp_path):
         capture_output=True,
     )
     (wheel,) = (tmp_path / "dist").glob("vaecourse-*.whl")
-    in_wheel = {n for n in zipfile.ZipFile(wheel).namelist() if n.endswith(".py")}
-    assert in_wheel == set(PACKAGE_FILES), f"left out: {set(PACKAGE_FILES) - in_wheel}"
+    in_wheel = {
+        n for n in zipfile.ZipFile(wheel).namelist() if n.endswith(".py")
+    }
+    assert in_wheel == set(PACKAGE_FILES), (
+        f"left out: {set(PACKAGE_FILES) - in_wheel}"
+    )
 
     site = tmp_path / "site-packages"
     subprocess.run(
@@ -127,5 +142,7 @@ def test_the_wheel_holds_every_module_and_runs_from_site_packages(tmp_path):
         check=True,
     )
     found = json.loads(done.stdout.strip().splitlines()[-1])
-    assert all(f.startswith(str(site)) for f in found["files"]), found["files"]
+    assert all(f.startswith(str(site)) for f in found["files"]), found[
+        "files"
+    ]
     assert found["root"] == str(ROOT)

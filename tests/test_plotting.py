@@ -24,7 +24,11 @@ def _close_figures():
 
 
 def _labelled(ax):
-    return ax.get_xlabel().strip() and ax.get_ylabel().strip() and ax.get_title().strip()
+    return (
+        ax.get_xlabel().strip()
+        and ax.get_ylabel().strip()
+        and ax.get_title().strip()
+    )
 
 
 def test_digit_colours_are_seaborn_colorblind_and_distinct():
@@ -33,7 +37,9 @@ def test_digit_colours_are_seaborn_colorblind_and_distinct():
     for ours, safe in zip(plotting.DIGIT_COLOURS, expected):
         assert np.allclose(to_rgb(ours), to_rgb(safe))
     rgb = np.array([to_rgb(c) for c in plotting.DIGIT_COLOURS])
-    gaps = np.linalg.norm(rgb[:, None] - rgb[None], axis=-1)[np.triu_indices(10, 1)]
+    gaps = np.linalg.norm(rgb[:, None] - rgb[None], axis=-1)[
+        np.triu_indices(10, 1)
+    ]
     assert gaps.min() > 0.1, "two digits share (almost) the same colour"
 
 
@@ -44,9 +50,14 @@ def test_plot_latent_uses_digit_colours_labels_title_and_legend():
     assert _labelled(ax)
     legend = ax.get_legend()
     assert legend is not None and legend.get_title().get_text()
-    assert [t.get_text() for t in legend.get_texts()] == [str(d) for d in range(10)]
+    assert [t.get_text() for t in legend.get_texts()] == [
+        str(d) for d in range(10)
+    ]
     for digit, collection in enumerate(ax.collections):
-        assert np.allclose(collection.get_facecolor()[0][:3], to_rgb(plotting.DIGIT_COLOURS[digit]))
+        assert np.allclose(
+            collection.get_facecolor()[0][:3],
+            to_rgb(plotting.DIGIT_COLOURS[digit]),
+        )
 
 
 def test_plot_latent_default_title_is_not_empty():
@@ -55,13 +66,17 @@ def test_plot_latent_default_title_is_not_empty():
 
 
 def test_plot_history_labels_and_title():
-    ax = plotting.plot_history({"loss": [3.0, 2.0, 1.5], "val_loss": [3.1, 2.2, 1.7]})
+    ax = plotting.plot_history(
+        {"loss": [3.0, 2.0, 1.5], "val_loss": [3.1, 2.2, 1.7]}
+    )
     assert _labelled(ax)
     assert ax.get_legend() is not None
 
 
 def test_plot_mosaic_labels_and_title():
-    decoder = keras.Sequential([keras.Input((2,)), keras.layers.Dense(784, activation="sigmoid")])
+    decoder = keras.Sequential(
+        [keras.Input((2,)), keras.layers.Dense(784, activation="sigmoid")]
+    )
     xs = ys = np.linspace(-2, 2, 4)
     mosaic = plotting.decode_grid(decoder, xs, ys)
     assert mosaic.shape == (4 * 28, 4 * 28)
@@ -71,7 +86,15 @@ def test_plot_mosaic_labels_and_title():
 
 def test_plot_image_rows_titles_and_row_labels():
     rows = [np.zeros((10, 784)), np.ones((10, 28, 28))]
-    fig = plotting.plot_image_rows(rows, ["original", "reconstructed"], title="Reconstructions")
-    assert fig._suptitle is not None and fig._suptitle.get_text() == "Reconstructions"
+    fig = plotting.plot_image_rows(
+        rows, ["original", "reconstructed"], title="Reconstructions"
+    )
+    assert (
+        fig._suptitle is not None
+        and fig._suptitle.get_text() == "Reconstructions"
+    )
     first_column = [ax for ax in fig.axes if ax.get_ylabel()]
-    assert [ax.get_ylabel() for ax in first_column] == ["original", "reconstructed"]
+    assert [ax.get_ylabel() for ax in first_column] == [
+        "original",
+        "reconstructed",
+    ]

@@ -94,6 +94,10 @@ def test_a_quick_build_never_feeds_the_reader_book(tmp_path):
 
     html, log = _build(tmp_path, "quick")
     assert "profile: quick" in html
-    assert "Executing notebook" not in log, "the quick build missed its own cache"
-    caches = {p.name for p in (tmp_path / "_build" / ".jupyter_cache").iterdir()}
+    assert "Executing notebook" not in log, (
+        "the quick build missed its own cache"
+    )
+    caches = {
+        p.name for p in (tmp_path / "_build" / ".jupyter_cache").iterdir()
+    }
     assert caches == {"quick", "reader"}

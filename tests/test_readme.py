@@ -20,7 +20,8 @@ def test_ci_runs_exactly_the_readme_commands():
     ci_commands = [
         line.strip()
         for line in (ROOT / ".ci" / "run").read_text().splitlines()
-        if line.strip() and not line.lstrip().startswith(("#", "set ", "cd ", "echo "))
+        if line.strip()
+        and not line.lstrip().startswith(("#", "set ", "cd ", "echo "))
     ]
     assert ci_commands == _readme_commands()
 

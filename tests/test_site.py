@@ -34,7 +34,9 @@ def source_of(entry: str) -> Path:
     for ext in (".ipynb", ".md", ".py"):
         if (ROOT / f"{entry}{ext}").exists():
             return ROOT / f"{entry}{ext}"
-    raise FileNotFoundError(f"_toc.yml names {entry}, which has no source file")
+    raise FileNotFoundError(
+        f"_toc.yml names {entry}, which has no source file"
+    )
 
 
 def markdown_text(entry: str) -> str:
@@ -45,17 +47,22 @@ def markdown_text(entry: str) -> str:
     import json
 
     cells = json.loads(path.read_text())["cells"]
-    return "\n\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+    return "\n\n".join(
+        "".join(c["source"]) for c in cells if c["cell_type"] == "markdown"
+    )
 
 
 PAGES = toc_entries()
 NOTEBOOK_PAGES = [e for e in PAGES if source_of(e).suffix == ".ipynb"]
 SOLUTION_RE = re.compile(r"\{literalinclude\}\s+\.\./solutions/([\w.-]+\.py)")
 SOLUTION_PAGES = [e for e in PAGES if SOLUTION_RE.search(markdown_text(e))]
-DISPLAY_MATH_RE = re.compile(r"\$\$|\{math\}|\\begin\{(equation|align|gather)")
+DISPLAY_MATH_RE = re.compile(
+    r"\$\$|\{math\}|\\begin\{(equation|align|gather)"
+)
 # LaTeX left as text after MathJax ran (code and pre blocks are ignored).
 RAW_TEX_RE = re.compile(
-    r"\$\$|\\(frac|begin|end|mathbb|mathrm|mathcal|sum|int|log|exp|left|right|KL|mid|sigma|mu)\b")
+    r"\$\$|\\(frac|begin|end|mathbb|mathrm|mathcal|sum|int|log|exp|left|right|KL|mid|sigma|mu)\b"
+)
 EXTERNAL_OK = ()  # hosts a page may load from; there are none: the site works offline
 
 
@@ -68,7 +75,9 @@ def page_path(site: Path, entry: str) -> Path:
     if not path.exists():
         if os.environ.get("VAECOURSE_SITE"):
             pytest.skip(f"{entry}.html is not in the VAECOURSE_SITE build")
-        raise AssertionError(f"_toc.yml lists {entry} but the built site has no {entry}.html")
+        raise AssertionError(
+            f"_toc.yml lists {entry} but the built site has no {entry}.html"
+        )
     return path
 
 
@@ -94,9 +103,14 @@ def open_page(driver, site_url: str, site: Path, entry: str) -> None:
     # Lazy images load when scrolled to: bring each one into view, as a reader would.
     driver.execute_script(
         "for (const img of document.images) { img.loading = 'eager'; img.scrollIntoView(); }"
-        "window.scrollTo(0, 0);")
-    while not driver.execute_script("return [...document.images].every(i => i.complete)"):
-        assert time.time() < deadline, f"{entry}: images still loading after 30 s"
+        "window.scrollTo(0, 0);"
+    )
+    while not driver.execute_script(
+        "return [...document.images].every(i => i.complete)"
+    ):
+        assert time.time() < deadline, (
+            f"{entry}: images still loading after 30 s"
+        )
         time.sleep(0.1)
 
 
@@ -109,43 +123,74 @@ def test_every_toc_page_was_built(built_site):
     missing = [e for e in PAGES if not (built_site / f"{e}.html").exists()]
     if os.environ.get("VAECOURSE_SITE"):
         pytest.skip(f"VAECOURSE_SITE build; not built: {missing}")
-    assert not missing, f"pages of _toc.yml missing from the built site: {missing}"
+    assert not missing, (
+        f"pages of _toc.yml missing from the built site: {missing}"
+    )
 
 
 @pytest.mark.parametrize("entry", PAGES, ids=page_id)
-def test_page_loads_without_console_errors(entry, built_site, site_url, browser):
+def test_page_loads_without_console_errors(
+    entry, built_site, site_url, browser
+):
     open_page(browser, site_url, built_site, entry)
     errors = [m for m in browser.get_log("browser") if m["level"] == "SEVERE"]
-    assert not errors, f"{entry}: console errors:\n" + "\n".join(m["message"] for m in errors)
+    assert not errors, f"{entry}: console errors:\n" + "\n".join(
+        m["message"] for m in errors
+    )
     resources = browser.execute_script(
-        "return performance.getEntriesByType('resource').map(e => e.name)")
-    outside = [r for r in resources if not r.startswith(site_url)
-               and urlsplit(r).hostname not in EXTERNAL_OK and not r.startswith("data:")]
-    assert not outside, f"{entry} loads from outside the site (fails offline): {outside}"
+        "return performance.getEntriesByType('resource').map(e => e.name)"
+    )
+    outside = [
+        r
+        for r in resources
+        if not r.startswith(site_url)
+        and urlsplit(r).hostname not in EXTERNAL_OK
+        and not r.startswith("data:")
+    ]
+    assert not outside, (
+        f"{entry} loads from outside the site (fails offline): {outside}"
+    )
 
 
 ALT_FILENAME_RE = re.compile(r"\.(png|jpe?g|svg|gif|webp)$|^[\w-]+$", re.I)
-ALT_GENERIC = {"png", "image", "img", "figure", "plot", "output", "chart", "graph", "picture"}
+ALT_GENERIC = {
+    "png",
+    "image",
+    "img",
+    "figure",
+    "plot",
+    "output",
+    "chart",
+    "graph",
+    "picture",
+}
 
 
 @pytest.mark.parametrize("entry", PAGES, ids=page_id)
-def test_images_load_and_say_what_they_show(entry, built_site, site_url, browser):
+def test_images_load_and_say_what_they_show(
+    entry, built_site, site_url, browser
+):
     open_page(browser, site_url, built_site, entry)
     images = browser.execute_script(
         "const content = document.querySelector('article.bd-article') || document.body;"
         "return [...document.images].map(i => ({src: i.currentSrc || i.src, alt: i.alt || '',"
-        " width: i.naturalWidth, content: content.contains(i)}))")
+        " width: i.naturalWidth, content: content.contains(i)}))"
+    )
     broken = [i["src"] for i in images if i["width"] == 0]
     assert not broken, f"{entry}: images that did not load: {broken}"
     for image in images:
         alt = " ".join(image["alt"].split())
         where = f"{entry}: image {image['src'].rsplit('/', 1)[-1]}"
         assert alt, f"{where} has no alt text"
-        assert alt.lower() not in ALT_GENERIC and not ALT_FILENAME_RE.search(alt), (
-            f"{where} has alt text {alt!r}: say what the figure shows")
-        if image["content"]:  # figures of the lesson, not the theme's button icons
+        assert alt.lower() not in ALT_GENERIC and not ALT_FILENAME_RE.search(
+            alt
+        ), f"{where} has alt text {alt!r}: say what the figure shows"
+        if image[
+            "content"
+        ]:  # figures of the lesson, not the theme's button icons
             assert len(alt.split()) >= 3, (
-                f"{where}: alt text {alt!r} is too short to say what the figure shows")
+                f"{where}: alt text {alt!r} is too short to say what the figure shows"
+            )
 
 
 @pytest.mark.parametrize("entry", PAGES, ids=page_id)
@@ -175,10 +220,14 @@ def test_math_is_typeset_by_mathjax(entry, built_site, site_url, browser):
     if state["maths"]:
         assert state["mathjax"], f"{entry} has math but MathJax did not load"
         assert state["version"].startswith("3"), state["version"]
-    assert not state["unrendered"], f"{entry}: math not typeset: {state['unrendered']}"
+    assert not state["unrendered"], (
+        f"{entry}: math not typeset: {state['unrendered']}"
+    )
     assert not state["errors"], f"{entry}: MathJax errors: {state['errors']}"
     if DISPLAY_MATH_RE.search(markdown_text(entry)):
-        assert state["display"] > 0, f"{entry}'s source has display math; none was typeset"
+        assert state["display"] > 0, (
+            f"{entry}'s source has display math; none was typeset"
+        )
 
 
 @pytest.mark.parametrize("entry", PAGES, ids=page_id)
@@ -187,12 +236,19 @@ def test_headings_are_in_order(entry, built_site, site_url, browser):
     levels = browser.execute_script(
         "const a = document.querySelector('article') || document.body;"
         "return [...a.querySelectorAll('h1, h2, h3, h4, h5, h6')]"
-        ".map(h => [Number(h.tagName[1]), h.textContent.trim().slice(0, 60)])")
+        ".map(h => [Number(h.tagName[1]), h.textContent.trim().slice(0, 60)])"
+    )
     assert levels, f"{entry} has no headings"
-    assert levels[0][0] == 1, f"{entry} does not start with a level-1 heading: {levels[0]}"
-    assert sum(1 for lvl, _ in levels if lvl == 1) == 1, f"{entry} has several h1: {levels}"
+    assert levels[0][0] == 1, (
+        f"{entry} does not start with a level-1 heading: {levels[0]}"
+    )
+    assert sum(1 for lvl, _ in levels if lvl == 1) == 1, (
+        f"{entry} has several h1: {levels}"
+    )
     for (prev, _), (lvl, text) in zip(levels, levels[1:]):
-        assert lvl <= prev + 1, f"{entry}: heading {text!r} jumps from h{prev} to h{lvl}"
+        assert lvl <= prev + 1, (
+            f"{entry}: heading {text!r} jumps from h{prev} to h{lvl}"
+        )
 
 
 # --------------------------------------------------------------------------------------
@@ -204,48 +260,79 @@ def repository():
     repo = CONFIG["repository"]
     owner_name = urlsplit(repo["url"]).path.strip("/")
     book = repo.get("path_to_book", "").strip("/")
-    return owner_name, repo.get("branch", "main"), (book + "/" if book else "")
+    return (
+        owner_name,
+        repo.get("branch", "main"),
+        (book + "/" if book else ""),
+    )
 
 
 @pytest.mark.parametrize("entry", NOTEBOOK_PAGES, ids=page_id)
-def test_launch_buttons_open_this_notebook(entry, built_site, site_url, browser):
+def test_launch_buttons_open_this_notebook(
+    entry, built_site, site_url, browser
+):
     open_page(browser, site_url, built_site, entry)
     links = browser.execute_script(
-        "return [...document.querySelectorAll('.dropdown-launch-buttons a')].map(a => a.href)")
+        "return [...document.querySelectorAll('.dropdown-launch-buttons a')].map(a => a.href)"
+    )
     owner_name, branch, book = repository()
     notebook = f"{book}{entry}.ipynb"
     assert (ROOT / notebook).exists()
     launch = CONFIG["launch_buttons"]
-    binder = (f"{launch['binderhub_url'].rstrip('/')}/v2/gh/{owner_name}/{branch}"
-              f"?urlpath=tree/{notebook}")
+    binder = (
+        f"{launch['binderhub_url'].rstrip('/')}/v2/gh/{owner_name}/{branch}"
+        f"?urlpath=tree/{notebook}"
+    )
     colab = f"{launch['colab_url'].rstrip('/')}/github/{owner_name}/blob/{branch}/{notebook}"
-    assert binder in links, f"{entry}: no Binder button for {binder}; launch links: {links}"
-    assert colab in links, f"{entry}: no Colab button for {colab}; launch links: {links}"
+    assert binder in links, (
+        f"{entry}: no Binder button for {binder}; launch links: {links}"
+    )
+    assert colab in links, (
+        f"{entry}: no Colab button for {colab}; launch links: {links}"
+    )
 
 
 @pytest.mark.parametrize("entry", SOLUTION_PAGES, ids=page_id)
-def test_solution_dropdowns_open_to_the_solution_code(entry, built_site, site_url, browser):
+def test_solution_dropdowns_open_to_the_solution_code(
+    entry, built_site, site_url, browser
+):
     from selenium.webdriver.common.by import By
 
     expected = SOLUTION_RE.findall(markdown_text(entry))
     open_page(browser, site_url, built_site, entry)
-    dropdowns = [d for d in browser.find_elements(By.CSS_SELECTOR, "article .admonition.dropdown")
-                 if d.find_elements(By.CSS_SELECTOR, "pre")]
+    dropdowns = [
+        d
+        for d in browser.find_elements(
+            By.CSS_SELECTOR, "article .admonition.dropdown"
+        )
+        if d.find_elements(By.CSS_SELECTOR, "pre")
+    ]
     assert len(dropdowns) == len(expected), (
-        f"{entry}: {len(expected)} solutions included, {len(dropdowns)} dropdowns with code")
+        f"{entry}: {len(expected)} solutions included, {len(dropdowns)} dropdowns with code"
+    )
     for dropdown, name in zip(dropdowns, expected):
         code = dropdown.find_element(By.CSS_SELECTOR, "pre")
-        assert not code.is_displayed(), f"{entry}: the solution {name} is shown before a click"
+        assert not code.is_displayed(), (
+            f"{entry}: the solution {name} is shown before a click"
+        )
         button = dropdown.find_element(By.CSS_SELECTOR, ".admonition-title")
-        browser.execute_script("arguments[0].scrollIntoView({block: 'center'});", button)
+        browser.execute_script(
+            "arguments[0].scrollIntoView({block: 'center'});", button
+        )
         button.click()
         deadline = time.time() + 5
         while not code.is_displayed():
-            assert time.time() < deadline, f"{entry}: the {name} dropdown does not open on click"
+            assert time.time() < deadline, (
+                f"{entry}: the {name} dropdown does not open on click"
+            )
             time.sleep(0.1)
-        shown = browser.execute_script("return arguments[0].textContent", code)
+        shown = browser.execute_script(
+            "return arguments[0].textContent", code
+        )
         solution = (ROOT / "solutions" / name).read_text()
-        assert shown.strip() == solution.strip(), f"{entry}: the dropdown does not show {name}"
+        assert shown.strip() == solution.strip(), (
+            f"{entry}: the dropdown does not show {name}"
+        )
 
 
 # --------------------------------------------------------------------------------------
@@ -254,7 +341,9 @@ def test_solution_dropdowns_open_to_the_solution_code(entry, built_site, site_ur
 
 
 @pytest.mark.parametrize("entry", PAGES, ids=page_id)
-def test_no_horizontal_scrolling_on_a_phone(entry, built_site, site_url, phone_browser):
+def test_no_horizontal_scrolling_on_a_phone(
+    entry, built_site, site_url, phone_browser
+):
     phone = phone_browser  # conftest's make_driver(width=390)
     open_page(phone, site_url, built_site, entry)
     state = phone.execute_script(
@@ -270,11 +359,16 @@ def test_no_horizontal_scrolling_on_a_phone(entry, built_site, site_url, phone_b
                 wide: wide.slice(0, 5), unscrolled: unscrolled};
         """
     )
-    assert state["inner"] <= 420, f"the phone window is {state['inner']} px wide"
+    assert state["inner"] <= 420, (
+        f"the phone window is {state['inner']} px wide"
+    )
     assert state["scroll"] <= state["inner"], (
         f"{entry} is {state['scroll']} px wide on a {state['inner']} px phone; "
-        f"elements past the edge: {state['wide']}")
-    assert not state["unscrolled"], f"{entry}: code blocks that overflow without scrolling"
+        f"elements past the edge: {state['wide']}"
+    )
+    assert not state["unscrolled"], (
+        f"{entry}: code blocks that overflow without scrolling"
+    )
 
 
 # --------------------------------------------------------------------------------------
@@ -288,11 +382,17 @@ def _words(text: str) -> set[str]:
 
 def distinctive_word(entry: str) -> str:
     """A long word of this page's prose that no other page's prose has."""
-    others = set().union(*(_words(markdown_text(e)) for e in PAGES if e != entry))
-    own = sorted(_words(markdown_text(entry)) - others, key=lambda w: (-len(w), w))
+    others = set().union(
+        *(_words(markdown_text(e)) for e in PAGES if e != entry)
+    )
+    own = sorted(
+        _words(markdown_text(entry)) - others, key=lambda w: (-len(w), w)
+    )
     if not own:
         pytest.skip(f"{entry} shares all its words with other pages")
-    return own[len(own) // 2]  # a middling one: not a compound oddity, not a stop word
+    return own[
+        len(own) // 2
+    ]  # a middling one: not a compound oddity, not a stop word
 
 
 @pytest.mark.parametrize("entry", NOTEBOOK_PAGES, ids=page_id)
@@ -304,15 +404,22 @@ def test_search_finds_the_chapter(entry, built_site, site_url, browser):
     found = []
     while time.time() < deadline:
         found = browser.execute_script(
-            "return [...document.querySelectorAll('#search-results a')].map(a => a.href)")
+            "return [...document.querySelectorAll('#search-results a')].map(a => a.href)"
+        )
         done = browser.execute_script(
             "const s = document.querySelector('#search-results .search-summary');"
-            "return !!s && !/Preparing|Searching/i.test(s.textContent)")
+            "return !!s && !/Preparing|Searching/i.test(s.textContent)"
+        )
         if done:
             break
         time.sleep(0.2)
-    pages = {unquote(urlsplit(h).path).lstrip("/").removesuffix(".html") for h in found}
-    assert entry in pages, f"searching for {word!r} does not find {entry}; found {sorted(pages)}"
+    pages = {
+        unquote(urlsplit(h).path).lstrip("/").removesuffix(".html")
+        for h in found
+    }
+    assert entry in pages, (
+        f"searching for {word!r} does not find {entry}; found {sorted(pages)}"
+    )
 
 
 # --------------------------------------------------------------------------------------
@@ -334,8 +441,11 @@ class _Links(html.parser.HTMLParser):
 def test_no_page_links_to_a_missing_local_file(built_site):
     missing = []
     # _static holds the theme's Jinja macro files (*.html), which are not pages.
-    pages = sorted(p for p in built_site.rglob("*.html")
-                   if "_static" not in p.relative_to(built_site).parts)
+    pages = sorted(
+        p
+        for p in built_site.rglob("*.html")
+        if "_static" not in p.relative_to(built_site).parts
+    )
     assert pages
     for page in pages:
         parser = _Links()
@@ -350,4 +460,6 @@ def test_no_page_links_to_a_missing_local_file(built_site):
                 target = target / "index.html"
             if not target.exists():
                 missing.append(f"{page.relative_to(built_site)} -> {url}")
-    assert not missing, "links to missing files:\n" + "\n".join(sorted(set(missing)))
+    assert not missing, "links to missing files:\n" + "\n".join(
+        sorted(set(missing))
+    )

@@ -32,25 +32,41 @@ def test_name_says_chapter_number_and_what(name):
 @pytest.mark.parametrize("source", chapter_sources(), ids=lambda p: p.stem)
 def test_chapter_checks_shows_and_numbers_each_of_its_exercises(source):
     text = source.read_text()
-    assert "%run" not in text, f"{source.name}: no hidden cell may run a solution"
+    assert "%run" not in text, (
+        f"{source.name}: no hidden cell may run a solution"
+    )
     called = CHECK_CALL.findall(text)
     mine = sorted(n for n in EXERCISES if n.startswith(source.stem))
-    assert sorted(called) == mine, f"{source.name} checks {called}; registered: {mine}"
+    assert sorted(called) == mine, (
+        f"{source.name} checks {called}; registered: {mine}"
+    )
     assert len(called) >= 3, (
         f"{source.name} has {len(called)} exercises; at least 3 are due"
     )
     numbers = [EXERCISES[n].number for n in called]
     chapter = int(source.stem[:2])
-    assert numbers == [f"{chapter}.{k}" for k in range(1, len(numbers) + 1)], (
-        f"{source.name}: exercises appear in the order {numbers}"
-    )
+    assert numbers == [
+        f"{chapter}.{k}" for k in range(1, len(numbers) + 1)
+    ], f"{source.name}: exercises appear in the order {numbers}"
     for name in called:
         number = EXERCISES[name].number
         label = f"exercise-{number.replace('.', '-')}"
-        assert f"# ({label})=" in text, f"{source.name}: no label ({label})= for {name}"
-        assert re.search(rf"^# #+ Exercise {re.escape(number)}: ", text, re.M), (
-            f"{source.name}: no heading 'Exercise {number}: ...'"
+        # sphinx-exercise numbers the exercise (Exercise N.k, from the chapter's number in
+        # _toc.yml) and makes the label a link target; the solution dropdown follows it.
+        exercise = re.search(
+            rf"^# ```{{exercise-start}} .+\n# :label: {label}\n", text, re.M
         )
-        assert f"{{literalinclude}} ../solutions/{name}.py" in text, (
-            f"{source.name}: no dropdown shows solutions/{name}.py"
+        assert exercise, (
+            f"{source.name}: no '{{exercise-start}} <title>' with ':label: {label}' "
+            f"for {name}"
+        )
+        solution = re.search(
+            rf"^# ```{{solution-start}} {label}\n# :class: dropdown\n"
+            rf"(?:#.*\n)*?# ```{{literalinclude}} \.\./solutions/{name}\.py\n",
+            text,
+            re.M,
+        )
+        assert solution and solution.start() > exercise.start(), (
+            f"{source.name}: no solution dropdown ({{solution-start}} {label}) "
+            f"showing solutions/{name}.py after the exercise"
         )

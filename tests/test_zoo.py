@@ -15,7 +15,9 @@ from vaecourse.training import history_path, weights_path
 def test_every_model_a_chapter_loads_has_a_recipe():
     used = set().union(*(models_loaded_by(s) for s in chapter_sources()))
     unknown = used - set(zoo.RECIPES)
-    assert not unknown, f"chapters load models with no zoo recipe: {sorted(unknown)}"
+    assert not unknown, (
+        f"chapters load models with no zoo recipe: {sorted(unknown)}"
+    )
 
 
 @pytest.mark.parametrize("name", sorted(zoo.RECIPES))
@@ -43,7 +45,9 @@ def test_weights_folder_stays_small():
     assert size < 60, f"weights/ holds {size:.1f} MB"
 
 
-def test_recipes_train_on_the_training_split_and_validate_on_validation(monkeypatch):
+def test_recipes_train_on_the_training_split_and_validate_on_validation(
+    monkeypatch,
+):
     import numpy as np
 
     from vaecourse import data
@@ -55,11 +59,16 @@ def test_recipes_train_on_the_training_split_and_validate_on_validation(monkeypa
         digits = list(zoo.RECIPES[name].digits or range(10))
         keep_train = np.isin(y_all[:50_000], digits)
         keep_val = np.isin(y_all[50_000:], digits)
-        assert (len(x_train), len(x_val)) == (keep_train.sum(), keep_val.sum())
+        assert (len(x_train), len(x_val)) == (
+            keep_train.sum(),
+            keep_val.sum(),
+        )
 
 
 @pytest.mark.parametrize("candidate", sorted(zoo.CANDIDATES))
-def test_each_candidate_differs_from_its_recipe_and_left_its_history(candidate):
+def test_each_candidate_differs_from_its_recipe_and_left_its_history(
+    candidate,
+):
     from vaecourse.paths import RESULTS_DIR
     from vaecourse.training import read_history
 
@@ -73,8 +82,15 @@ def test_train_all_runs_every_recipe_candidate_and_the_anomaly_table():
     from tools import train_all
 
     steps = train_all.steps()
-    assert set(steps) == {*zoo.RECIPES, *zoo.CANDIDATES, train_all.ANOMALY_TABLE}
-    assert steps[0] in {"conv_vae_2d", "conv_vae_2d_adam"}  # the longest first
+    assert set(steps) == {
+        *zoo.RECIPES,
+        *zoo.CANDIDATES,
+        train_all.ANOMALY_TABLE,
+    }
+    assert steps[0] in {
+        "conv_vae_2d",
+        "conv_vae_2d_adam",
+    }  # the longest first
 
 
 def test_train_all_fails_when_a_candidate_beats_its_recipe(monkeypatch):
@@ -82,9 +98,13 @@ def test_train_all_fails_when_a_candidate_beats_its_recipe(monkeypatch):
     from vaecourse import training
 
     losses = {"conv_vae_2d": 150.0, "conv_vae_2d_adam": 149.0}
-    monkeypatch.setattr(zoo, "CANDIDATE_OF", {"conv_vae_2d_adam": "conv_vae_2d"})
     monkeypatch.setattr(
-        training, "read_history", lambda name, folder=None: {"val_loss": [losses[name]]}
+        zoo, "CANDIDATE_OF", {"conv_vae_2d_adam": "conv_vae_2d"}
+    )
+    monkeypatch.setattr(
+        training,
+        "read_history",
+        lambda name, folder=None: {"val_loss": [losses[name]]},
     )
     with pytest.raises(SystemExit, match="lost to a candidate on validation"):
         train_all.check_candidates()

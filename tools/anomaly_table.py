@@ -20,7 +20,9 @@ def main(argv=None) -> None:
     )
     parser.add_argument("--latent-dim", type=int, default=16)
     parser.add_argument("--epochs", type=int, default=10)
-    parser.add_argument("--digits", type=int, nargs="+", default=list(range(10)))
+    parser.add_argument(
+        "--digits", type=int, nargs="+", default=list(range(10))
+    )
     parser.add_argument(
         "--tiny",
         action="store_true",

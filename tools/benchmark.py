@@ -80,9 +80,9 @@ def gnu_time(cmd) -> tuple[float, float, str]:
                 f"{' '.join(cmd)} failed:\n{proc.stdout[-2000:]}{proc.stderr[-3000:]}"
             )
         rss_kb = int(
-            re.search(r"Maximum resident set size \(kbytes\): (\d+)", log.read()).group(
-                1
-            )
+            re.search(
+                r"Maximum resident set size \(kbytes\): (\d+)", log.read()
+            ).group(1)
         )
     return wall, rss_kb / 1024, proc.stdout
 
@@ -94,7 +94,11 @@ class _Assets(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
-        if tag == "img" and attrs.get("src") and not attrs["src"].startswith("data:"):
+        if (
+            tag == "img"
+            and attrs.get("src")
+            and not attrs["src"].startswith("data:")
+        ):
             self.images.append(attrs["src"])
 
 
@@ -133,7 +137,10 @@ def chapter_runs(cores: str, outdir: Path) -> dict:
             str(out),
         ]
         wall, rss, _ = gnu_time(cmd)
-        runs[path.stem] = {"wall_s": round(wall, 1), "peak_rss_mb": round(rss)}
+        runs[path.stem] = {
+            "wall_s": round(wall, 1),
+            "peak_rss_mb": round(rss),
+        }
         print(
             f"  {path.stem:<28} cores {cores}: {wall:6.1f} s, peak RSS {rss:6.0f} MB",
             flush=True,
@@ -171,16 +178,22 @@ def headline_metrics(outdir: Path) -> dict[str, float]:
         nb_path = outdir / f"{path.stem}.0_1.ipynb"
         for cell in nbformat.read(nb_path, as_version=4).cells:
             for out in cell.get("outputs", []):
-                name = out.get("metadata", {}).get("scrapbook", {}).get("name")
+                name = (
+                    out.get("metadata", {}).get("scrapbook", {}).get("name")
+                )
                 # chN_… names are numbers glued into a chapter's prose, not headlines
                 if name and not re.match(r"ch\d+_", name):
                     # myst-nb's glue stores the value under a prefixed text/plain mime type
                     text = next(
-                        v for k, v in out["data"].items() if k.endswith("text/plain")
+                        v
+                        for k, v in out["data"].items()
+                        if k.endswith("text/plain")
                     )
                     try:
                         found[name] = float(text)
-                    except ValueError:  # a glued word or list, quoted in prose, not a metric
+                    except (
+                        ValueError
+                    ):  # a glued word or list, quoted in prose, not a metric
                         continue
     return found
 
@@ -248,7 +261,9 @@ def write_report(report: dict) -> None:
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description="Measure the course on this machine.")
+    parser = argparse.ArgumentParser(
+        description="Measure the course on this machine."
+    )
     parser.add_argument("--skip-build", action="store_true")
     parser.add_argument("--skip-tests", action="store_true")
     parser.add_argument("--skip-chapters", action="store_true")
@@ -274,11 +289,14 @@ def main(argv=None) -> int:
         shutil.rmtree(ROOT / "_build", ignore_errors=True)
         print("clean build ...", flush=True)
         report["clean_build_s"] = round(run_timed(BUILD, env=env), 1)
-        print(f"  {report['clean_build_s']} s; cached rebuild ...", flush=True)
+        print(
+            f"  {report['clean_build_s']} s; cached rebuild ...", flush=True
+        )
         report["cached_build_s"] = round(run_timed(BUILD, env=env), 1)
         print(f"  {report['cached_build_s']} s", flush=True)
         report["page_mb"] = {
-            k: round(v, 3) for k, v in page_weights(ROOT / "_build" / "html").items()
+            k: round(v, 3)
+            for k, v in page_weights(ROOT / "_build" / "html").items()
         }
         for page, mb in report["page_mb"].items():
             print(f"  page {page}: {mb:.2f} MB")
@@ -307,7 +325,9 @@ def main(argv=None) -> int:
         print(f"  {report['tests_s']} s")
 
     write_report(report)
-    print(f"wrote {REPORT_JSON.relative_to(ROOT)} and {REPORT_MD.relative_to(ROOT)}")
+    print(
+        f"wrote {REPORT_JSON.relative_to(ROOT)} and {REPORT_MD.relative_to(ROOT)}"
+    )
     return 0
 
 

@@ -68,7 +68,9 @@ def colab_cell_source() -> str:
 
 
 def _cell_id(cell, seen: dict[str, int]) -> str:
-    digest = hashlib.sha1(f"{cell.cell_type}\n{cell.source}".encode()).hexdigest()[:12]
+    digest = hashlib.sha1(
+        f"{cell.cell_type}\n{cell.source}".encode()
+    ).hexdigest()[:12]
     seen[digest] = seen.get(digest, 0) + 1
     return digest if seen[digest] == 1 else f"{digest}-{seen[digest]}"
 
@@ -126,7 +128,10 @@ def main(argv=None) -> int:
         help="only report notebooks that are out of date",
     )
     parser.add_argument(
-        "sources", nargs="*", type=Path, help="only these text sources (default: all)"
+        "sources",
+        nargs="*",
+        type=Path,
+        help="only these text sources (default: all)",
     )
     args = parser.parse_args(argv)
     only = {source.resolve() for source in args.sources}
@@ -136,7 +141,11 @@ def main(argv=None) -> int:
             f"No text source for: {', '.join(str(m.relative_to(ROOT)) for m in missing)}"
         )
         return 1
-    stale = [p for p in stale_notebooks() if not only or p.with_suffix(".py") in only]
+    stale = [
+        p
+        for p in stale_notebooks()
+        if not only or p.with_suffix(".py") in only
+    ]
     if args.check:
         if stale:
             names = ", ".join(str(p.relative_to(ROOT)) for p in stale)

@@ -44,7 +44,9 @@ def report(names, k: int, iw_images: int) -> list[dict]:
             x_test = _test_images(recipe.shape, recipe.digits)
             start = time.perf_counter()
             reconstruction, kl = evaluation.elbo_terms(model, x_test)
-            iw = evaluation.importance_weighted_log_px(model, x_test[:iw_images], k=k)
+            iw = evaluation.importance_weighted_log_px(
+                model, x_test[:iw_images], k=k
+            )
             row.update(
                 test_neg_elbo=float(np.mean(reconstruction + kl)),
                 test_reconstruction=float(np.mean(reconstruction)),
@@ -95,13 +97,17 @@ def markdown(rows, k: int, iw_images: int) -> str:
 
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--k", type=int, default=100, help="importance samples")
+    parser.add_argument(
+        "--k", type=int, default=100, help="importance samples"
+    )
     parser.add_argument("--iw-images", type=int, default=1000)
     parser.add_argument("--only", nargs="*", help="only these models")
     args = parser.parse_args(argv)
     rows = report(args.only or list(zoo.RECIPES), args.k, args.iw_images)
     RESULTS_DIR.mkdir(exist_ok=True)
-    (RESULTS_DIR / "models.json").write_text(json.dumps(rows, indent=1) + "\n")
+    (RESULTS_DIR / "models.json").write_text(
+        json.dumps(rows, indent=1) + "\n"
+    )
     path = RESULTS_DIR / "models.md"
     path.write_text(markdown(rows, args.k, args.iw_images))
     print("wrote", path)

@@ -40,13 +40,17 @@ def steps() -> list[str]:
     from vaecourse import zoo
 
     def cost(name):
-        if name == ANOMALY_TABLE:  # ten dense VAEs, ten epochs each, batches of 256
+        if (
+            name == ANOMALY_TABLE
+        ):  # ten dense VAEs, ten epochs each, batches of 256
             return 10 * 10 * 0.5
         recipe = zoo.recipe_of(name)
         per_epoch = 3.0 if recipe.shape == "image" else 1.0
         return recipe.epochs * per_epoch * (64 / recipe.batch_size) ** 0.5
 
-    return sorted([*zoo.RECIPES, *zoo.CANDIDATES, ANOMALY_TABLE], key=cost, reverse=True)
+    return sorted(
+        [*zoo.RECIPES, *zoo.CANDIDATES, ANOMALY_TABLE], key=cost, reverse=True
+    )
 
 
 def train_one(name: str) -> None:
@@ -59,7 +63,10 @@ def train_one(name: str) -> None:
     _, run = zoo.pretrained(name, retrain=True, save_dir=save_dir)
     if candidate:
         RESULTS_DIR.mkdir(exist_ok=True)
-        shutil.copy(save_dir / f"{name}.history.json", RESULTS_DIR / f"{name}.history.json")
+        shutil.copy(
+            save_dir / f"{name}.history.json",
+            RESULTS_DIR / f"{name}.history.json",
+        )
     print(run.describe(), flush=True)
 
 
@@ -79,10 +86,17 @@ def _run_step(name: str, env: dict) -> float:
     log = RUN_DIR / f"{name}.log"
     with log.open("w") as out:
         result = subprocess.run(
-            command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, check=False
+            command,
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            check=False,
         )
     if result.returncode:
-        raise RuntimeError(f"{name} failed (exit {result.returncode}); its log: {log}")
+        raise RuntimeError(
+            f"{name} failed (exit {result.returncode}); its log: {log}"
+        )
     return time.perf_counter() - start
 
 
@@ -95,12 +109,15 @@ def check_candidates() -> list[str]:
     for candidate, recipe in zoo.CANDIDATE_OF.items():
         ours = read_history(recipe)["val_loss"][-1]
         theirs = read_history(candidate, RESULTS_DIR)["val_loss"][-1]
-        lines.append(f"validation loss: {recipe} {ours:.2f}, candidate {candidate} {theirs:.2f}")
+        lines.append(
+            f"validation loss: {recipe} {ours:.2f}, candidate {candidate} {theirs:.2f}"
+        )
         if theirs < ours:
             losers.append(recipe)
     if losers:
         raise SystemExit(
-            "\n".join(lines) + f"\nthe recipes {losers} lost to a candidate on validation: "
+            "\n".join(lines)
+            + f"\nthe recipes {losers} lost to a candidate on validation: "
             "change the recipe in vaecourse/zoo.py to the winner and run again with --fresh."
         )
     return lines
@@ -108,8 +125,12 @@ def check_candidates() -> list[str]:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--jobs", type=int, default=2, help="processes side by side")
-    parser.add_argument("--fresh", action="store_true", help="start a new run")
+    parser.add_argument(
+        "--jobs", type=int, default=2, help="processes side by side"
+    )
+    parser.add_argument(
+        "--fresh", action="store_true", help="start a new run"
+    )
     parser.add_argument("--only", nargs="*", help="only these steps")
     parser.add_argument("--one", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -118,9 +139,20 @@ def main(argv=None) -> int:
         return 0
 
     progress = _load_progress(args.fresh)
-    env = {**os.environ, "VAECOURSE_PROFILE": "reader", "VAECOURSE_THREADS": "1"}
-    todo = [s for s in steps() if s not in progress["done"] and (not args.only or s in args.only)]
-    print(f"run started {progress['started']}; to do: {', '.join(todo) or 'nothing'}", flush=True)
+    env = {
+        **os.environ,
+        "VAECOURSE_PROFILE": "reader",
+        "VAECOURSE_THREADS": "1",
+    }
+    todo = [
+        s
+        for s in steps()
+        if s not in progress["done"] and (not args.only or s in args.only)
+    ]
+    print(
+        f"run started {progress['started']}; to do: {', '.join(todo) or 'nothing'}",
+        flush=True,
+    )
 
     def work(name):
         seconds = _run_step(name, env)
@@ -133,10 +165,17 @@ def main(argv=None) -> int:
     for line in check_candidates():
         print(line)
     # The shipped models' test numbers, next to the validation numbers they were chosen on.
-    subprocess.run([sys.executable, "-m", "tools.model_report"], cwd=ROOT, env=env, check=True)
+    subprocess.run(
+        [sys.executable, "-m", "tools.model_report"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
     size = sum(p.stat().st_size for p in WEIGHTS_DIR.glob("*")) / 2**20
     total = sum(progress["done"].values())
-    print(f"weights/: {size:.1f} MB; {total:.0f} s of training in all (summed over steps)")
+    print(
+        f"weights/: {size:.1f} MB; {total:.0f} s of training in all (summed over steps)"
+    )
     return 0
 
 

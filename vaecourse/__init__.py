@@ -9,7 +9,6 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 
 
-
 def _import_tensorflow_quietly():
     """Import TensorFlow with the C++ start-up chatter (CUDA probing, absl notices) silenced.
 
@@ -40,7 +39,9 @@ def _fix_thread_pools():
     try:
         tf.config.threading.set_intra_op_parallelism_threads(threads)
         tf.config.threading.set_inter_op_parallelism_threads(threads)
-    except RuntimeError:  # TensorFlow already ran an op in this process: too late, keep going
+    except (
+        RuntimeError
+    ):  # TensorFlow already ran an op in this process: too late, keep going
         pass
 
 
@@ -50,7 +51,17 @@ from .data import load_mnist, load_mnist_splits  # noqa: E402
 from .exercises import check, todo  # noqa: E402
 from .profiles import current_profile, seed_everything  # noqa: E402
 from .results import glue  # noqa: E402
+from .models import summary  # noqa: E402
 from .training import EpochLogger, train_or_load  # noqa: E402
 
-__all__ = ["load_mnist", "load_mnist_splits", "check", "todo", "current_profile", "seed_everything", "EpochLogger",
-           "train_or_load", "glue"]
+__all__ = [
+    "load_mnist",
+    "load_mnist_splits",
+    "check",
+    "todo",
+    "current_profile",
+    "seed_everything",
+    "EpochLogger",
+    "train_or_load",
+    "glue",
+]

@@ -35,8 +35,15 @@ from . import evaluation
 from .paths import RESULTS_DIR
 
 RESULTS_PATH = RESULTS_DIR / "anomaly_per_digit.json"
-SCORE_NAMES = ("L2", "BCE", "-ELBO", "-log p(x) (IW)", "IW - complexity", "latent density",
-               "latent kNN")
+SCORE_NAMES = (
+    "L2",
+    "BCE",
+    "-ELBO",
+    "-log p(x) (IW)",
+    "IW - complexity",
+    "latent density",
+    "latent kNN",
+)
 #: images per encoder/decoder call: small enough that a convolutional model's activations
 #: stay well under the 1.5 GB a chapter may use
 BATCH_SIZE = 250
@@ -56,18 +63,30 @@ class LatentReference:
     always holds them all. ``None`` fits it to all of them.
     """
 
-    def __init__(self, vae, x_train, n_components: int = 10, k: int = 10, seed: int = 0,
-                 mixture_size: int | None = None):
+    def __init__(
+        self,
+        vae,
+        x_train,
+        n_components: int = 10,
+        k: int = 10,
+        seed: int = 0,
+        mixture_size: int | None = None,
+    ):
         from sklearn.neighbors import NearestNeighbors
 
         self.means = encode_means(vae, x_train)
         fit_on = self.means
         if mixture_size is not None and mixture_size < len(self.means):
-            rows = np.random.default_rng(seed).choice(len(self.means), mixture_size,
-                                                       replace=False)
+            rows = np.random.default_rng(seed).choice(
+                len(self.means), mixture_size, replace=False
+            )
             fit_on = self.means[np.sort(rows)]
-        self.mixture = GaussianMixture(n_components=n_components, covariance_type="full",
-                                       random_state=seed, reg_covar=1e-4).fit(fit_on)
+        self.mixture = GaussianMixture(
+            n_components=n_components,
+            covariance_type="full",
+            random_state=seed,
+            reg_covar=1e-4,
+        ).fit(fit_on)
         self.neighbours = NearestNeighbors(n_neighbors=k).fit(self.means)
 
     def density_score(self, means):
@@ -89,13 +108,17 @@ def complexity(x) -> np.ndarray:
     import zlib
 
     pixels = (np.asarray(x).reshape(len(x), -1) > 0.5).astype(np.uint8)
-    return np.array([8 * len(zlib.compress(row.tobytes(), 9)) for row in pixels]) * np.log(2.0)
+    return np.array(
+        [8 * len(zlib.compress(row.tobytes(), 9)) for row in pixels]
+    ) * np.log(2.0)
 
 
 def reconstruction_errors(vae, x, batch_size: int = BATCH_SIZE):
     """Per-image (L2 distance, summed binary cross-entropy) of the decoded posterior mean."""
     x_flat = np.asarray(x, np.float32).reshape(len(x), -1)
-    recon = np.asarray(vae.reconstruct(x, batch_size=batch_size), np.float32).reshape(len(x), -1)
+    recon = np.asarray(
+        vae.reconstruct(x, batch_size=batch_size), np.float32
+    ).reshape(len(x), -1)
     l2 = np.sqrt(np.sum((x_flat - recon) ** 2, axis=1))
     bce = -evaluation._log_bernoulli(x_flat, recon)
     return l2, bce
@@ -118,9 +141,12 @@ def importance_samples(vae, x, k: int = 10, seed: int = 0):
     for start in range(0, len(x), batch_size):
         sl = slice(start, start + batch_size)
         m, lv, xb = mean[sl], log_var[sl], x_flat[sl]
-        z = m[:, None, :] + np.exp(0.5 * lv)[:, None, :] * rng.standard_normal(
-            (len(m), k, m.shape[1]))
-        probs = evaluation._decode(vae, z.reshape(-1, m.shape[1])).reshape(len(m), k, -1)
+        z = m[:, None, :] + np.exp(0.5 * lv)[
+            :, None, :
+        ] * rng.standard_normal((len(m), k, m.shape[1]))
+        probs = evaluation._decode(vae, z.reshape(-1, m.shape[1])).reshape(
+            len(m), k, -1
+        )
         log_px_z[sl] = evaluation._log_bernoulli(xb[:, None, :], probs)
         log_pz = -0.5 * np.sum(evaluation.LOG_2PI + z**2, axis=-1)
         log_qz = evaluation._log_normal(z, m[:, None, :], lv[:, None, :])
@@ -129,8 +155,15 @@ def importance_samples(vae, x, k: int = 10, seed: int = 0):
     return log_px_z, log_w, kl
 
 
-def scores(vae, x, reference: LatentReference | None = None, elbo_samples: int | None = 3,
-           iw_samples: int = 10, seed: int = 0, names=None) -> dict[str, np.ndarray]:
+def scores(
+    vae,
+    x,
+    reference: LatentReference | None = None,
+    elbo_samples: int | None = 3,
+    iw_samples: int = 10,
+    seed: int = 0,
+    names=None,
+) -> dict[str, np.ndarray]:
     """Every anomaly score of :data:`SCORE_NAMES` for the images ``x`` (larger = stranger).
 
     ``reference`` is the :class:`LatentReference` of the training images; without it the latent
@@ -144,27 +177,43 @@ def scores(vae, x, reference: LatentReference | None = None, elbo_samples: int |
     wanted = list(SCORE_NAMES if names is None else names)
     unknown = set(wanted) - set(SCORE_NAMES)
     if unknown:
-        raise ValueError(f"no score called {sorted(unknown)}; the scores are {SCORE_NAMES}")
+        raise ValueError(
+            f"no score called {sorted(unknown)}; the scores are {SCORE_NAMES}"
+        )
     if not iw_samples:
-        wanted = [n for n in wanted if n not in ("-log p(x) (IW)", "IW - complexity")]
+        wanted = [
+            n
+            for n in wanted
+            if n not in ("-log p(x) (IW)", "IW - complexity")
+        ]
     if reference is None:
-        wanted = [n for n in wanted if n not in ("latent density", "latent kNN")]
+        wanted = [
+            n for n in wanted if n not in ("latent density", "latent kNN")
+        ]
     if elbo_samples is None and not iw_samples and "-ELBO" in wanted:
-        raise ValueError("elbo_samples=None averages the ELBO over the importance samples: "
-                         "give iw_samples > 0, or a number of ELBO samples")
+        raise ValueError(
+            "elbo_samples=None averages the ELBO over the importance samples: "
+            "give iw_samples > 0, or a number of ELBO samples"
+        )
     out = {}
     if {"L2", "BCE"} & set(wanted):
         out["L2"], out["BCE"] = reconstruction_errors(vae, x)
     if "-ELBO" in wanted and elbo_samples is not None:
-        reconstruction, kl = evaluation.elbo_terms(vae, x, batch_size=BATCH_SIZE, seed=seed,
-                                                   samples=elbo_samples)
+        reconstruction, kl = evaluation.elbo_terms(
+            vae, x, batch_size=BATCH_SIZE, seed=seed, samples=elbo_samples
+        )
         out["-ELBO"] = reconstruction + kl
     if {"-log p(x) (IW)", "IW - complexity"} & set(wanted) or (
-            "-ELBO" in wanted and elbo_samples is None):
-        log_px_z, log_w, kl = importance_samples(vae, x, k=iw_samples, seed=seed)
+        "-ELBO" in wanted and elbo_samples is None
+    ):
+        log_px_z, log_w, kl = importance_samples(
+            vae, x, k=iw_samples, seed=seed
+        )
         if elbo_samples is None:
             out["-ELBO"] = -log_px_z.mean(axis=1) + kl
-        out["-log p(x) (IW)"] = -(logsumexp(log_w, axis=1) - np.log(iw_samples))
+        out["-log p(x) (IW)"] = -(
+            logsumexp(log_w, axis=1) - np.log(iw_samples)
+        )
         out["IW - complexity"] = out["-log p(x) (IW)"] - complexity(x)
     if {"latent density", "latent kNN"} & set(wanted):
         means = encode_means(vae, x)
@@ -183,23 +232,35 @@ def roc_pr(normal, anomalous) -> dict[str, float]:
     """AUROC and AUPRC (average precision) of a score, the anomalies being the positives."""
     y = np.r_[np.zeros(len(normal)), np.ones(len(anomalous))]
     s = np.r_[normal, anomalous]
-    return {"AUROC": float(roc_auc_score(y, s)), "AUPRC": float(average_precision_score(y, s))}
+    return {
+        "AUROC": float(roc_auc_score(y, s)),
+        "AUPRC": float(average_precision_score(y, s)),
+    }
 
 
 def threshold_at_fpr(validation_scores, fpr: float = 0.05) -> float:
     """The threshold that flags a fraction ``fpr`` of held-out *normal* images as anomalies."""
     if not 0.0 < fpr < 1.0:
-        raise ValueError(f"fpr={fpr}: the false-positive rate must lie strictly between 0 and 1")
+        raise ValueError(
+            f"fpr={fpr}: the false-positive rate must lie strictly between 0 and 1"
+        )
     return float(np.quantile(np.asarray(validation_scores), 1.0 - fpr))
 
 
 # ----------------------------------------------------------------------------------------
 # The per-digit table: hold out each digit in turn
 # ----------------------------------------------------------------------------------------
-def per_digit_table(digits=range(10), latent_dim: int = 16, epochs: int = 10,
-                    batch_size: int = 256, n_train: int | None = None,
-                    n_test: int | None = None, iw_samples: int = 10, seed: int = 0,
-                    log=print) -> dict:
+def per_digit_table(
+    digits=range(10),
+    latent_dim: int = 16,
+    epochs: int = 10,
+    batch_size: int = 256,
+    n_train: int | None = None,
+    n_test: int | None = None,
+    iw_samples: int = 10,
+    seed: int = 0,
+    log=print,
+) -> dict:
     """Train a dense VAE on the nine other digits for each held-out digit; AUROC per score.
 
     The normal test images are the test images of the nine digits, the anomalies those of the
@@ -211,7 +272,9 @@ def per_digit_table(digits=range(10), latent_dim: int = 16, epochs: int = 10,
     from .models import build_dense_vae
     from .profiles import seed_everything
 
-    (x_train_all, y_train_all), (x_test_all, y_test_all) = load_mnist(shape="flat")
+    (x_train_all, y_train_all), (x_test_all, y_test_all) = load_mnist(
+        shape="flat"
+    )
     rows, start = {}, time.perf_counter()
     for digit in digits:
         seed_everything(seed + int(digit))
@@ -222,20 +285,38 @@ def per_digit_table(digits=range(10), latent_dim: int = 16, epochs: int = 10,
         vae.compile(optimizer=keras.optimizers.Adam(1e-3))
         vae.fit(x_train, epochs=epochs, batch_size=batch_size, verbose=0)
         reference = LatentReference(vae, x_train, seed=seed)
-        s = scores(vae, x_test, reference, elbo_samples=1, iw_samples=iw_samples, seed=seed)
+        s = scores(
+            vae,
+            x_test,
+            reference,
+            elbo_samples=1,
+            iw_samples=iw_samples,
+            seed=seed,
+        )
         held_out = y_test == digit
         rows[str(int(digit))] = {
-            name: roc_pr(values[~held_out], values[held_out])["AUROC"] for name, values in s.items()
+            name: roc_pr(values[~held_out], values[held_out])["AUROC"]
+            for name, values in s.items()
         }
-        log(f"held-out digit {digit}: " + ", ".join(f"{k} {v:.3f}" for k, v in
-                                                     rows[str(int(digit))].items())
-            + f"  ({time.perf_counter() - start:.0f} s)")
+        log(
+            f"held-out digit {digit}: "
+            + ", ".join(
+                f"{k} {v:.3f}" for k, v in rows[str(int(digit))].items()
+            )
+            + f"  ({time.perf_counter() - start:.0f} s)"
+        )
     return {
         "description": "AUROC of each anomaly score with one digit held out of training; "
-                       "dense VAE 784-512-latent, trained on the other nine digits.",
-        "settings": {"latent_dim": latent_dim, "epochs": epochs, "batch_size": batch_size,
-                     "n_train": n_train, "n_test": n_test, "iw_samples": iw_samples,
-                     "seed": seed},
+        "dense VAE 784-512-latent, trained on the other nine digits.",
+        "settings": {
+            "latent_dim": latent_dim,
+            "epochs": epochs,
+            "batch_size": batch_size,
+            "n_train": n_train,
+            "n_test": n_test,
+            "iw_samples": iw_samples,
+            "seed": seed,
+        },
         "seconds": round(time.perf_counter() - start, 1),
         "auroc": rows,
     }

@@ -61,7 +61,13 @@ def _read_npz(path: Path) -> dict[str, np.ndarray]:
             return {name: npz[name] for name in MNIST_SHA256}
     except MnistFileError:
         raise
-    except (OSError, ValueError, EOFError, zipfile.BadZipFile, KeyError) as err:
+    except (
+        OSError,
+        ValueError,
+        EOFError,
+        zipfile.BadZipFile,
+        KeyError,
+    ) as err:
         raise MnistFileError(
             f"{path} is corrupt or truncated ({type(err).__name__}: {err}). {_restore_hint(path)}"
         ) from err
@@ -76,7 +82,9 @@ def verify_mnist(arrays: dict[str, np.ndarray], source: str) -> None:
                 f"{source}: {name} has shape {array.shape} and dtype {array.dtype}, expected "
                 f"{MNIST_SHAPES[name]} uint8. {_restore_hint(MNIST_PATH)}"
             )
-        digest = hashlib.sha256(np.ascontiguousarray(array).tobytes()).hexdigest()
+        digest = hashlib.sha256(
+            np.ascontiguousarray(array).tobytes()
+        ).hexdigest()
         if digest != expected:
             raise MnistFileError(
                 f"{source}: {name} does not match its checksum (sha256 {digest[:12]}…, expected "
@@ -97,8 +105,15 @@ def _raw_mnist(path: Path | None = None) -> dict[str, np.ndarray]:
             f"(this needs a network connection).",
             stacklevel=3,
         )
-        (x_train, y_train), (x_test, y_test) = keras.datasets.mnist.load_data()
-        arrays = {"x_train": x_train, "y_train": y_train, "x_test": x_test, "y_test": y_test}
+        (x_train, y_train), (x_test, y_test) = (
+            keras.datasets.mnist.load_data()
+        )
+        arrays = {
+            "x_train": x_train,
+            "y_train": y_train,
+            "x_test": x_test,
+            "y_test": y_test,
+        }
         source = "keras.datasets.mnist"
     verify_mnist(arrays, source)
     return arrays
@@ -107,13 +122,24 @@ def _raw_mnist(path: Path | None = None) -> dict[str, np.ndarray]:
 def normalise(images: np.ndarray, shape: str = "flat") -> np.ndarray:
     """uint8 images (n, 28, 28) to float32 in [0, 1], flat (n, 784) or (n, 28, 28, 1)."""
     if shape not in SHAPES:
-        raise ValueError(f"shape={shape!r} is not one of {SHAPES}: use 'flat' or 'image'.")
+        raise ValueError(
+            f"shape={shape!r} is not one of {SHAPES}: use 'flat' or 'image'."
+        )
     x = images.astype("float32")
     x /= 255.0  # in place: one float32 copy of the images, not two
-    return x.reshape(len(x), 784) if shape == "flat" else x.reshape(len(x), 28, 28, 1)
+    return (
+        x.reshape(len(x), 784)
+        if shape == "flat"
+        else x.reshape(len(x), 28, 28, 1)
+    )
 
 
-def load_mnist(shape: str = "flat", digits=None, path: Path | None = None, train: bool = True):
+def load_mnist(
+    shape: str = "flat",
+    digits=None,
+    path: Path | None = None,
+    train: bool = True,
+):
     """The standard MNIST split as ``(x_train, y_train), (x_test, y_test)``.
 
     Images are float32 in [0, 1]: ``shape="flat"`` gives rows of 784 pixels,
@@ -123,7 +149,9 @@ def load_mnist(shape: str = "flat", digits=None, path: Path | None = None, train
     about 190 MB when only the test set is needed.
     """
     if shape not in SHAPES:
-        raise ValueError(f"shape={shape!r} is not one of {SHAPES}: use 'flat' or 'image'.")
+        raise ValueError(
+            f"shape={shape!r} is not one of {SHAPES}: use 'flat' or 'image'."
+        )
     raw = _raw_mnist(path)
     out = {"train": (None, None)}
     for part in ("train", "test") if train else ("test",):
@@ -135,7 +163,9 @@ def load_mnist(shape: str = "flat", digits=None, path: Path | None = None, train
     return out["train"], out["test"]
 
 
-def load_mnist_splits(shape: str = "flat", digits=None, path: Path | None = None):
+def load_mnist_splits(
+    shape: str = "flat", digits=None, path: Path | None = None
+):
     """Training, validation and test sets: ``(x, y)`` pairs for the first 50,000 training
     images, the last :data:`VALIDATION_SIZE` training images and the 10,000 test images.
 

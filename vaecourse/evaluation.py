@@ -11,22 +11,35 @@ LOG_2PI = np.log(2.0 * np.pi)
 
 
 def _encode(vae, x, batch_size):
-    parts = [vae.encoder(np.asarray(x[i : i + batch_size]), training=False)
-             for i in range(0, len(x), batch_size)]
+    parts = [
+        vae.encoder(np.asarray(x[i : i + batch_size]), training=False)
+        for i in range(0, len(x), batch_size)
+    ]
     mean = np.concatenate([np.asarray(m) for m, _ in parts])
     log_var = np.concatenate([np.asarray(v) for _, v in parts])
-    return mean.astype(np.float64), np.clip(log_var.astype(np.float64), *LOG_VAR_RANGE)
+    return mean.astype(np.float64), np.clip(
+        log_var.astype(np.float64), *LOG_VAR_RANGE
+    )
 
 
 def _log_bernoulli(x_flat, probs_flat, rows: int = 500):
     """log p(x|z) summed over pixels; float32 arithmetic, broadcast over the axes after the
     first. ``rows`` images at a time, so that the temporaries stay small."""
-    x_all, p_all = np.asarray(x_flat, np.float32), np.asarray(probs_flat, np.float32)
+    x_all, p_all = (
+        np.asarray(x_flat, np.float32),
+        np.asarray(probs_flat, np.float32),
+    )
     out = []
     for start in range(0, len(p_all), rows):
-        p = np.clip(p_all[start:start + rows], EPS, 1.0 - EPS)
-        x = x_all[start:start + rows]
-        out.append(np.sum(x * np.log(p) + (1.0 - x) * np.log1p(-p), axis=-1, dtype=np.float64))
+        p = np.clip(p_all[start : start + rows], EPS, 1.0 - EPS)
+        x = x_all[start : start + rows]
+        out.append(
+            np.sum(
+                x * np.log(p) + (1.0 - x) * np.log1p(-p),
+                axis=-1,
+                dtype=np.float64,
+            )
+        )
     return np.concatenate(out)
 
 
@@ -35,8 +48,13 @@ def _decode_rows(decoder, budget_bytes: float = 5e7) -> int:
     output near ``budget_bytes`` (2,000 for a dense decoder, about 500 for chapter 4's
     convolutional one, whose 28×28×32 maps and their temporaries take ~0.3 MB per image)."""
     try:
-        widest = max(int(np.prod(layer.output.shape[1:])) for layer in decoder.layers)
-    except (AttributeError, ValueError):  # a layer without a known output shape
+        widest = max(
+            int(np.prod(layer.output.shape[1:])) for layer in decoder.layers
+        )
+    except (
+        AttributeError,
+        ValueError,
+    ):  # a layer without a known output shape
         return 500
     return int(np.clip(budget_bytes / (4 * widest), 100, 2000))
 
@@ -47,15 +65,23 @@ def _decode(vae, z, rows: int | None = None):
     whatever the caller's batch."""
     z = np.asarray(z, "float32")
     rows = rows or _decode_rows(vae.decoder)
-    return np.concatenate([np.asarray(vae.decoder(z[i:i + rows], training=False))
-                           for i in range(0, len(z), rows)])
+    return np.concatenate(
+        [
+            np.asarray(vae.decoder(z[i : i + rows], training=False))
+            for i in range(0, len(z), rows)
+        ]
+    )
 
 
 def _log_normal(z, mean, log_var):
-    return -0.5 * np.sum(LOG_2PI + log_var + (z - mean) ** 2 / np.exp(log_var), axis=-1)
+    return -0.5 * np.sum(
+        LOG_2PI + log_var + (z - mean) ** 2 / np.exp(log_var), axis=-1
+    )
 
 
-def elbo_terms(vae, x, batch_size: int = 1000, seed: int = 0, samples: int = 1):
+def elbo_terms(
+    vae, x, batch_size: int = 1000, seed: int = 0, samples: int = 1
+):
     """Per-image (reconstruction, kl), the reconstruction term averaged over ``samples``
     seeded draws z ~ q(z|x) per image.
 
@@ -64,7 +90,9 @@ def elbo_terms(vae, x, batch_size: int = 1000, seed: int = 0, samples: int = 1):
     different in expectation.
     """
     if samples < 1:
-        raise ValueError(f"samples={samples}: at least one draw z ~ q(z|x) per image is needed.")
+        raise ValueError(
+            f"samples={samples}: at least one draw z ~ q(z|x) per image is needed."
+        )
     rng = np.random.default_rng(seed)
     mean, log_var = _encode(vae, x, batch_size)
     x_flat = np.asarray(x, np.float32).reshape(len(x), -1)
@@ -72,13 +100,16 @@ def elbo_terms(vae, x, batch_size: int = 1000, seed: int = 0, samples: int = 1):
     for _ in range(samples):
         z = mean + np.exp(0.5 * log_var) * rng.standard_normal(mean.shape)
         probs = _decode(vae, z)
-        reconstruction -= _log_bernoulli(x_flat, probs.reshape(len(x), -1)) / samples
+        reconstruction -= (
+            _log_bernoulli(x_flat, probs.reshape(len(x), -1)) / samples
+        )
     kl = 0.5 * np.sum(np.exp(log_var) + mean**2 - 1.0 - log_var, axis=-1)
     return reconstruction, kl
 
 
-def importance_weighted_log_px(vae, x, k: int = 100, batch_size: int | None = None,
-                               seed: int = 0):
+def importance_weighted_log_px(
+    vae, x, k: int = 100, batch_size: int | None = None, seed: int = 0
+):
     """Per-image importance-weighted bound L_k ≤ log p(x), with ``k`` samples from q(z|x).
 
     log p(x) ≈ log (1/k) Σ_i p(x|z_i) p(z_i) / q(z_i|x), z_i ~ q(z|x). It is a lower bound
@@ -87,7 +118,9 @@ def importance_weighted_log_px(vae, x, k: int = 100, batch_size: int | None = No
     about 2,000); :func:`_decode` splits their decoding into chunks that bound the memory.
     """
     if k < 1:
-        raise ValueError(f"k={k}: the number of importance samples must be at least 1.")
+        raise ValueError(
+            f"k={k}: the number of importance samples must be at least 1."
+        )
     if batch_size is None:
         batch_size = max(1, 2000 // k)
     rng = np.random.default_rng(seed)
@@ -97,9 +130,9 @@ def importance_weighted_log_px(vae, x, k: int = 100, batch_size: int | None = No
     for start in range(0, len(x), batch_size):
         sl = slice(start, start + batch_size)
         m, lv, xb = mean[sl], log_var[sl], x_flat[sl]
-        z = m[:, None, :] + np.exp(0.5 * lv)[:, None, :] * rng.standard_normal(
-            (len(m), k, m.shape[1])
-        )
+        z = m[:, None, :] + np.exp(0.5 * lv)[
+            :, None, :
+        ] * rng.standard_normal((len(m), k, m.shape[1]))
         probs = _decode(vae, z.reshape(-1, m.shape[1])).reshape(len(m), k, -1)
         log_px_z = _log_bernoulli(xb[:, None, :], probs)
         log_pz = -0.5 * np.sum(LOG_2PI + z**2, axis=-1)
@@ -134,6 +167,8 @@ def active_units(means, threshold: float = 0.01):
     """
     means = np.asarray(means, np.float64)
     if means.ndim != 2 or len(means) < 2:
-        raise ValueError(f"means of shape {means.shape}: pass the (n, latent_dim) posterior "
-                         "means of at least two images.")
+        raise ValueError(
+            f"means of shape {means.shape}: pass the (n, latent_dim) posterior "
+            "means of at least two images."
+        )
     return means.var(axis=0) > threshold

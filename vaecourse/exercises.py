@@ -67,7 +67,9 @@ class Exercise:
     def reference(self):
         """The reference solution's object, executed from its file."""
         if not self.solution.exists():
-            raise FileNotFoundError(f"solutions/{self.solution.name} is missing")
+            raise FileNotFoundError(
+                f"solutions/{self.solution.name} is missing"
+            )
         return runpy.run_path(str(self.solution))[self.function]
 
 
@@ -90,7 +92,9 @@ def check(name: str, answer):
         exercise.checker(answer)
     except ExerciseNotDone:
         reference = exercise.reference()
-        exercise.checker(reference)  # the reference must pass too: the build checks it
+        exercise.checker(
+            reference
+        )  # the reference must pass too: the build checks it
         print(
             f"Exercise {exercise.number} is not done yet: the chapter uses the reference solution."
         )

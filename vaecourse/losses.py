@@ -26,7 +26,9 @@ def gaussian_kl(mean, log_var):
     Closed form: ½ Σ_j (σ_j² + μ_j² − 1 − log σ_j²).
     """
     log_var = clip_log_var(log_var)
-    return 0.5 * ops.sum(ops.exp(log_var) + ops.square(mean) - 1.0 - log_var, axis=-1)
+    return 0.5 * ops.sum(
+        ops.exp(log_var) + ops.square(mean) - 1.0 - log_var, axis=-1
+    )
 
 
 def bernoulli_nll(x, probs):
@@ -38,4 +40,6 @@ def bernoulli_nll(x, probs):
     probs = ops.clip(probs, EPS, 1.0 - EPS)
     x = ops.reshape(x, (ops.shape(x)[0], -1))
     probs = ops.reshape(probs, (ops.shape(probs)[0], -1))
-    return -ops.sum(x * ops.log(probs) + (1.0 - x) * ops.log(1.0 - probs), axis=-1)
+    return -ops.sum(
+        x * ops.log(probs) + (1.0 - x) * ops.log(1.0 - probs), axis=-1
+    )

@@ -22,7 +22,11 @@ def architecture(model: keras.Model) -> list[tuple[str, tuple, int]]:
     rows = []
     for layer in model.layers:
         shape = getattr(layer, "output", None)
-        shape = tuple(shape.shape) if shape is not None and hasattr(shape, "shape") else None
+        shape = (
+            tuple(shape.shape)
+            if shape is not None and hasattr(shape, "shape")
+            else None
+        )
         rows.append((type(layer).__name__, shape, layer.count_params()))
     return rows
 
@@ -42,7 +46,9 @@ def build_dense_autoencoder(code_dim: int = 2, hidden: int = 256):
     pixels = layers.Dense(N_PIXELS, activation="sigmoid", name="pixels")(h)
     decoder = keras.Model(code_in, pixels, name="ae_decoder")
 
-    autoencoder = keras.Model(image, decoder(encoder(image)), name="autoencoder")
+    autoencoder = keras.Model(
+        image, decoder(encoder(image)), name="autoencoder"
+    )
     return autoencoder, encoder, decoder
 
 
@@ -65,8 +71,10 @@ class Sampling(layers.Layer):
 def _widths(hidden, argument: str = "hidden") -> tuple[int, ...]:
     widths = (hidden,) if isinstance(hidden, int) else tuple(hidden)
     if not widths or any(not isinstance(w, int) or w < 1 for w in widths):
-        raise ValueError(f"{argument}={hidden!r}: give a layer width such as 512, or a tuple of "
-                         f"widths such as (512, 256) for several hidden layers.")
+        raise ValueError(
+            f"{argument}={hidden!r}: give a layer width such as 512, or a tuple of "
+            f"widths such as (512, 256) for several hidden layers."
+        )
     return widths
 
 
@@ -78,7 +86,9 @@ def _hidden_stack(h, widths, prefix):
     return h
 
 
-def build_dense_encoder(latent_dim: int = 2, hidden=512, input_dim: int = N_PIXELS):
+def build_dense_encoder(
+    latent_dim: int = 2, hidden=512, input_dim: int = N_PIXELS
+):
     """784 → 512 (ReLU) → (μ, log σ²): the encoder of the dense VAE.
 
     ``hidden`` may be a tuple of widths, for example ``(512, 256)``: 784 → 512 → 256 → (μ, log σ²).
@@ -90,7 +100,9 @@ def build_dense_encoder(latent_dim: int = 2, hidden=512, input_dim: int = N_PIXE
     return keras.Model(image, [mean, log_var], name="dense_encoder")
 
 
-def build_dense_decoder(latent_dim: int = 2, hidden=512, output_dim: int = N_PIXELS):
+def build_dense_decoder(
+    latent_dim: int = 2, hidden=512, output_dim: int = N_PIXELS
+):
     """latent → 512 (ReLU) → 784 (sigmoid): pixel probabilities of the dense VAE.
 
     A tuple ``hidden`` gives the *encoder's* widths, which the decoder mirrors: ``(512, 256)``
@@ -98,7 +110,9 @@ def build_dense_decoder(latent_dim: int = 2, hidden=512, output_dim: int = N_PIX
     """
     z = keras.Input(shape=(latent_dim,), name="z")
     h = _hidden_stack(z, _widths(hidden)[::-1], "dec_hidden")
-    probs = layers.Dense(output_dim, activation="sigmoid", name="pixel_probs")(h)
+    probs = layers.Dense(
+        output_dim, activation="sigmoid", name="pixel_probs"
+    )(h)
     return keras.Model(z, probs, name="dense_decoder")
 
 
@@ -111,7 +125,14 @@ def build_conv_encoder(latent_dim: int = 2, filters=(32, 64), dense=16):
     image = keras.Input(shape=(28, 28, 1), name="image")
     h = image
     for i, f in enumerate(filters):
-        h = layers.Conv2D(f, 3, strides=2, padding="same", activation="relu", name=f"conv_{i}")(h)
+        h = layers.Conv2D(
+            f,
+            3,
+            strides=2,
+            padding="same",
+            activation="relu",
+            name=f"conv_{i}",
+        )(h)
     h = layers.Flatten(name="flatten")(h)
     h = _hidden_stack(h, _widths(dense, "dense"), "enc_dense")
     mean = layers.Dense(latent_dim, name="z_mean")(h)
@@ -119,8 +140,12 @@ def build_conv_encoder(latent_dim: int = 2, filters=(32, 64), dense=16):
     return keras.Model(image, [mean, log_var], name="conv_encoder")
 
 
-def build_conv_decoder(latent_dim: int = 2, filters=(64, 32), upsample_output: bool = False,
-                       hidden=None):
+def build_conv_decoder(
+    latent_dim: int = 2,
+    filters=(64, 32),
+    upsample_output: bool = False,
+    hidden=None,
+):
     """latent → 7×7 feature maps → stride-2 Conv2DTranspose layers → 28×28×1 probabilities.
 
     ``filters[0]`` is the depth of the 7×7 maps the Dense layer produces. With
@@ -133,22 +158,43 @@ def build_conv_decoder(latent_dim: int = 2, filters=(64, 32), upsample_output: b
     and the 7×7 maps (a tuple of widths: one layer per width, in that order).
     """
     z = keras.Input(shape=(latent_dim,), name="z")
-    h = z if hidden is None else _hidden_stack(z, _widths(hidden), "dec_hidden")
-    h = layers.Dense(7 * 7 * filters[0], activation="relu", name="dec_dense")(h)
+    h = (
+        z
+        if hidden is None
+        else _hidden_stack(z, _widths(hidden), "dec_hidden")
+    )
+    h = layers.Dense(7 * 7 * filters[0], activation="relu", name="dec_dense")(
+        h
+    )
     h = layers.Reshape((7, 7, filters[0]), name="to_maps")(h)
     for i, f in enumerate(filters):
         h = layers.Conv2DTranspose(
-            f, 3, strides=2, padding="same", activation="relu", name=f"deconv_{i}"
+            f,
+            3,
+            strides=2,
+            padding="same",
+            activation="relu",
+            name=f"deconv_{i}",
         )(h)
     if upsample_output:
-        probs = layers.Conv2DTranspose(1, 3, strides=2, padding="same", activation="sigmoid",
-                                       name="pixel_probs")(h)
+        probs = layers.Conv2DTranspose(
+            1,
+            3,
+            strides=2,
+            padding="same",
+            activation="sigmoid",
+            name="pixel_probs",
+        )(h)
     else:
-        probs = layers.Conv2D(1, 3, padding="same", activation="sigmoid", name="pixel_probs")(h)
+        probs = layers.Conv2D(
+            1, 3, padding="same", activation="sigmoid", name="pixel_probs"
+        )(h)
     if tuple(probs.shape[1:]) != (28, 28, 1):
-        raise ValueError(f"filters={filters}, upsample_output={upsample_output} give images of "
-                         f"shape {tuple(probs.shape[1:])}, not 28×28×1: two stride-2 upsamplings "
-                         f"are needed in all.")
+        raise ValueError(
+            f"filters={filters}, upsample_output={upsample_output} give images of "
+            f"shape {tuple(probs.shape[1:])}, not 28×28×1: two stride-2 upsamplings "
+            f"are needed in all."
+        )
     return keras.Model(z, probs, name="conv_decoder")
 
 
@@ -160,14 +206,18 @@ class VAE(keras.Model):
     Both terms are tracked separately during training.
     """
 
-    def __init__(self, encoder, decoder, beta: float = 1.0, seed=None, **kwargs):
+    def __init__(
+        self, encoder, decoder, beta: float = 1.0, seed=None, **kwargs
+    ):
         super().__init__(**kwargs)
         self.encoder = encoder
         self.decoder = decoder
         self.beta = float(beta)
         self.sampling = Sampling(seed=seed, name="sampling")
         self.loss_tracker = keras.metrics.Mean(name="loss")
-        self.reconstruction_tracker = keras.metrics.Mean(name="reconstruction")
+        self.reconstruction_tracker = keras.metrics.Mean(
+            name="reconstruction"
+        )
         self.kl_tracker = keras.metrics.Mean(name="kl")
         self.build(encoder.inputs[0].shape)
 
@@ -180,7 +230,11 @@ class VAE(keras.Model):
 
     @property
     def metrics(self):
-        return [self.loss_tracker, self.reconstruction_tracker, self.kl_tracker]
+        return [
+            self.loss_tracker,
+            self.reconstruction_tracker,
+            self.kl_tracker,
+        ]
 
     def call(self, x, training=False):
         mean, log_var = self.encoder(x, training=training)
@@ -221,13 +275,19 @@ class VAE(keras.Model):
         """
         parts = []
         for start in range(0, len(x), batch_size):
-            mean, _ = self.encoder(ops.convert_to_tensor(x[start:start + batch_size]),
-                                   training=False)
-            parts.append(ops.convert_to_numpy(self.decoder(mean, training=False)))
+            mean, _ = self.encoder(
+                ops.convert_to_tensor(x[start : start + batch_size]),
+                training=False,
+            )
+            parts.append(
+                ops.convert_to_numpy(self.decoder(mean, training=False))
+            )
         return np.concatenate(parts)
 
 
-def build_dense_vae(latent_dim: int = 2, hidden=512, beta: float = 1.0, seed: int = 0):
+def build_dense_vae(
+    latent_dim: int = 2, hidden=512, beta: float = 1.0, seed: int = 0
+):
     """The dense VAE of chapter 3 (784-512-latent), ready to compile.
 
     ``hidden=(512, 256)`` gives chapter 3's deeper variant, two hidden layers each way.
@@ -241,9 +301,17 @@ def build_dense_vae(latent_dim: int = 2, hidden=512, beta: float = 1.0, seed: in
     )
 
 
-def build_conv_vae(latent_dim: int = 2, beta: float = 1.0, seed: int = 0, *,
-                   encoder_filters=(32, 64), dense: int = 16, decoder_filters=(64, 32),
-                   upsample_output: bool = False, decoder_hidden: int | None = None):
+def build_conv_vae(
+    latent_dim: int = 2,
+    beta: float = 1.0,
+    seed: int = 0,
+    *,
+    encoder_filters=(32, 64),
+    dense: int = 16,
+    decoder_filters=(64, 32),
+    upsample_output: bool = False,
+    decoder_hidden: int | None = None,
+):
     """A convolutional VAE, ready to compile.
 
     The defaults are the network chapter 5 uses; chapter 4's, the recipe ``conv_vae_2d`` of
@@ -251,8 +319,24 @@ def build_conv_vae(latent_dim: int = 2, beta: float = 1.0, seed: int = 0, *,
     """
     return VAE(
         build_conv_encoder(latent_dim, encoder_filters, dense),
-        build_conv_decoder(latent_dim, decoder_filters, upsample_output, decoder_hidden),
+        build_conv_decoder(
+            latent_dim, decoder_filters, upsample_output, decoder_hidden
+        ),
         beta=beta,
         seed=seed,
         name=f"conv_vae_{latent_dim}d",
     )
+
+
+def summary(model, line_length: int = 78) -> None:
+    """Print ``model.summary()`` as plain text that fits the page's column.
+
+    Keras colours its summary for a terminal; on the page those colours have too little
+    contrast with the output background, and the default width scrolls sideways.
+    """
+    lines = []
+    model.summary(
+        print_fn=lambda text, line_break=None: lines.append(text),
+        line_length=line_length,
+    )
+    print("\n".join(lines).rstrip())

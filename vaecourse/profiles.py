@@ -69,7 +69,11 @@ def current_profile() -> Profile:
 
 def retrain_requested() -> bool:
     """True when ``VAECOURSE_RETRAIN`` asks every chapter to train from scratch."""
-    return os.environ.get(RETRAIN_ENV, "").strip().lower() in {"1", "true", "yes"}
+    return os.environ.get(RETRAIN_ENV, "").strip().lower() in {
+        "1",
+        "true",
+        "yes",
+    }
 
 
 def seed_everything(seed: int = 42) -> None:

@@ -26,5 +26,7 @@ def glue(name: str, value) -> None:
     except ImportError:
         return
     if hasattr(value, "item") and getattr(value, "ndim", 1) == 0:
-        value = value.item()  # a NumPy scalar: its repr (np.float64(…)) takes no format spec
+        value = (
+            value.item()
+        )  # a NumPy scalar: its repr (np.float64(…)) takes no format spec
     _glue(name, value, display=False)

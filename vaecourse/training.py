@@ -44,26 +44,37 @@ class EpochLogger(keras.callbacks.Callback):
         if n % self.every == 0 or n == self.epochs or n == 1:
             shown = ", ".join(f"{k} {v:.2f}" for k, v in (logs or {}).items())
             elapsed = time.perf_counter() - self._start
-            print(f"epoch {n:>3}/{self.epochs}  {shown}  ({elapsed:.0f} s)", flush=True)
+            print(
+                f"epoch {n:>3}/{self.epochs}  {shown}  ({elapsed:.0f} s)",
+                flush=True,
+            )
 
     def on_train_end(self, logs=None):
-        self.seconds_per_epoch = (time.perf_counter() - self._start) / max(1, self.epochs)
+        self.seconds_per_epoch = (time.perf_counter() - self._start) / max(
+            1, self.epochs
+        )
 
 
-def cosine_decay(learning_rate: float, epochs: int, final_fraction: float = 0.01):
+def cosine_decay(
+    learning_rate: float, epochs: int, final_fraction: float = 0.01
+):
     """A callback that lowers the learning rate along a half cosine, epoch by epoch.
 
     Epoch 0 uses ``learning_rate``; the last epoch ends near ``final_fraction`` of it.
     Large steps early move fast; small steps late let the weights settle into a minimum.
     """
     if epochs < 1 or learning_rate <= 0:
-        raise ValueError(f"cosine_decay needs epochs >= 1 and a positive learning rate, got "
-                         f"epochs={epochs}, learning_rate={learning_rate}.")
+        raise ValueError(
+            f"cosine_decay needs epochs >= 1 and a positive learning rate, got "
+            f"epochs={epochs}, learning_rate={learning_rate}."
+        )
 
     def rate(epoch, _current=None):
         progress = min(epoch / epochs, 1.0)
-        return learning_rate * (final_fraction
-                                + (1 - final_fraction) * 0.5 * (1 + math.cos(math.pi * progress)))
+        return learning_rate * (
+            final_fraction
+            + (1 - final_fraction) * 0.5 * (1 + math.cos(math.pi * progress))
+        )
 
     return keras.callbacks.LearningRateScheduler(rate)
 
@@ -101,11 +112,12 @@ class TrainingRun:
         return len(next(iter(self.history.values()), []))
 
     def describe(self) -> str:
+        """What happened, in lines that fit the page (at most 78 characters)."""
         if self.source == "loaded":
             return (
-                f"Loaded the weights of '{self.name}' from weights/{self.path.name} "
-                f"({self.epochs} epochs of training, shipped with the course). "
-                f"VAECOURSE_RETRAIN=1 (or a chapter's RETRAIN = True) trains it anew."
+                f"Loaded '{self.name}' from weights/{self.path.name}\n"
+                f"({self.epochs} epochs of training, shipped with the course).\n"
+                f"RETRAIN = True (or VAECOURSE_RETRAIN=1) trains it anew."
             )
         where = ""
         if self.path:
@@ -113,12 +125,14 @@ class TrainingRun:
                 shown = self.path.relative_to(ROOT)
             except ValueError:
                 shown = self.path
-            where = f" and saved to {shown}"
+            where = f"\nSaved to {shown}"
             if self.path.parent == MY_WEIGHTS_DIR:
-                where += " (yours: the shipped weights/ are untouched)"
-        return f"Trained '{self.name}' for {self.epochs} epochs here{where}."
+                where += "\n(yours: the shipped weights/ are untouched)"
+        return f"Trained '{self.name}' for {self.epochs} epochs here.{where}"
 
-    def __repr__(self) -> str:  # what a notebook shows when the run is the last expression
+    def __repr__(
+        self,
+    ) -> str:  # what a notebook shows when the run is the last expression
         return self.describe()
 
 
@@ -172,12 +186,22 @@ def train_or_load(
     ``train`` receives the model and returns the ``History`` of ``model.fit`` (or a dict).
     """
     profile = profile or current_profile()
-    wpath, hpath = weights_path(name, weights_dir), history_path(name, weights_dir)
-    if not profile.quick and wpath.exists() and not (retrain or retrain_requested()):
+    wpath, hpath = (
+        weights_path(name, weights_dir),
+        history_path(name, weights_dir),
+    )
+    if (
+        not profile.quick
+        and wpath.exists()
+        and not (retrain or retrain_requested())
+    ):
         try:
             with warnings.catch_warnings():
                 # The file also holds the optimizer's state, which a reader does not need.
-                warnings.filterwarnings("ignore", message="Skipping variable loading for optimizer")
+                warnings.filterwarnings(
+                    "ignore",
+                    message="Skipping variable loading for optimizer",
+                )
                 model.load_weights(wpath)
         except (ValueError, OSError) as err:
             raise RuntimeError(
@@ -187,7 +211,11 @@ def train_or_load(
             ) from err
         meta = json.loads(hpath.read_text()) if hpath.exists() else {}
         return TrainingRun(
-            name, "loaded", meta.get("history", {}), meta.get("seconds_per_epoch"), wpath
+            name,
+            "loaded",
+            meta.get("history", {}),
+            meta.get("seconds_per_epoch"),
+            wpath,
         )
 
     start = time.perf_counter()

@@ -35,57 +35,128 @@ class Recipe:
     builder: str  # a function of vaecourse.models
     kwargs: dict = field(default_factory=dict)
     shape: str = "flat"  # the image layout load_mnist gives it
-    digits: tuple | None = None  # the classes it is trained on (None: all ten)
+    digits: tuple | None = (
+        None  # the classes it is trained on (None: all ten)
+    )
     epochs: int = 30
     batch_size: int = 128
     learning_rate: float = 1e-3
     weight_decay: float = 0.0  # > 0: AdamW, which shrinks every weight by lr × weight_decay a step
-    autoencoder: bool = False  # a plain autoencoder: fit(x, x) with binary cross-entropy
-    cosine: bool = False  # lower the learning rate along a cosine, epoch by epoch
+    autoencoder: bool = (
+        False  # a plain autoencoder: fit(x, x) with binary cross-entropy
+    )
+    cosine: bool = (
+        False  # lower the learning rate along a cosine, epoch by epoch
+    )
     chapter: str = ""  # the chapter that teaches it
-    seed: int = 0  # seed_everything(seed) before the model is built, in train_all
+    seed: int = (
+        0  # seed_everything(seed) before the model is built, in train_all
+    )
 
 
 #: chapter 4's convolutional VAE: two stride-2 convolutions (32, 64 filters) and a Dense layer
 #: of 256 down; a Dense layer of 512, 7×7×64 maps, two stride-2 transposed convolutions (64,
 #: then 32 filters: 14×14, then 28×28) and a one-filter 3×3 convolution for the pixels up.
-CONV_VAE_KWARGS = {"latent_dim": 2, "encoder_filters": (32, 64), "dense": 256,
-                   "decoder_filters": (64, 32), "upsample_output": False, "decoder_hidden": 512}
+CONV_VAE_KWARGS = {
+    "latent_dim": 2,
+    "encoder_filters": (32, 64),
+    "dense": 256,
+    "decoder_filters": (64, 32),
+    "upsample_output": False,
+    "decoder_hidden": 512,
+}
 
 RECIPES: dict[str, Recipe] = {
     "autoencoder_2d": Recipe(
-        "build_dense_autoencoder", {"code_dim": 2, "hidden": 256}, epochs=30, autoencoder=True,
+        "build_dense_autoencoder",
+        {"code_dim": 2, "hidden": 256},
+        epochs=30,
+        autoencoder=True,
         chapter="01_autoencoders",
     ),
-    "dense_vae_2d": Recipe("build_dense_vae", {"latent_dim": 2}, epochs=50,
-                           chapter="03_dense_vae"),
-    "dense_vae_20d": Recipe("build_dense_vae", {"latent_dim": 20}, epochs=50, cosine=True,
-                            chapter="03_dense_vae"),
+    "dense_vae_2d": Recipe(
+        "build_dense_vae",
+        {"latent_dim": 2},
+        epochs=50,
+        chapter="03_dense_vae",
+    ),
+    "dense_vae_20d": Recipe(
+        "build_dense_vae",
+        {"latent_dim": 20},
+        epochs=50,
+        cosine=True,
+        chapter="03_dense_vae",
+    ),
     # Chapter 3: the same 2-D latent space, two hidden layers each way, a decaying learning
     # rate; 60 epochs won on validation against 30 and against AdamW (the candidates below).
-    "dense_vae_2d_deep": Recipe("build_dense_vae", {"latent_dim": 2, "hidden": (512, 256)},
-                                epochs=60, batch_size=64, cosine=True, chapter="03_dense_vae"),
+    "dense_vae_2d_deep": Recipe(
+        "build_dense_vae",
+        {"latent_dim": 2, "hidden": (512, 256)},
+        epochs=60,
+        batch_size=64,
+        cosine=True,
+        chapter="03_dense_vae",
+    ),
     # Chapter 5: a 4-D convolutional VAE on the 1s and 8s only, and the weight of the KL term.
-    "conv_vae_4d_1and8": Recipe("build_conv_vae", {"latent_dim": 4}, shape="image",
-                                digits=(1, 8), epochs=15, chapter="05_generation"),
-    "dense_vae_2d_beta0.1": Recipe("build_dense_vae", {"latent_dim": 2, "beta": 0.1},
-                                   epochs=20, chapter="05_generation"),
-    "dense_vae_2d_beta4": Recipe("build_dense_vae", {"latent_dim": 2, "beta": 4.0},
-                                 epochs=20, chapter="05_generation"),
+    "conv_vae_4d_1and8": Recipe(
+        "build_conv_vae",
+        {"latent_dim": 4},
+        shape="image",
+        digits=(1, 8),
+        epochs=15,
+        chapter="05_generation",
+    ),
+    "dense_vae_2d_beta0.1": Recipe(
+        "build_dense_vae",
+        {"latent_dim": 2, "beta": 0.1},
+        epochs=20,
+        chapter="05_generation",
+    ),
+    "dense_vae_2d_beta4": Recipe(
+        "build_dense_vae",
+        {"latent_dim": 2, "beta": 4.0},
+        epochs=20,
+        chapter="05_generation",
+    ),
     # Chapter 4: the convolutional VAE, with the schedule of chapter 3's deeper dense VAE over
     # 40 epochs, and weight decay (AdamW), which won on validation against plain Adam (the
     # candidate below, whose history chapter 4 shows).
-    "conv_vae_2d": Recipe("build_conv_vae", CONV_VAE_KWARGS, shape="image", epochs=40,
-                          batch_size=64, cosine=True, weight_decay=0.1, chapter="04_conv_vae"),
+    "conv_vae_2d": Recipe(
+        "build_conv_vae",
+        CONV_VAE_KWARGS,
+        shape="image",
+        epochs=40,
+        batch_size=64,
+        cosine=True,
+        weight_decay=0.1,
+        chapter="04_conv_vae",
+    ),
     # Chapter 7: trained on the digits 0-8 only (9 is the anomaly); the threshold is chosen on
     # the validation split's normal digits, which the model never saw.
-    "dense_vae_no9": Recipe("build_dense_vae", {"latent_dim": 2}, digits=tuple(range(9)),
-                            epochs=30, chapter="07_anomaly_detection"),
-    "dense_vae_no9_16d": Recipe("build_dense_vae", {"latent_dim": 16}, digits=tuple(range(9)),
-                                epochs=30, chapter="07_anomaly_detection"),
-    "conv_vae_no9": Recipe("build_conv_vae", CONV_VAE_KWARGS, shape="image",
-                           digits=tuple(range(9)), epochs=15, batch_size=64, cosine=True,
-                           chapter="07_anomaly_detection"),
+    "dense_vae_no9": Recipe(
+        "build_dense_vae",
+        {"latent_dim": 2},
+        digits=tuple(range(9)),
+        epochs=30,
+        chapter="07_anomaly_detection",
+    ),
+    "dense_vae_no9_16d": Recipe(
+        "build_dense_vae",
+        {"latent_dim": 16},
+        digits=tuple(range(9)),
+        epochs=30,
+        chapter="07_anomaly_detection",
+    ),
+    "conv_vae_no9": Recipe(
+        "build_conv_vae",
+        CONV_VAE_KWARGS,
+        shape="image",
+        digits=tuple(range(9)),
+        epochs=15,
+        batch_size=64,
+        cosine=True,
+        chapter="07_anomaly_detection",
+    ),
 }
 
 #: Runs that a recipe was chosen against: trained by ``tools.train_all`` like the recipes, on
@@ -93,13 +164,26 @@ RECIPES: dict[str, Recipe] = {
 CANDIDATES: dict[str, Recipe] = {
     "conv_vae_2d_adam": replace(RECIPES["conv_vae_2d"], weight_decay=0.0),
     # Wider Dense layers, and two Dense layers each way as in the deeper dense VAE; 60 epochs.
-    "conv_vae_2d_wide": replace(RECIPES["conv_vae_2d"], epochs=60,
-                                kwargs={**CONV_VAE_KWARGS, "dense": 512, "decoder_hidden": 1024}),
-    "conv_vae_2d_deep": replace(RECIPES["conv_vae_2d"], epochs=60,
-                                kwargs={**CONV_VAE_KWARGS, "dense": (512, 256),
-                                        "decoder_hidden": (256, 512)}),
-    "dense_vae_2d_deep_30_epochs": replace(RECIPES["dense_vae_2d_deep"], epochs=30),
-    "dense_vae_2d_deep_adamw": replace(RECIPES["dense_vae_2d_deep"], weight_decay=0.1),
+    "conv_vae_2d_wide": replace(
+        RECIPES["conv_vae_2d"],
+        epochs=60,
+        kwargs={**CONV_VAE_KWARGS, "dense": 512, "decoder_hidden": 1024},
+    ),
+    "conv_vae_2d_deep": replace(
+        RECIPES["conv_vae_2d"],
+        epochs=60,
+        kwargs={
+            **CONV_VAE_KWARGS,
+            "dense": (512, 256),
+            "decoder_hidden": (256, 512),
+        },
+    ),
+    "dense_vae_2d_deep_30_epochs": replace(
+        RECIPES["dense_vae_2d_deep"], epochs=30
+    ),
+    "dense_vae_2d_deep_adamw": replace(
+        RECIPES["dense_vae_2d_deep"], weight_decay=0.1
+    ),
 }
 #: For each candidate, the recipe it lost to (or, if it wins, the recipe to change).
 CANDIDATE_OF = {
@@ -128,14 +212,18 @@ def recipe_of(name: str) -> Recipe:
     if name in CANDIDATES:
         return CANDIDATES[name]
     if name not in RECIPES:
-        raise KeyError(f"no shared model called {name!r}; the zoo has {sorted(RECIPES)}")
+        raise KeyError(
+            f"no shared model called {name!r}; the zoo has {sorted(RECIPES)}"
+        )
     return RECIPES[name]
 
 
 def compile_for(name: str, model) -> None:
     recipe = recipe_of(name)
     if recipe.weight_decay:
-        optimizer = keras.optimizers.AdamW(recipe.learning_rate, weight_decay=recipe.weight_decay)
+        optimizer = keras.optimizers.AdamW(
+            recipe.learning_rate, weight_decay=recipe.weight_decay
+        )
     else:
         optimizer = keras.optimizers.Adam(recipe.learning_rate)
     if recipe.autoencoder:
@@ -148,9 +236,14 @@ def training_data(name: str):
     """``(x_train, x_validation)`` for the recipe, cut to the profile's size: the test set
     plays no part in training or in choosing a recipe."""
     recipe = recipe_of(name)
-    (x_train, _), (x_val, _), _ = load_mnist_splits(shape=recipe.shape, digits=recipe.digits)
+    (x_train, _), (x_val, _), _ = load_mnist_splits(
+        shape=recipe.shape, digits=recipe.digits
+    )
     profile = current_profile()
-    return (profile.subset(x_train, quick=2000), profile.subset(x_val, quick=500))
+    return (
+        profile.subset(x_train, quick=2000),
+        profile.subset(x_val, quick=500),
+    )
 
 
 def fit(name: str, model, x_train, x_val):
@@ -164,8 +257,12 @@ def fit(name: str, model, x_train, x_val):
     if recipe.cosine:
         callbacks.append(cosine_decay(recipe.learning_rate, epochs))
     return model.fit(
-        *target, validation_data=validation,
-        epochs=epochs, batch_size=recipe.batch_size, verbose=0, callbacks=callbacks,
+        *target,
+        validation_data=validation,
+        epochs=epochs,
+        batch_size=recipe.batch_size,
+        verbose=0,
+        callbacks=callbacks,
     )
 
 
@@ -178,4 +275,6 @@ def pretrained(name: str, retrain: bool = False, save_dir=None):
     def train(m):
         return fit(name, m, *training_data(name))
 
-    return model, train_or_load(model, name, train, retrain=retrain, save_dir=save_dir)
+    return model, train_or_load(
+        model, name, train, retrain=retrain, save_dir=save_dir
+    )

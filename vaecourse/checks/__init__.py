@@ -38,7 +38,9 @@ def _rounded(value):
     return np.round(np.asarray(value, dtype=float), 4).tolist()
 
 
-def name_the_slip(case: str, expected, got, slips, show=_rounded, **tolerance) -> None:
+def name_the_slip(
+    case: str, expected, got, slips, show=_rounded, **tolerance
+) -> None:
     """Raise ``AssertionError`` with the hint of the first known slip that ``got`` matches.
 
     ``slips`` holds ``(what that slip returns, hint)`` pairs; ``tolerance`` goes to
@@ -50,4 +52,10 @@ def name_the_slip(case: str, expected, got, slips, show=_rounded, **tolerance) -
         if value.shape == got_array.shape and np.allclose(
             got_array, value, **tolerance
         ):
-            expect(False, case, show(expected), show(got), hint[0].upper() + hint[1:])
+            expect(
+                False,
+                case,
+                show(expected),
+                show(got),
+                hint[0].upper() + hint[1:],
+            )

@@ -49,10 +49,14 @@ def _tiny_weights() -> dict:
     for _ in range(50):
         basis, _ = np.linalg.qr(gram @ basis)
     pcs = centred.T @ basis  # 784×K: the principal axes, up to scale
-    pcs /= (centred @ pcs).std(axis=0)  # codes of unit variance for the digits
+    pcs /= (centred @ pcs).std(
+        axis=0
+    )  # codes of unit variance for the digits
     codes = centred @ pcs
     hidden = np.maximum(np.c_[codes, -codes], 0.0)
-    target = np.log(np.clip(x, 0.05, 0.95)) - np.log1p(-np.clip(x, 0.05, 0.95))
+    target = np.log(np.clip(x, 0.05, 0.95)) - np.log1p(
+        -np.clip(x, 0.05, 0.95)
+    )
     features = np.c_[hidden, np.ones(len(x))]
     gram_f = features.T @ features + 1e-6 * np.eye(features.shape[1])
     out = np.linalg.solve(gram_f, features.T @ target)  # least squares
@@ -98,13 +102,20 @@ def _tiny_vae(image_shape: tuple):
     for model in (encoder, decoder):
         for layer in model.layers:
             if layer.name in weights:
-                layer.set_weights([w.astype("float32") for w in weights[layer.name]])
+                layer.set_weights(
+                    [w.astype("float32") for w in weights[layer.name]]
+                )
     return VAE(encoder, decoder, seed=0, name="tiny_vae")
 
 
 def _auroc(normal, anomalous) -> float:
-    normal, anomalous = np.asarray(normal)[:, None], np.asarray(anomalous)[None, :]
-    return float(np.mean(normal < anomalous) + 0.5 * np.mean(normal == anomalous))
+    normal, anomalous = (
+        np.asarray(normal)[:, None],
+        np.asarray(anomalous)[None, :],
+    )
+    return float(
+        np.mean(normal < anomalous) + 0.5 * np.mean(normal == anomalous)
+    )
 
 
 def _one_score_per_image(got, n, case, image_input=False):
@@ -143,7 +154,9 @@ def check_my_anomaly_score(my_anomaly_score) -> None:
         )
         with np.errstate(all="ignore"):
             got = np.asarray(my_anomaly_score(model, x.copy()), dtype=float)
-        _one_score_per_image(got, len(x), case, image_input=len(image_shape) > 1)
+        _one_score_per_image(
+            got, len(x), case, image_input=len(image_shape) > 1
+        )
         expect(
             np.isfinite(got).all(),
             case,
@@ -183,13 +196,19 @@ def check_my_anomaly_score(my_anomaly_score) -> None:
 
         case = f"a small VAE taking {kind} images, one digit alone"
         with np.errstate(all="ignore"):
-            one = np.asarray(my_anomaly_score(model, x[:1].copy()), dtype=float)
+            one = np.asarray(
+                my_anomaly_score(model, x[:1].copy()), dtype=float
+            )
         _one_score_per_image(one, 1, case, image_input=len(image_shape) > 1)
 
         case = f"a small VAE taking {kind} images, the {N_NOISE} noise images alone"
         with np.errstate(all="ignore"):
-            alone = np.asarray(my_anomaly_score(model, x[N_DIGITS:].copy()), float)
-        _one_score_per_image(alone, N_NOISE, case, image_input=len(image_shape) > 1)
+            alone = np.asarray(
+                my_anomaly_score(model, x[N_DIGITS:].copy()), float
+            )
+        _one_score_per_image(
+            alone, N_NOISE, case, image_input=len(image_shape) > 1
+        )
         change = np.median(np.abs(alone - got[N_DIGITS:]))
         expect(
             change <= 0.2 * np.std(got),
@@ -251,7 +270,9 @@ def check_auroc_auprc(auroc_auprc) -> None:
     """``auroc_auprc(normal, anomalous)``: ``{"AUROC": …, "AUPRC": …}``, anomalies positive."""
     case = "every anomaly (scores 5, 6) above every normal image (scores 1, 2, 3)"
     auroc, auprc = _rate(auroc_auprc, [1, 2, 3], [5, 6], case)
-    swapped = "the anomalies are the positives (label 1), the normal images the "
+    swapped = (
+        "the anomalies are the positives (label 1), the normal images the "
+    )
     expect(
         auroc != 0,
         case,
@@ -332,7 +353,10 @@ def check_auroc_auprc(auroc_auprc) -> None:
     normal, anomalous = rng.normal(size=900), rng.normal(0.5, 1.0, size=100)
     case = "900 normal and 100 anomalous scores drawn from two normal distributions"
     auroc, auprc = _rate(auroc_auprc, normal, anomalous, case)
-    expected = _auroc(normal, anomalous), _average_precision(normal, anomalous)
+    expected = (
+        _auroc(normal, anomalous),
+        _average_precision(normal, anomalous),
+    )
     expect(
         np.allclose([auroc, auprc], expected, atol=1e-6),
         case,
@@ -350,7 +374,9 @@ def check_threshold_at_fpr(threshold_at_fpr) -> None:
     rng = np.random.default_rng(7)
     samples = {
         "2,000 scores, exponentially distributed": rng.exponential(size=2000),
-        "2,000 negative scores, normally distributed": rng.normal(-50, 3, 2000),
+        "2,000 negative scores, normally distributed": rng.normal(
+            -50, 3, 2000
+        ),
     }
     for what, validation in samples.items():
         for fpr in (0.05, 0.01, 0.2):
@@ -379,10 +405,14 @@ def check_threshold_at_fpr(threshold_at_fpr) -> None:
                     "fractions: use np.quantile(scores, 1 - fpr)."
                 )
             elif np.isclose(
-                flagged, np.mean(validation > np.quantile(validation, 0.95)), atol=1e-9
+                flagged,
+                np.mean(validation > np.quantile(validation, 0.95)),
+                atol=1e-9,
             ):
                 hint = "Use the argument fpr: the rate is not always 5%."
-            elif np.isclose(value, validation.mean() + validation.std() * 1.645):
+            elif np.isclose(
+                value, validation.mean() + validation.std() * 1.645
+            ):
                 hint = (
                     "The mean plus 1.645 standard deviations assumes normally "
                     "distributed scores; take the empirical quantile of the "

@@ -215,7 +215,9 @@ def check_farthest_from_codes(farthest_from_codes) -> None:
     """``farthest_from_codes(candidates, codes, n)``: the n candidates farthest
     from their nearest code, farthest first."""
     codes = np.array([[0.0, 0.0], [10.0, 0.0]])
-    candidates = np.array([[2.0, 0.0], [5.0, 0.0], [9.0, 3.0], [5.0, 4.0], [0.0, 0.5]])
+    candidates = np.array(
+        [[2.0, 0.0], [5.0, 0.0], [9.0, 3.0], [5.0, 4.0], [0.0, 0.5]]
+    )
     case = "codes (0, 0) and (10, 0), 5 candidates, n = 2"
     expected = np.array([[5.0, 4.0], [5.0, 0.0]])
     got = _array(farthest_from_codes(candidates.copy(), codes.copy(), 2))
@@ -279,7 +281,9 @@ def check_farthest_from_codes(farthest_from_codes) -> None:
     many, ref = rng.normal(size=(500, 3)), rng.normal(size=(50, 3))
 
     def nearest(points):
-        return np.linalg.norm(points[:, None] - ref[None], axis=-1).min(axis=1)
+        return np.linalg.norm(points[:, None] - ref[None], axis=-1).min(
+            axis=1
+        )
 
     expected = np.sort(nearest(many))[::-1][:5]
     got = _array(farthest_from_codes(many.copy(), ref.copy(), 5))
@@ -306,7 +310,11 @@ EXERCISES = [
         "reconstruction_bce",
         check_reconstruction_bce,
     ),
-    Exercise("01_autoencoders_2_code_grid", "grid_over_codes", check_grid_over_codes),
+    Exercise(
+        "01_autoencoders_2_code_grid",
+        "grid_over_codes",
+        check_grid_over_codes,
+    ),
     Exercise(
         "01_autoencoders_3_empty_regions",
         "farthest_from_codes",

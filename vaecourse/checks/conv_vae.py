@@ -130,7 +130,11 @@ def check_output_size(output_size) -> None:
         if got == expected:
             continue
         hint = next(
-            (h for slip, h in _SLIPS[transposed, padding] if slip(n, k, s) == got),
+            (
+                h
+                for slip, h in _SLIPS[transposed, padding]
+                if slip(n, k, s) == got
+            ),
             "Exercise 4.1's text says where each window (or patch) sits.",
         )
         expect(False, case, f"{expected} (what Keras builds)", got, hint)
@@ -161,8 +165,12 @@ def _tiny_network():
     from keras import layers
 
     image = keras.Input(shape=(8, 6, 2), name="image")
-    h = layers.Conv2D(4, 3, strides=2, padding="same", name="conv")(image)  # 4×3×4
-    h = layers.Conv2DTranspose(5, 3, strides=2, padding="same", name="deconv")(h)
+    h = layers.Conv2D(4, 3, strides=2, padding="same", name="conv")(
+        image
+    )  # 4×3×4
+    h = layers.Conv2DTranspose(
+        5, 3, strides=2, padding="same", name="deconv"
+    )(h)
     h = layers.Conv2D(2, 3, padding="valid", name="conv_valid")(h)  # 6×4×2
     h = layers.Flatten(name="flatten")(h)  # 48 numbers
     out = layers.Dense(6, name="dense")(h)
@@ -202,7 +210,8 @@ def _conv_hints(transposed, positions, other, weights, filters) -> dict:
         ),
         positions * (weights + filters): _NO_BIAS,
         weights: "The kernel is used at every position, not once.",
-        weights + filters: "That is the number of parameters: each is used at "
+        weights
+        + filters: "That is the number of parameters: each is used at "
         "every position.",
     }
 
@@ -241,7 +250,9 @@ def check_multiply_adds(multiply_adds) -> None:
         layer = by_name[name]
         transposed = type(layer).__name__ == "Conv2DTranspose"
         positions, other = (n_in, n_out) if transposed else (n_out, n_in)
-        hints = _conv_hints(transposed, positions, other, weights, layer.filters)
+        hints = _conv_hints(
+            transposed, positions, other, weights, layer.filters
+        )
         got = multiply_adds(layer)
         expect(
             got == positions * weights,
@@ -250,7 +261,8 @@ def check_multiply_adds(multiply_adds) -> None:
             f"{positions * weights:,}",
             got,
             hints.get(
-                got, "Count the positions the kernel is used at, times its weights."
+                got,
+                "Count the positions the kernel is used at, times its weights.",
             ),
         )
 
@@ -263,20 +275,32 @@ def _reference(part: str, latent_dim: int):
     from ..zoo import CONV_VAE_KWARGS as kw
 
     if part == "encoder":
-        return build_conv_encoder(latent_dim, kw["encoder_filters"], kw["dense"])
+        return build_conv_encoder(
+            latent_dim, kw["encoder_filters"], kw["dense"]
+        )
     return build_conv_decoder(
-        latent_dim, kw["decoder_filters"], kw["upsample_output"], kw["decoder_hidden"]
+        latent_dim,
+        kw["decoder_filters"],
+        kw["upsample_output"],
+        kw["decoder_hidden"],
     )
 
 
 def _layers(model):
     """The layers that compute something (a Sequential model lists no InputLayer)."""
-    return [layer for layer in model.layers if type(layer).__name__ != "InputLayer"]
+    return [
+        layer
+        for layer in model.layers
+        if type(layer).__name__ != "InputLayer"
+    ]
 
 
 def _shape_hint(layer, ref) -> str:
     kind = type(ref).__name__
-    shape, ref_shape = tuple(layer.output.shape[1:]), tuple(ref.output.shape[1:])
+    shape, ref_shape = (
+        tuple(layer.output.shape[1:]),
+        tuple(ref.output.shape[1:]),
+    )
     if kind in ("Conv2D", "Conv2DTranspose"):
         if shape[:2] != ref_shape[:2]:
             if layer.padding != ref.padding:
@@ -308,7 +332,10 @@ def _activation_hint(name: str) -> str:
 
 
 def _kinds_hint(kinds, ref_kinds) -> str:
-    up, ref_up = kinds.count("Conv2DTranspose"), ref_kinds.count("Conv2DTranspose")
+    up, ref_up = (
+        kinds.count("Conv2DTranspose"),
+        ref_kinds.count("Conv2DTranspose"),
+    )
     if up < ref_up:
         return (
             f"Upsample with {ref_up} stride-2 Conv2DTranspose layers: a Conv2D "
@@ -334,7 +361,10 @@ def _compare(model, reference, what: str) -> None:
     )
     for layer, ref in zip(ours, theirs):
         case = f"the {what}'s {type(ref).__name__} layer {ref.name!r}"
-        shape, ref_shape = tuple(layer.output.shape[1:]), tuple(ref.output.shape[1:])
+        shape, ref_shape = (
+            tuple(layer.output.shape[1:]),
+            tuple(ref.output.shape[1:]),
+        )
         expect(
             shape == ref_shape,
             f"{case}: output shape",
@@ -344,13 +374,22 @@ def _compare(model, reference, what: str) -> None:
         )
         n, ref_n = layer.count_params(), ref.count_params()
         hint = ""
-        if hasattr(ref, "kernel_size") and layer.kernel_size != ref.kernel_size:
+        if (
+            hasattr(ref, "kernel_size")
+            and layer.kernel_size != ref.kernel_size
+        ):
             hint = f"Use {ref.kernel_size[0]}×{ref.kernel_size[1]} kernels."
-        elif getattr(layer, "use_bias", True) != getattr(ref, "use_bias", True):
+        elif getattr(layer, "use_bias", True) != getattr(
+            ref, "use_bias", True
+        ):
             hint = "Keep the biases (use_bias=True, the default)."
-        expect(n == ref_n, f"{case}: parameters", f"{ref_n:,}", f"{n:,}", hint)
+        expect(
+            n == ref_n, f"{case}: parameters", f"{ref_n:,}", f"{n:,}", hint
+        )
         if hasattr(ref, "activation"):
-            act = getattr(getattr(layer, "activation", None), "__name__", None)
+            act = getattr(
+                getattr(layer, "activation", None), "__name__", None
+            )
             ref_act = ref.activation.__name__
             expect(
                 act == ref_act,
@@ -385,7 +424,12 @@ def check_conv_encoder(build_encoder) -> None:
             "Return keras.Model(image, [z_mean, z_log_var]).",
         )
         shape_in = tuple(encoder.inputs[0].shape[1:])
-        expect(shape_in == (28, 28, 1), f"{case}: input shape", (28, 28, 1), shape_in)
+        expect(
+            shape_in == (28, 28, 1),
+            f"{case}: input shape",
+            (28, 28, 1),
+            shape_in,
+        )
         shapes = [tuple(out.shape[1:]) for out in encoder.outputs]
         expect(
             shapes == [(latent_dim,)] * 2,
@@ -440,7 +484,9 @@ def check_conv_decoder(build_decoder) -> None:
 
 EXERCISES = [
     Exercise("04_conv_vae_1_output_size", "output_size", check_output_size),
-    Exercise("04_conv_vae_2_multiply_adds", "multiply_adds", check_multiply_adds),
+    Exercise(
+        "04_conv_vae_2_multiply_adds", "multiply_adds", check_multiply_adds
+    ),
     Exercise("04_conv_vae_3_encoder", "build_encoder", check_conv_encoder),
     Exercise("04_conv_vae_4_decoder", "build_decoder", check_conv_decoder),
 ]

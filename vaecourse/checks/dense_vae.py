@@ -86,7 +86,11 @@ def check_build_decoder(build_decoder) -> None:
         )
 
     decoder = build_decoder(2, 16)
-    z = np.random.default_rng(0).normal(scale=3.0, size=(64, 2)).astype("float32")
+    z = (
+        np.random.default_rng(0)
+        .normal(scale=3.0, size=(64, 2))
+        .astype("float32")
+    )
     hidden_layer, out_layer = (
         decoder.get_layer("dec_hidden"),
         decoder.get_layer("pixel_probs"),
@@ -150,7 +154,9 @@ def check_per_image_loss(per_image_loss) -> None:
     """``per_image_loss(x, probs, mean, log_var)``: reconstruction + KL per image, in nats."""
     import tensorflow as tf
 
-    x = np.array([[0.0, 1.0, 0.5, 0.2], [1.0, 1.0, 0.0, 0.0], [0.3, 0.7, 0.9, 0.1]])
+    x = np.array(
+        [[0.0, 1.0, 0.5, 0.2], [1.0, 1.0, 0.0, 0.0], [0.3, 0.7, 0.9, 0.1]]
+    )
     probs = np.array(
         [[0.1, 0.8, 0.5, 0.3], [0.6, 0.9, 0.2, 0.05], [0.5, 0.5, 0.7, 0.2]]
     )
@@ -273,7 +279,12 @@ def check_per_image_loss(per_image_loss) -> None:
         with tf.GradientTape() as tape:
             total = tf.reduce_sum(per_image_loss(*variables))
         grads = tape.gradient(total, variables[1:])
-    except (TypeError, ValueError, AttributeError, tf.errors.InvalidArgumentError):
+    except (
+        TypeError,
+        ValueError,
+        AttributeError,
+        tf.errors.InvalidArgumentError,
+    ):
         grads = [None]
     missing = any(g is None for g in grads)
     expect(
@@ -289,10 +300,15 @@ def check_per_image_loss(per_image_loss) -> None:
     from ..losses import bernoulli_nll, gaussian_kl
 
     rng = np.random.default_rng(3)
-    x, logits = rng.uniform(size=(5, 784)), rng.normal(scale=2.0, size=(5, 784))
+    x, logits = (
+        rng.uniform(size=(5, 784)),
+        rng.normal(scale=2.0, size=(5, 784)),
+    )
     mean, log_var = rng.normal(size=(5, 3)), rng.normal(size=(5, 3))
     args = _tensors(x, 1.0 / (1.0 + np.exp(-logits)), mean, log_var)
-    expected = _numpy(bernoulli_nll(args[0], args[1]) + gaussian_kl(args[2], args[3]))
+    expected = _numpy(
+        bernoulli_nll(args[0], args[1]) + gaussian_kl(args[2], args[3])
+    )
     got = _numpy(per_image_loss(*args))
     expect(
         _close(got, expected, rtol=1e-4, atol=1e-2),
@@ -338,8 +354,12 @@ def _weights(model) -> list[np.ndarray]:
     return [np.asarray(w, np.float64) for w in model.get_weights()]
 
 
-def _compare_weights(case, before, learner, reference, n_encoder, batch) -> None:
-    moved = [not np.allclose(a, b, atol=1e-7) for a, b in zip(before, learner)]
+def _compare_weights(
+    case, before, learner, reference, n_encoder, batch
+) -> None:
+    moved = [
+        not np.allclose(a, b, atol=1e-7) for a, b in zip(before, learner)
+    ]
     expect(
         any(moved),
         case,
@@ -355,7 +375,9 @@ def _compare_weights(case, before, learner, reference, n_encoder, batch) -> None
         "Run the encoder inside the tape and pass model.trainable_weights (encoder and "
         "decoder) to tape.gradient and optimizer.apply.",
     )
-    delta_learner = np.concatenate([(a - b).ravel() for a, b in zip(learner, before)])
+    delta_learner = np.concatenate(
+        [(a - b).ravel() for a, b in zip(learner, before)]
+    )
     delta_reference = np.concatenate(
         [(a - b).ravel() for a, b in zip(reference, before)]
     )
@@ -369,7 +391,9 @@ def _compare_weights(case, before, learner, reference, n_encoder, batch) -> None
         "Minimise the loss: apply its gradients, not their negatives.",
     )
     expect(
-        not np.allclose(delta_learner, batch * delta_reference, rtol=1e-3, atol=1e-6),
+        not np.allclose(
+            delta_learner, batch * delta_reference, rtol=1e-3, atol=1e-6
+        ),
         case,
         shown,
         f"steps {batch} times too large",
@@ -399,13 +423,17 @@ def check_train_step(train_step) -> None:
     before = _weights(learner_vae)
     mean, log_var = learner_vae.encoder(x_tensor)
     loss_of_mean = float(
-        ops.mean(_package_loss(x_tensor, learner_vae.decoder(mean), mean, log_var))
+        ops.mean(
+            _package_loss(x_tensor, learner_vae.decoder(mean), mean, log_var)
+        )
     )
 
     reference_vae.compile(optimizer=keras.optimizers.SGD(0.1))
     expected = float(reference_vae.train_step(x_tensor)["loss"])
     optimizer = keras.optimizers.SGD(0.1)
-    case = "one step of SGD (learning rate 0.1) on a tiny VAE, batch of 4 images"
+    case = (
+        "one step of SGD (learning rate 0.1) on a tiny VAE, batch of 4 images"
+    )
     loss = _numpy(train_step(learner_vae, optimizer, x_tensor, _package_loss))
     expect(
         loss.shape == (),
@@ -439,7 +467,12 @@ def check_train_step(train_step) -> None:
         "batch of loss_fn(x, probs, mean, log_var), with z drawn once by model.sampling.",
     )
     _compare_weights(
-        case, before, _weights(learner_vae), _weights(reference_vae), n_encoder, batch
+        case,
+        before,
+        _weights(learner_vae),
+        _weights(reference_vae),
+        n_encoder,
+        batch,
     )
 
     case = "a second step on the same model and optimizer"
@@ -450,14 +483,24 @@ def check_train_step(train_step) -> None:
     reference_vae.train_step(x2)
     train_step(learner_vae, optimizer, x2, _package_loss)
     _compare_weights(
-        case, before, _weights(learner_vae), _weights(reference_vae), n_encoder, batch
+        case,
+        before,
+        _weights(learner_vae),
+        _weights(reference_vae),
+        n_encoder,
+        batch,
     )
 
     case = "the first step again, compiled with tf.function as the chapter runs it"
     try:
         compiled = tf.function(train_step)
         loss = float(
-            compiled(compiled_vae, keras.optimizers.SGD(0.1), x_tensor, _package_loss)
+            compiled(
+                compiled_vae,
+                keras.optimizers.SGD(0.1),
+                x_tensor,
+                _package_loss,
+            )
         )
     except Exception as err:  # noqa: BLE001 - any failure here has the same cause
         raise AssertionError(
@@ -479,7 +522,9 @@ def check_train_step(train_step) -> None:
 # ----------------------------------------------------------------------------------------
 def _log_mean_exp(log_w):
     top = log_w.max(axis=1, keepdims=True)
-    return (top + np.log(np.mean(np.exp(log_w - top), axis=1, keepdims=True)))[:, 0]
+    return (
+        top + np.log(np.mean(np.exp(log_w - top), axis=1, keepdims=True))
+    )[:, 0]
 
 
 def check_iw_bound(iw_bound) -> None:
@@ -554,7 +599,9 @@ def check_iw_bound(iw_bound) -> None:
     )
 
     case = "log weights near −1000 (a poor model, or a large image)"
-    log_px_z = np.array([[-1000.0, -1001.0, -1003.0], [-2000.0, -1999.0, -2000.5]])
+    log_px_z = np.array(
+        [[-1000.0, -1001.0, -1003.0], [-2000.0, -1999.0, -2000.5]]
+    )
     zero = np.zeros_like(log_px_z)
     expected = _log_mean_exp(log_px_z)
     got = _numpy(iw_bound(log_px_z, zero, zero))

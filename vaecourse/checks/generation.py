@@ -57,7 +57,9 @@ def _call(case: str, expected: str, hint: str, function, *args):
         raise
     except Exception as err:  # noqa: BLE001 (its message goes into the failure)
         message = str(err) if len(str(err)) < 200 else f"{str(err)[:200]}…"
-        expect(False, case, expected, f"{type(err).__name__}: {message}", hint)
+        expect(
+            False, case, expected, f"{type(err).__name__}: {message}", hint
+        )
 
 
 def _is_binary(x) -> bool:
@@ -118,9 +120,7 @@ def check_generate_single_sample(generate_single_sample) -> None:
                 "probabilities, not a random black-and-white draw."
             )
         else:
-            hint = (
-                "Decode the very z you return; do not draw a second one for the image."
-            )
+            hint = "Decode the very z you return; do not draw a second one for the image."
         expect(
             False,
             "the image",
@@ -148,7 +148,10 @@ def check_generate_single_sample(generate_single_sample) -> None:
     )
 
     draws = np.concatenate(
-        [np.asarray(generate_single_sample(decoder, s)[0]) for s in range(2, 6)]
+        [
+            np.asarray(generate_single_sample(decoder, s)[0])
+            for s in range(2, 6)
+        ]
     )
     mean, std = draws.mean(), draws.std()
     expect(
@@ -241,7 +244,9 @@ def check_decode_latents(decode_latents) -> None:
 
     conv = _conv_decoder()
     points = rng.standard_normal((4, conv.inputs[0].shape[-1]))
-    case = "4 points of a 3-D convolutional decoder (its output: (4, 28, 28, 1))"
+    case = (
+        "4 points of a 3-D convolutional decoder (its output: (4, 28, 28, 1))"
+    )
     got = _call(
         case,
         "4 images",
@@ -252,7 +257,8 @@ def check_decode_latents(decode_latents) -> None:
     )
     got = np.asarray(got)
     expect(
-        got.shape == (4, 28, 28) and np.allclose(got, _decode(conv, points), atol=1e-5),
+        got.shape == (4, 28, 28)
+        and np.allclose(got, _decode(conv, points), atol=1e-5),
         case,
         "the 4 decoded images, shape (4, 28, 28)",
         f"shape {got.shape}",
@@ -309,12 +315,16 @@ def check_traversal_points(traversal_points) -> None:
                 "Coordinate 2 runs from 1 to 3: set it to the step values, "
                 "do not add them to the anchor's value."
             )
-        elif np.allclose(got[:, others], 0.0) and not np.allclose(anchor[others], 0.0):
+        elif np.allclose(got[:, others], 0.0) and not np.allclose(
+            anchor[others], 0.0
+        ):
             hint = "The other coordinates are 0: they must keep the anchor's values."
         elif any(
             np.allclose(got[:, j], steps, atol=1e-6) for j in others
         ) and not np.allclose(column, steps, atol=1e-6):
-            j = next(j for j in others if np.allclose(got[:, j], steps, atol=1e-6))
+            j = next(
+                j for j in others if np.allclose(got[:, j], steps, atol=1e-6)
+            )
             hint = (
                 f"The steps went into coordinate {j}: vary coordinate dim "
                 "(counted from 0), points[:, dim] = steps."
@@ -369,7 +379,11 @@ EXERCISES = [
         "generate_single_sample",
         check_generate_single_sample,
     ),
-    Exercise("05_generation_2_decode_latents", "decode_latents", check_decode_latents),
+    Exercise(
+        "05_generation_2_decode_latents",
+        "decode_latents",
+        check_decode_latents,
+    ),
     Exercise(
         "05_generation_3_traversal_points",
         "traversal_points",

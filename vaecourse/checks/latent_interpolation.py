@@ -42,12 +42,20 @@ def _run(function, case, *args, hint=COLUMN):
 def _rows(got, n, d, case, hint=COLUMN):
     if got.shape == (d, n) and n != d:
         hint = "That is transposed: one row per t, one column per coordinate."
-    expect(got.shape == (n, d), case, f"shape ({n}, {d})", f"shape {got.shape}", hint)
+    expect(
+        got.shape == (n, d),
+        case,
+        f"shape ({n}, {d})",
+        f"shape {got.shape}",
+        hint,
+    )
 
 
 def _line(a, b, ts):
     ts = np.asarray(ts, dtype=float)[:, None]
-    return (1 - ts) * np.asarray(a, dtype=float) + ts * np.asarray(b, dtype=float)
+    return (1 - ts) * np.asarray(a, dtype=float) + ts * np.asarray(
+        b, dtype=float
+    )
 
 
 # Exercise 6.1 ------------------------------------------------------------------
@@ -77,13 +85,21 @@ def _check_line(linear_path, a, b, ts, case):
         "spaced from 0 to 1.",
     )
     expect(
-        not np.allclose(got, a + np.asarray(ts, dtype=float)[:, None] * b, atol=1e-5),
+        not np.allclose(
+            got, a + np.asarray(ts, dtype=float)[:, None] * b, atol=1e-5
+        ),
         case,
         _show(expected),
         _show(got),
         "The two weights, 1 − t and t, must add up to 1: a + t·b overshoots b.",
     )
-    expect(False, case, _show(expected), _show(got), "Each row is (1 − t)·a + t·b.")
+    expect(
+        False,
+        case,
+        _show(expected),
+        _show(got),
+        "Each row is (1 − t)·a + t·b.",
+    )
 
 
 def check_linear_path(linear_path) -> None:
@@ -113,7 +129,13 @@ def check_linear_path(linear_path) -> None:
     )
     case = "ts given as a list, linear_path(a, b, [0.5])"
     try:
-        got = _run(linear_path, case, np.array([0.0, 4.0]), np.array([2.0, 0.0]), [0.5])
+        got = _run(
+            linear_path,
+            case,
+            np.array([0.0, 4.0]),
+            np.array([2.0, 0.0]),
+            [0.5],
+        )
     except (TypeError, IndexError) as err:
         raise AssertionError(
             f"{case}: raised {type(err).__name__}: {err}. ts may come as a "
@@ -132,9 +154,18 @@ AXIS = (
 )
 
 
-def _check_class_path(class_mean_path, encodings, labels, class_a, class_b, ts, case):
+def _check_class_path(
+    class_mean_path, encodings, labels, class_a, class_b, ts, case
+):
     got = _run(
-        class_mean_path, case, encodings, labels, class_a, class_b, ts, hint=AXIS
+        class_mean_path,
+        case,
+        encodings,
+        labels,
+        class_a,
+        class_b,
+        ts,
+        hint=AXIS,
     )
     _rows(got, len(ts), encodings.shape[1], case, hint=AXIS)
     mean_a = encodings[labels == class_a].mean(axis=0)
@@ -319,13 +350,27 @@ def check_slerp(slerp) -> None:
     )
     for z0, z1, case in [
         ([3.0, 4.0, 0.0], [3.0, 4.0, 0.0], "zero angle: z1 = z0 = [3, 4, 0]"),
-        ([3.0, 4.0, 0.0], [6.0, 8.0, 0.0], "zero angle: z0 = [3, 4, 0], z1 = 2·z0"),
-        ([0.2, 0.3, 0.6], [0.2, 0.3, 0.6], "zero angle: z1 = z0 = [0.2, 0.3, 0.6]"),
+        (
+            [3.0, 4.0, 0.0],
+            [6.0, 8.0, 0.0],
+            "zero angle: z0 = [3, 4, 0], z1 = 2·z0",
+        ),
+        (
+            [0.2, 0.3, 0.6],
+            [0.2, 0.3, 0.6],
+            "zero angle: z1 = z0 = [0.2, 0.3, 0.6]",
+        ),
     ]:
         z0, z1 = np.array(z0), np.array(z1)
         got = _run(slerp, case + ", ts = [0, 0.5, 1]", z0, z1, ts)
         _rows(got, 3, 3, case)
-        expect(np.isfinite(got).all(), case, "finite numbers", _show(got), ZERO_ANGLE)
+        expect(
+            np.isfinite(got).all(),
+            case,
+            "finite numbers",
+            _show(got),
+            ZERO_ANGLE,
+        )
         expected = _line(z0, z1, ts)
         expect(
             np.allclose(got, expected, atol=1e-5),
@@ -337,7 +382,11 @@ def check_slerp(slerp) -> None:
 
 
 EXERCISES = [
-    Exercise("06_latent_interpolation_1_linear_path", "linear_path", check_linear_path),
+    Exercise(
+        "06_latent_interpolation_1_linear_path",
+        "linear_path",
+        check_linear_path,
+    ),
     Exercise(
         "06_latent_interpolation_2_class_mean_path",
         "class_mean_path",

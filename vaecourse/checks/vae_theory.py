@@ -56,7 +56,9 @@ def check_elbo_monte_carlo(elbo_monte_carlo) -> None:
         "Return log_w.std() / sqrt(n).",
     )
     log_p = log_px(x[0])
-    if estimate > exact + 5 * se and abs(estimate - log_p) < abs(estimate - exact):
+    if estimate > exact + 5 * se and abs(estimate - log_p) < abs(
+        estimate - exact
+    ):
         raise AssertionError(
             f"q = N({mu}, {var}) on the 1-D toy: expected the ELBO {exact:.4f}, got "
             f"{estimate:.4f}, near log p(x) = {log_p:.4f} and above the ELBO. Average the "
@@ -97,10 +99,14 @@ def check_kl_to_standard_normal(kl_to_standard_normal) -> None:
         f"expected one KL per row, shape (1,), got shape {zero.shape}: sum over the latent "
         f"dimensions (the last axis) only"
     )
-    assert np.allclose(zero, 0.0), f"q equal to the prior must give KL 0, got {zero}"
+    assert np.allclose(zero, 0.0), (
+        f"q equal to the prior must give KL 0, got {zero}"
+    )
 
     mean = np.array([[1.0, 0.0], [0.0, 0.0], [2.0, -1.0]])
-    log_var = np.array([[0.0, 0.0], [np.log(4.0), 0.0], [np.log(0.25), np.log(2.0)]])
+    log_var = np.array(
+        [[0.0, 0.0], [np.log(4.0), 0.0], [np.log(0.25), np.log(2.0)]]
+    )
     expected = np.array(
         [
             0.5,
@@ -110,7 +116,9 @@ def check_kl_to_standard_normal(kl_to_standard_normal) -> None:
         ]
     )
     got = np.asarray(kl_to_standard_normal(mean, log_var), dtype=float)
-    assert got.shape == (3,), f"expected shape (3,) for 3 rows, got {got.shape}"
+    assert got.shape == (3,), (
+        f"expected shape (3,) for 3 rows, got {got.shape}"
+    )
     if np.allclose(got, expected / 2):
         raise AssertionError(
             "the values are half the right ones: sum over dimensions, "
@@ -129,9 +137,14 @@ def check_kl_to_standard_normal(kl_to_standard_normal) -> None:
     )
 
     rng = np.random.default_rng(0)
-    mean, log_var = rng.normal(size=(100, 20)), rng.normal(scale=2.0, size=(100, 20))
+    mean, log_var = (
+        rng.normal(size=(100, 20)),
+        rng.normal(scale=2.0, size=(100, 20)),
+    )
     got = np.asarray(kl_to_standard_normal(mean, log_var), dtype=float)
-    assert got.shape == (100,) and (got >= 0).all(), "a KL divergence is never negative"
+    assert got.shape == (100,) and (got >= 0).all(), (
+        "a KL divergence is never negative"
+    )
 
 
 def check_reparameterised_sample(reparameterised_sample) -> None:
@@ -139,7 +152,10 @@ def check_reparameterised_sample(reparameterised_sample) -> None:
     NumPy arrays and for tensors, with gradients reaching mean and log_var."""
     import tensorflow as tf
 
-    mean, log_var = np.array([0.5, -1.0]), np.array([np.log(4.0), np.log(0.25)])
+    mean, log_var = (
+        np.array([0.5, -1.0]),
+        np.array([np.log(4.0), np.log(0.25)]),
+    )
     eps = np.array([[1.0, 1.0], [-2.0, 0.5]])
     got = np.asarray(reparameterised_sample(mean, log_var, eps), dtype=float)
     expected = mean + np.array([2.0, 0.5]) * eps
@@ -173,7 +189,9 @@ def check_reparameterised_sample(reparameterised_sample) -> None:
         "computation.",
     )
     expect(
-        np.allclose(grads[1].numpy(), np.array([2.0, 0.5]) / 2 * eps.sum(0), rtol=1e-5),
+        np.allclose(
+            grads[1].numpy(), np.array([2.0, 0.5]) / 2 * eps.sum(0), rtol=1e-5
+        ),
         "d(sum of z) / d log_var",
         "σ ε / 2 summed over the rows",
         np.round(grads[1].numpy(), 4).tolist(),
@@ -182,10 +200,14 @@ def check_reparameterised_sample(reparameterised_sample) -> None:
 
 EXERCISES = [
     Exercise(
-        "02_vae_theory_1_monte_carlo_elbo", "elbo_monte_carlo", check_elbo_monte_carlo
+        "02_vae_theory_1_monte_carlo_elbo",
+        "elbo_monte_carlo",
+        check_elbo_monte_carlo,
     ),
     Exercise(
-        "02_vae_theory_2_kl", "kl_to_standard_normal", check_kl_to_standard_normal
+        "02_vae_theory_2_kl",
+        "kl_to_standard_normal",
+        check_kl_to_standard_normal,
     ),
     Exercise(
         "02_vae_theory_3_reparameterised_sample",
