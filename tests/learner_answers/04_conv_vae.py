@@ -10,9 +10,15 @@ from keras import layers
 
 
 # Exercise 4.1: the output size of a convolution and of a transposed convolution
-def output_size_rounding_down(size, kernel, stride, padding, transposed=False):
+def output_size_rounding_down(
+    size, kernel, stride, padding, transposed=False
+):
     if transposed:
-        return size * stride if padding == "same" else (size - 1) * stride + kernel
+        return (
+            size * stride
+            if padding == "same"
+            else (size - 1) * stride + kernel
+        )
     if padding == "same":
         return size // stride  # the slip: the last, partial window is dropped
     return (size - kernel) // stride + 1
@@ -35,7 +41,9 @@ def multiply_adds_at_output_positions(layer):
     weights = int(np.prod(layer.kernel.shape))
     if isinstance(layer, layers.Dense):
         return weights
-    return int(np.prod(layer.output.shape[1:3])) * weights  # wrong for transposed
+    return (
+        int(np.prod(layer.output.shape[1:3])) * weights
+    )  # wrong for transposed
 
 
 def multiply_adds_by_shapes(layer):
@@ -53,10 +61,13 @@ def multiply_adds_by_shapes(layer):
 # Exercise 4.3: the encoder
 def build_encoder_valid_padding(latent_dim=2):
     image = keras.Input(shape=(28, 28, 1), name="image")
-    h = layers.Conv2D(32, 3, strides=2, activation="relu", name="conv_0")(image)
+    h = layers.Conv2D(32, 3, strides=2, activation="relu", name="conv_0")(
+        image
+    )
     h = layers.Conv2D(64, 3, strides=2, activation="relu", name="conv_1")(h)
     h = layers.Flatten(name="flatten")(h)
-    h = layers.Dense(256, activation="relu", name="enc_dense")(h)
+    h = layers.Dense(512, activation="relu", name="enc_dense_0")(h)
+    h = layers.Dense(256, activation="relu", name="enc_dense_1")(h)
     mean = layers.Dense(latent_dim, name="z_mean")(h)
     log_var = layers.Dense(latent_dim, name="z_log_var")(h)
     return keras.Model(image, [mean, log_var])
@@ -75,17 +86,20 @@ def build_encoder_in_a_loop(latent_dim=2):
             name=f"conv_{i}",
         )
         h = conv(h)
-    h = layers.Dense(256, activation="relu", name="enc_dense")(
-        layers.Flatten(name="flatten")(h)
-    )
-    heads = [layers.Dense(latent_dim, name=n)(h) for n in ("z_mean", "z_log_var")]
+    h = layers.Flatten(name="flatten")(h)
+    for i, width in enumerate((512, 256)):
+        h = layers.Dense(width, activation="relu", name=f"enc_dense_{i}")(h)
+    heads = [
+        layers.Dense(latent_dim, name=n)(h) for n in ("z_mean", "z_log_var")
+    ]
     return keras.Model(inputs=x, outputs=heads, name="my_encoder")
 
 
 # Exercise 4.4: the decoder
 def build_decoder_without_sigmoid(latent_dim=2):
     z = keras.Input(shape=(latent_dim,), name="z")
-    h = layers.Dense(512, activation="relu", name="dec_hidden")(z)
+    h = layers.Dense(256, activation="relu", name="dec_hidden_0")(z)
+    h = layers.Dense(512, activation="relu", name="dec_hidden_1")(h)
     h = layers.Dense(7 * 7 * 64, activation="relu", name="dec_dense")(h)
     h = layers.Reshape((7, 7, 64), name="to_maps")(h)
     for i, filters in enumerate((64, 32)):
@@ -104,13 +118,19 @@ def build_decoder_without_sigmoid(latent_dim=2):
 def build_decoder_sequential(latent_dim=2):
     def up(filters, name):
         return layers.Conv2DTranspose(
-            filters, 3, strides=2, padding="same", activation="relu", name=name
+            filters,
+            3,
+            strides=2,
+            padding="same",
+            activation="relu",
+            name=name,
         )
 
     return keras.Sequential(
         [
             keras.Input(shape=(latent_dim,), name="z"),
-            layers.Dense(512, activation="relu", name="dec_hidden"),
+            layers.Dense(256, activation="relu", name="dec_hidden_0"),
+            layers.Dense(512, activation="relu", name="dec_hidden_1"),
             layers.Dense(3136, activation="relu", name="dec_dense"),
             layers.Reshape((7, 7, 64), name="to_maps"),
             up(64, "deconv_0"),
@@ -129,7 +149,10 @@ WRONG = {
         multiply_adds_at_output_positions,
         "from every *input* position",
     ),
-    "04_conv_vae_3_encoder": (build_encoder_valid_padding, "Use padding='same'"),
+    "04_conv_vae_3_encoder": (
+        build_encoder_valid_padding,
+        "Use padding='same'",
+    ),
     "04_conv_vae_4_decoder": (
         build_decoder_without_sigmoid,
         "End with activation='sigmoid'",
