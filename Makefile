@@ -14,14 +14,17 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 # Touched after a successful install; pip runs again when the dependency list changes.
 INSTALLED := $(VENV)/.installed
+# axe-core, touched after npm installed it: npm runs again when it is missing or older than
+# package-lock.json (npm unpacks files with a fixed date of 1985).
+AXE := node_modules/axe-core/axe.min.js
 
-.PHONY: book test notebooks browser-packages diagram-packages clean
+.PHONY: book test notebooks browser-packages axe-packages diagram-packages clean
 
 book: diagram-packages $(INSTALLED)
 	$(BIN)/python -m tools.chapter_sources --check
 	VAECOURSE_PROFILE=reader $(BIN)/jupyter-book build . -W -n --keep-going
 
-test: browser-packages book
+test: browser-packages axe-packages book
 	$(BIN)/python -m pytest
 
 notebooks: $(INSTALLED)
@@ -29,6 +32,16 @@ notebooks: $(INSTALLED)
 
 browser-packages:
 	@tools/ensure_debian_packages.sh chromium:/usr/bin/chromium chromium-driver:/usr/bin/chromedriver
+
+# axe-core (npm), the accessibility checker tests/test_accessibility.py injects into Chromium:
+# the version package-lock.json pins, into node_modules/ (git-ignored), with Node.js and npm
+# from Debian. npm ci runs again only when package-lock.json changes.
+axe-packages: $(AXE)
+
+$(AXE): package-lock.json
+	@tools/ensure_debian_packages.sh nodejs:/usr/bin/node npm:/usr/bin/npm
+	npm ci --no-audit --no-fund
+	touch $@
 
 # Chapter 4 draws its model diagram with keras.utils.plot_model: pydot (pip) runs Graphviz's dot.
 diagram-packages:

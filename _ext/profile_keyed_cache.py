@@ -9,10 +9,15 @@ re-reads (and re-executes, or takes from that profile's cache) every page.
 
 The variable is read as it is, without importing ``vaecourse`` (which loads TensorFlow): an
 unknown profile gets a cache of its own here, and the chapters' first cell rejects it.
+
+The cache is also keyed on the shipped weights (a hash of ``weights/*.weights.h5``): after
+``python -m tools.train_all`` every chapter runs again, so no page shows numbers, figures or
+live explorers of weights that are gone.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 from pathlib import Path
@@ -20,9 +25,22 @@ from pathlib import Path
 PROFILE_ENV = "VAECOURSE_PROFILE"  # as in vaecourse/profiles.py
 
 
+def weights_key(folder: Path) -> str:
+    """A short hash of the weight files in ``folder`` ("" when there are none)."""
+    digest = hashlib.sha256()
+    files = sorted(Path(folder).glob("*.weights.h5"))
+    for path in files:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12] if files else ""
+
+
 def key_cache_on_profile(app, config):
     profile = os.environ.get(PROFILE_ENV, "").strip() or "reader"
     profile = re.sub(r"[^\w-]", "_", profile)  # a safe folder name
+    weights = weights_key(Path(app.srcdir) / "weights")
+    if weights:
+        profile = f"{profile}-weights-{weights}"
     config.vaecourse_profile = profile
     base = (
         config.nb_execution_cache_path

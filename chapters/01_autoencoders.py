@@ -1,9 +1,10 @@
 # %% [markdown]
-# # 1. Autoencoders
+# # Autoencoders
 #
-# An **autoencoder** is a pair of networks trained together: an *encoder* that squeezes an
-# image into a short vector, the **code**, and a *decoder* that rebuilds the image from the
-# code. The only training signal is the image itself: the output should equal the input.
+# An **{term}`autoencoder`** is a pair of networks trained together: an {term}`encoder`
+# that squeezes an image into a short vector, the **code**, and a {term}`decoder` that
+# rebuilds the image from the code. The only training signal is the image itself: the
+# output should equal the input.
 #
 # Copying an image would be trivial if the code were as wide as the image. The point is the
 # **bottleneck**: the code is much narrower (here 2 numbers for 784 pixels), so the
@@ -45,9 +46,10 @@ print(f"Keras {keras.__version__}, profile: {profile.name}")
 # images of 28×28 grey pixels. We scale the pixels to [0, 1] and flatten each image into a
 # row of 784 numbers, which is what a dense network takes.
 #
-# The last 10,000 training images are kept apart as a **validation** set: the course watches
-# training on them and makes every choice (epochs, settings, thresholds) on them, so that
-# the test images are used only for the numbers the chapters report.
+# The last 10,000 training images are kept apart as a **validation** set (the
+# {term}`validation split <Validation split>`): the course watches training on them and
+# makes every choice (epochs, settings, thresholds) on them, so that the test images are
+# used only for the numbers the chapters report.
 
 # %%
 train, validation, test = vaecourse.load_mnist_splits(shape="flat")
@@ -91,8 +93,9 @@ hidden = layers.Dense(256, activation="relu", name="dec_hidden")(code_in)
 pixels = layers.Dense(784, activation="sigmoid", name="pixels")(hidden)
 decoder = keras.Model(code_in, pixels, name="ae_decoder")
 
-autoencoder = keras.Model(image, decoder(encoder(image)), name="autoencoder")
-autoencoder.summary()
+rebuilt = decoder(encoder(image))
+autoencoder = keras.Model(image, rebuilt, name="autoencoder")
+vaecourse.summary(autoencoder)
 
 # %% [markdown]
 # Later chapters compare the VAE with this autoencoder; they get it from
@@ -146,7 +149,7 @@ run = vaecourse.train_or_load(
 print(run.describe())
 print(f"{run.seconds_per_epoch:.1f} s per epoch")
 
-# %% mystnb={"image": {"alt": "Training and validation loss of the autoencoder falling over the epochs"}}
+# %% mystnb={"figure": {"caption": "The autoencoder's binary cross-entropy per pixel on the training and the validation images, epoch by epoch.", "name": "fig-01-history"}, "image": {"alt": "Training and validation loss of the autoencoder falling over the epochs"}}
 history = run.history
 plotting.plot_history(
     history,
@@ -163,15 +166,16 @@ print(
 # %% [markdown]
 # ## Originals and reconstructions
 #
-# The top row shows test digits the network never trained on; the bottom row shows what
-# came back through the 2-number bottleneck.
+# The top row of {numref}`fig-01-reconstructions` shows test digits the network never
+# trained on; the bottom row shows what came back through the 2-number bottleneck.
 
-# %% mystnb={"image": {"alt": "Ten test digits above their blurry reconstructions from a 2-D code"}}
+# %% mystnb={"figure": {"caption": "Ten test digits (top) and their reconstructions from a 2-D code (bottom).", "name": "fig-01-reconstructions"}, "image": {"alt": "Ten test digits above their blurry reconstructions from a 2-D code"}}
 reconstructions = autoencoder.predict(x_test, verbose=0)
 plotting.plot_image_rows(
     [x_test, reconstructions],
     ["original", "reconstructed"],
     title="Test digits through a 2-D bottleneck",
+    scale=0.66,
 )
 plt.show()
 
@@ -179,8 +183,9 @@ plt.show()
 # Two numbers cannot hold a whole digit, so the reconstructions are blurred typical shapes
 # rather than copies. Still, most keep the identity of the digit.
 #
-# (exercise-1-1)=
-# ### Exercise 1.1: the reconstruction loss, by hand
+# ```{exercise-start} The reconstruction loss, by hand
+# :label: exercise-1-1
+# ```
 #
 # Keras reported a loss while training; write it yourself, to know exactly what it measures.
 # `reconstruction_bce(images, reconstructions)` takes two arrays of shape `(n, p)`: `n`
@@ -208,13 +213,19 @@ reconstruction_bce = vaecourse.check(
 )
 
 # %% [markdown]
-# ````{admonition} Solution to exercise 1.1
+# ```{exercise-end}
+# ```
+#
+# ```{solution-start} exercise-1-1
 # :class: dropdown
+# ```
 #
 # ```{literalinclude} ../solutions/01_autoencoders_1_reconstruction_bce.py
 # :language: python
 # ```
-# ````
+#
+# ```{solution-end}
+# ```
 
 # %%
 test_bce = reconstruction_bce(x_test, reconstructions)  # one per image
@@ -234,9 +245,10 @@ print(f"the same loss for a perfect copy: {perfect_bce:.4f}")
 # $\hat x = x$ costs $-[x \log x + (1 - x) \log(1 - x)] > 0$. Only the gap between the
 # two numbers is left for a better reconstruction to win.
 #
-# The per-image values also tell us which digits the bottleneck serves best and worst.
+# The per-image values also tell us which digits the bottleneck serves best and worst
+# ({numref}`fig-01-best-worst`).
 
-# %% mystnb={"image": {"alt": "The ten best reconstructed test digits, all thin 1s, and the ten worst, bold or unusual shapes redrawn as a different digit"}}
+# %% mystnb={"figure": {"caption": "The ten test digits with the lowest cross-entropy and the ten with the highest, each above its reconstruction.", "name": "fig-01-best-worst"}, "image": {"alt": "The ten best reconstructed test digits, all thin 1s, and the ten worst, bold or unusual shapes redrawn as a different digit"}}
 order = np.argsort(test_bce)
 best, worst = order[:10], order[::-1][:10]
 plotting.plot_image_rows(
@@ -248,14 +260,15 @@ plotting.plot_image_rows(
     ],
     ["best", "reconstructed", "worst", "reconstructed"],
     title="Lowest and highest cross-entropy among the test digits",
+    scale=0.66,
 )
 plt.show()
-print("digits of the best:", y_test[best], " of the worst:", y_test[worst])
+print("digits of the best: ", y_test[best])
+print("digits of the worst:", y_test[worst])
 per_digit = [test_bce[y_test == d].mean() for d in range(10)]
-print(
-    "mean per digit:",
-    " ".join(f"{d}: {v:.3f}" for d, v in enumerate(per_digit)),
-)
+print("mean per digit:")
+for digits in (range(5), range(5, 10)):
+    print("   " + "   ".join(f"{d}: {per_digit[d]:.3f}" for d in digits))
 
 # %% tags=["remove-cell"]
 # The prose: the 1s have the lowest mean loss (with the shipped weights).
@@ -292,10 +305,11 @@ results.headline("autoencoder_2d_test_mse", test_mse)  # for tools.benchmark
 # %% [markdown]
 # ## The code plane
 #
-# The encoder alone maps each test image to a point of the plane. Colouring the points by
-# the true digit, which the autoencoder never saw, shows what it learned.
+# The encoder alone maps each test image to a point of the plane, the code space (the
+# {term}`latent space`) of this autoencoder. Colouring the points by the true digit, which
+# the autoencoder never saw, shows what it learned ({numref}`fig-01-codes`).
 
-# %% mystnb={"image": {"alt": "Scatter of test codes in the plane, coloured by digit, forming elongated clusters of different sizes"}}
+# %% mystnb={"figure": {"caption": "The codes the encoder gives the test digits, coloured by the digit each image shows.", "name": "fig-01-codes"}, "image": {"alt": "Scatter of test codes in the plane, coloured by digit, forming elongated clusters of different sizes"}}
 codes = encoder.predict(x_test, verbose=0)
 plotting.plot_latent(
     codes, y_test, title="Autoencoder codes of the test digits"
@@ -324,8 +338,9 @@ assert codes.shape == (len(x_test), 2) and np.isfinite(codes).all()
 # we decode a grid of points covering the box and lay the decoded images out as a mosaic,
 # each tile at its point's place: the plane seen from above.
 #
-# (exercise-1-2)=
-# ### Exercise 1.2: a grid over the code box
+# ```{exercise-start} A grid over the code box
+# :label: exercise-1-2
+# ```
 #
 # Write `grid_over_codes(codes, n)`. It takes codes of shape `(k, 2)` and returns the
 # `n × n` points of a grid over the box they span: `n` evenly spaced values from the
@@ -351,26 +366,33 @@ grid_over_codes = vaecourse.check(
 )
 
 # %% [markdown]
-# ````{admonition} Solution to exercise 1.2
+# ```{exercise-end}
+# ```
+#
+# ```{solution-start} exercise-1-2
 # :class: dropdown
+# ```
 #
 # ```{literalinclude} ../solutions/01_autoencoders_2_code_grid.py
 # :language: python
 # ```
-# ````
+#
+# ```{solution-end}
+# ```
 #
 # The decoder turns the 225 points of a 15 × 15 grid into 225 images. Image `i * n + j` is
 # the tile of row `i` (from the top) and column `j`; `reshape` and `transpose` put each
 # tile's 28 pixel rows next to those of the other tiles of its row, so that the mosaic is
 # one big image.
 
-# %% mystnb={"image": {"alt": "15 by 15 mosaic of images decoded over the code box: clean digits over whole corners that no code reaches, blends where clusters meet, broken strokes in one corner"}}
+# %% mystnb={"figure": {"caption": "What the decoder draws at the 225 points of a 15 × 15 grid over the box of the test codes, each tile at its point's place.", "name": "fig-01-mosaic"}, "image": {"alt": "15 by 15 mosaic of images decoded over the code box: clean digits over whole corners that no code reaches, blends where clusters meet, broken strokes in one corner"}}
 n = 15
 grid_points = grid_over_codes(codes, n)
 tiles = decoder.predict(grid_points, verbose=0).reshape(n, n, 28, 28)
 mosaic = tiles.transpose(0, 2, 1, 3).reshape(n * 28, n * 28)
 
-grid_x, grid_y = grid_points[:n, 0], grid_points[::n, 1][::-1]  # for the axes
+# the grid's values along each axis, for the tick labels
+grid_x, grid_y = grid_points[:n, 0], grid_points[::n, 1][::-1]
 plotting.plot_mosaic(
     mosaic,
     grid_x,
@@ -387,7 +409,8 @@ same = plotting.decode_grid(decoder, grid_x, grid_y)
 assert np.allclose(mosaic, same, atol=1e-5)
 
 # %% [markdown]
-# Compare the mosaic with the scatter plot above. Over the large clusters the tiles are that
+# Compare the mosaic, {numref}`fig-01-mosaic`, with the scatter plot of the codes,
+# {numref}`fig-01-codes`. Over the large clusters the tiles are that
 # cluster's digit. But the decoder does not stop where the codes stop: whole regions of the
 # box that no test code reaches are filled with the digit of the nearest cluster, where
 # clusters meet one digit blends into the next, and some tiles are broken strokes. The
@@ -400,8 +423,9 @@ assert np.allclose(mosaic, same, atol=1e-5)
 # its code. Where they lie matters as soon as we draw codes at random, or walk in a straight
 # line from the code of one digit to the code of another.
 #
-# (exercise-1-3)=
-# ### Exercise 1.3: find the empty regions
+# ```{exercise-start} Find the empty regions
+# :label: exercise-1-3
+# ```
 #
 # Write `farthest_from_codes(candidates, codes, n)`: given candidate points, an array of
 # shape `(m, d)`, and the codes of training images, shape `(k, d)`, return the `n`
@@ -409,8 +433,8 @@ assert np.allclose(mosaic, same, atol=1e-5)
 # array of shape `(n, d)`. The chapter will give it points halfway between two training
 # codes, and decode the ones that fall deepest into a hole.
 #
-# Hint: `scipy.spatial.cKDTree(codes).query(candidates)` returns each candidate's distance
-# to its nearest code (and that code's index).
+# Hint: with `cKDTree` from `scipy.spatial`, `cKDTree(codes).query(candidates)` returns
+# each candidate's distance to its nearest code (and that code's index).
 
 
 # %%
@@ -425,13 +449,19 @@ farthest_from_codes = vaecourse.check(
 )
 
 # %% [markdown]
-# ````{admonition} Solution to exercise 1.3
+# ```{exercise-end}
+# ```
+#
+# ```{solution-start} exercise-1-3
 # :class: dropdown
+# ```
 #
 # ```{literalinclude} ../solutions/01_autoencoders_3_empty_regions.py
 # :language: python
 # ```
-# ````
+#
+# ```{solution-end}
+# ```
 #
 # ## Decoding the holes
 #
@@ -441,7 +471,7 @@ farthest_from_codes = vaecourse.check(
 # the 10 midpoints farthest from every training code; we decode them next to 10 codes of
 # real training images.
 
-# %% mystnb={"image": {"alt": "Top row: digits decoded from the codes of training images; bottom row: digit-like shapes decoded from midpoints that fall in the holes between the clusters"}}
+# %% mystnb={"figure": {"caption": "Images decoded from ten codes of training images (top) and from the ten midpoints farthest from every training code (bottom).", "name": "fig-01-holes"}, "image": {"alt": "Top row: digits decoded from the codes of training images; bottom row: digit-like shapes decoded from midpoints that fall in the holes between the clusters"}}
 train_codes = encoder.predict(x_train[:10_000], verbose=0)
 rng = np.random.default_rng(0)
 first, second = rng.integers(len(train_codes), size=(2, 5000))
@@ -457,27 +487,32 @@ plotting.plot_image_rows(
     [on_cluster_images, hole_images],
     ["on a cluster", "in a hole"],
     title="Decoding the plane: on the training codes, and between them",
+    scale=0.66,
 )
 plt.show()
 
 # %% [markdown]
-# The bottom row looks like digits, some of them smudged. A hole does not announce itself:
-# the decoder draws *something* there, but no training image decided what. One way to see
-# it is to send each decoded image back through the encoder. An image that belongs at its
-# point should get a code close to that point again; the cell prints how far the round trip
-# lands from where it started.
+# The bottom row of {numref}`fig-01-holes` looks like digits, some of them smudged. A hole
+# does not announce itself: the decoder draws *something* there, but no training image
+# decided what. One way to see it is to send each decoded image back through the encoder. An
+# image that belongs at its point should get a code close to that point again; the cell
+# prints how far the round trip lands from where it started.
 
 
 # %%
 def round_trip_distance(points, images):
     """How far the encoder puts each decoded image from its point."""
-    return np.linalg.norm(encoder.predict(images, verbose=0) - points, axis=1)
+    back = encoder.predict(images, verbose=0)
+    return np.linalg.norm(back - points, axis=1)
 
 
 on_cluster_trip = round_trip_distance(on_cluster_points, on_cluster_images)
 hole_trip = round_trip_distance(hole_points, hole_images)
-print("round trip from a code on a cluster:", np.round(on_cluster_trip, 1))
-print("round trip from a point in a hole:  ", np.round(hole_trip, 1))
+for start, trip in [
+    ("a code on a cluster", on_cluster_trip),
+    ("a point in a hole", hole_trip),
+]:
+    print(f"round trip from {start}:\n   {np.round(trip, 1)}")
 print(
     f"medians: {np.median(on_cluster_trip):.1f} on a cluster, "
     f"{np.median(hole_trip):.1f} in a hole"
@@ -500,13 +535,35 @@ assert ratio > profile.choose(reader=3, quick=1)
 # smoothly from one digit to another, since the straight path between two codes may cross a
 # hole, as the midpoints above did.
 #
+# (ch01-explorer)=
+# ## Explore the plane yourself
+#
+# The explorer below holds this chapter's decoder, running in your browser. Drag the ring
+# over the code plane (or click the plane and use the arrow keys) and watch the digit it
+# decodes: along a cluster, across the border between two clusters, and out into the
+# empty corners of the box, where no training code lies. The readout names the digit of
+# the nearest test code, which is not always the digit drawn.
+
+# %%
+from vaecourse import explorer
+
+explorer.latent_plane(
+    decoder,
+    codes,
+    y_test,
+    model="autoencoder_2d",
+    limit=None,  # a square around the codes: this plane has no fixed scale
+    title="The autoencoder's code plane",
+)
+
+# %% [markdown]
 # What we want is a code space with a known shape, say a standard normal cloud, that the
 # codes of the training images cover, so that a point we draw from it decodes to a plausible
 # digit. The **variational autoencoder** is built for that: it makes the encoder output a
 # small distribution instead of a point, and pulls each of those distributions towards a
-# fixed prior. The next chapter derives it, and shows that the pull discourages holes
-# without forbidding them: how well the codes cover the prior is something to measure, and
-# chapter 5 measures it.
+# fixed {term}`prior`. The next chapter derives it, and shows that the pull discourages
+# holes without forbidding them: how well the codes cover the prior is something to
+# measure, and [chapter 5](05_generation.ipynb) measures it.
 #
 # ## Summary
 #

@@ -1,23 +1,24 @@
 # %% [markdown]
-# # 2. VAE theory
+# # VAE theory
 #
-# Chapter 1 ended with a plain autoencoder whose code plane has holes: decode a point between
-# the clusters and you get a smudge, so the model cannot make new digits. This chapter builds
-# the model designed to fix it, the **variational autoencoder** (VAE)
-# {cite:p}`kingma2014autoencoding,rezende2014stochastic`, from its probabilistic definition
-# down to the loss that chapter 3 trains.
+# [Chapter 1](01_autoencoders.ipynb) ended with a plain {term}`autoencoder` whose code plane
+# has holes: decode a point between the clusters and you get a smudge, so the model cannot
+# make new digits. This chapter builds the model designed to fix it, the **variational
+# autoencoder** (VAE) {cite:p}`kingma2014autoencoding,rezende2014stochastic`, from its
+# probabilistic definition down to the loss that [chapter 3](03_dense_vae.ipynb) trains.
 #
 # In this chapter you will:
 #
 # * write down a generative model $p(x) = \int p(x \mid z)\, p(z)\, dz$ and see why its
 #   posterior $p(z \mid x)$ is out of reach;
-# * derive the evidence lower bound (ELBO) twice, with Jensen's inequality and with an exact
-#   identity that says how loose the bound is;
-# * turn the ELBO into the per-image loss of a VAE: a reconstruction term plus a KL term
-#   computed in closed form;
-# * see what the KL term does to the codes of the whole data set, the *aggregate
-#   posterior*, and why it discourages holes without forbidding them;
-# * see why sampling blocks gradients and how the reparameterisation trick gets around it.
+# * derive the {term}`evidence lower bound (ELBO) <ELBO>` twice, with Jensen's inequality
+#   and with an exact identity that says how loose the bound is;
+# * turn the ELBO into the per-image loss of a VAE: a reconstruction term plus a
+#   {term}`KL <KL divergence>` term computed in closed form;
+# * see what the KL term does to the codes of the whole data set, the
+#   {term}`aggregate posterior`, and why it discourages holes without forbidding them;
+# * see why sampling blocks gradients and how the
+#   {term}`reparameterisation trick <Reparameterisation>` gets around it.
 #
 # The chapter uses the notation of {cite:t}`kingma2019introduction`, a longer treatment worth
 # reading next. **Every formula below is checked by a cell that runs it in NumPy**: if a
@@ -36,12 +37,13 @@ from scipy import stats
 from scipy.special import logsumexp
 
 import vaecourse
-from vaecourse import losses
+from vaecourse import losses, plotting
 
 import keras
 from keras import ops
 import tensorflow as tf
 
+plotting.use_course_style()  # figures sized for the page
 vaecourse.seed_everything(2)
 profile = vaecourse.current_profile()
 rng = np.random.default_rng(2)
@@ -56,16 +58,18 @@ print(
 # ## From codes to a model of the data
 #
 # An autoencoder gives each image a code, but says nothing about which codes are *likely*.
-# A generative model starts from the other end. Pick a **latent variable** $z \in
-# \mathbb{R}^d$ from a fixed **prior**, the standard normal $p(z) = \mathcal{N}(0, I)$, and
-# then draw an image from a **decoder** distribution $p_\theta(x \mid z)$ whose parameters
+# A generative model starts from the other end. Pick a **latent variable**
+# $z \in \mathbb{R}^d$ (a point of the {term}`latent space`) from a fixed **{term}`prior`**,
+# the standard normal $p(z) = \mathcal{N}(0, I)$, and then draw an image from a
+# **{term}`decoder`** distribution $p_\theta(x \mid z)$ whose parameters
 # come from a neural network with weights $\theta$. For MNIST the decoder outputs, for each
 # of the 784 pixels, a probability $\hat{x}_i(z)$ that the pixel is on.
 #
 # Drawing a new digit is then easy: sample $z \sim \mathcal{N}(0, I)$, decode. New digits
 # come from the prior, a known cloud around the origin, so the model generates well only
 # if the regions of that cloud decode to something plausible. The KL term of the loss
-# derived below pushes training that way: it discourages the holes of chapter 1, but, as
+# derived below pushes training that way: it discourages the holes of
+# [chapter 1](01_autoencoders.ipynb), but, as
 # the section on the aggregate posterior shows, it does not forbid them.
 #
 # Training should make the real images probable. The probability the model gives an image
@@ -74,15 +78,16 @@ print(
 #
 # $$
 # p_\theta(x) = \int p_\theta(x \mid z)\, p(z)\, dz .
-# $$
+# $$ (eq-evidence)
 #
 # We would like to maximise $\sum_n \log p_\theta(x_n)$ over the training images. Two things
 # stand in the way.
 #
-# * **The integral has no closed form** when $p_\theta(x \mid z)$ is a neural network, and in
-#   $d$ dimensions it is not cheap to approximate either: for a given image almost every $z$
-#   from the prior decodes to a different digit and contributes nearly nothing, so a Monte
-#   Carlo average over the prior needs an enormous number of samples.
+# * **The integral {eq}`eq-evidence` has no closed form** when $p_\theta(x \mid z)$ is a
+#   neural network, and in $d$ dimensions it is not cheap to approximate either: for a given
+#   image almost every $z$ from the prior decodes to a different digit and contributes
+#   nearly nothing, so a Monte Carlo average over the prior needs an enormous number of
+#   samples.
 # * **The posterior is intractable** for the same reason. The distribution of the codes that
 #   could have produced $x$ is, by Bayes' rule,
 #   $p_\theta(z \mid x) = p_\theta(x \mid z)\, p(z) / p_\theta(x)$, and its normaliser is
@@ -100,8 +105,11 @@ print(
 # exactly. The **linear-Gaussian** model is one: a linear "decoder" with Gaussian noise,
 #
 # $$
-# z \sim \mathcal{N}(0, I_d), \qquad x \mid z \sim \mathcal{N}(W z + b,\; s^2 I_D).
-# $$
+# \begin{aligned}
+# z &\sim \mathcal{N}(0, I_d), \\
+# x \mid z &\sim \mathcal{N}(W z + b,\; s^2 I_D).
+# \end{aligned}
+# $$ (eq-toy-model)
 #
 # Then $x$ is Gaussian too, $p(x) = \mathcal{N}(x;\, b,\; W W^\top + s^2 I_D)$, and the
 # posterior is the Gaussian $\mathcal{N}(m, S)$ with
@@ -116,15 +124,15 @@ b = rng.normal(size=D)
 
 def log_px_exact(x):
     """log p(x) of the linear-Gaussian model: N(b, W Wᵀ + s² I)."""
-    return stats.multivariate_normal(b, W @ W.T + s**2 * np.eye(D)).logpdf(x)
+    cov = W @ W.T + s**2 * np.eye(D)
+    return stats.multivariate_normal(b, cov).logpdf(x)
 
 
 def log_px_given_z(x, z):
-    """log p(x|z) for a batch of z (shape (n, d)): Gaussian around W z + b."""
+    """log p(x|z) for z of shape (n, d): Gaussian around W z + b."""
     resid = x - (z @ W.T + b)
-    return -0.5 * np.sum(resid**2, axis=-1) / s**2 - 0.5 * D * np.log(
-        2 * np.pi * s**2
-    )
+    log_norm = 0.5 * D * np.log(2 * np.pi * s**2)
+    return -0.5 * np.sum(resid**2, axis=-1) / s**2 - log_norm
 
 
 def true_posterior(x):
@@ -139,13 +147,12 @@ print(f"exact log p(x) = {log_px_exact(x0):.4f}")
 
 # the naive estimate: log of the average of p(x|z) over prior samples z
 naive = {}
+print("prior samples   estimate of log p(x)   off by")
 for n in (10, 1000):
     z = rng.normal(size=(n, d))
     naive[n] = logsumexp(log_px_given_z(x0, z)) - np.log(n)
-    print(
-        f"prior sampling with {n:>5} samples: estimate of log p(x) "
-        f"{naive[n]:.4f}, off by {naive[n] - log_px_exact(x0):+.4f}"
-    )
+    off = naive[n] - log_px_exact(x0)
+    print(f"{n:>13}   {naive[n]:20.4f}   {off:+.4f}")
 naive_miss = log_px_exact(x0) - naive[10]
 vaecourse.glue("ch2_naive_miss", float(naive_miss))
 assert naive_miss > 0.5  # ten prior samples: more than half a nat too low
@@ -154,25 +161,32 @@ assert abs(naive[1000] - log_px_exact(x0)) < naive_miss  # 1000 come closer
 
 # %% [markdown]
 # Even in two latent dimensions, ten prior samples miss $\log p(x)$ by
-# {glue:text}`ch2_naive_miss:.1f` nats (the cell asserts more than half a nat); a thousand
-# come closer. On average this estimate is too low, never too high (it is the bound
-# $\mathcal{L}_K$ below with the prior in the role of $q$), though a single run can land on
-# either side. We need samples of $z$ that are *likely for this particular $x$*.
+# {glue:text}`ch2_naive_miss:.1f` {term}`nats` (the cell asserts more than half a nat); a
+# thousand come closer. On average this estimate is too low, never too high (it is the
+# bound $\mathcal{L}_K$ of {eq}`eq-iw-bound` below, with the prior in the role of $q$),
+# though a single run can land on either side. We need samples of $z$ that are *likely
+# for this particular $x$*.
 #
 # ## The encoder: an amortised approximate posterior
 #
 # **Variational inference** replaces the intractable posterior by a simple distribution
-# $q(z \mid x)$ that we fit. The VAE makes two choices:
+# $q(z \mid x)$ that we fit, the {term}`approximate posterior`. The VAE makes two choices:
 #
 # * $q$ is a Gaussian with a **diagonal** covariance,
-#   $q_\phi(z \mid x) = \mathcal{N}\big(z;\; \mu_\phi(x),\; \operatorname{diag} \sigma^2_\phi(x)\big)$;
-# * its parameters come from a neural network, the **encoder**, with weights $\phi$.
+#
+#   $$
+#   q_\phi(z \mid x) = \mathcal{N}\big(z;\; \mu_\phi(x),\;
+#     \operatorname{diag} \sigma^2_\phi(x)\big);
+#   $$
+#
+# * its parameters come from a neural network, the **{term}`encoder`**, with weights
+#   $\phi$.
 #
 # Classical variational inference would fit a separate $(\mu, \sigma)$ for every training
 # image. The encoder instead *predicts* them from the image: one network shared by all
-# images, which also works on images it never saw. This is called **amortised** inference:
-# the cost of inference is paid once, during training, and afterwards one forward pass gives
-# the approximate posterior of any image.
+# images, which also works on images it never saw. This is called
+# **{term}`amortised inference`**: the cost of inference is paid once, during training, and
+# afterwards one forward pass gives the approximate posterior of any image.
 #
 # **One convention for the whole course**: the encoder outputs the mean $\mu$ and the
 # *log-variance* $\ell = \log \sigma^2$ (a network output can be any real number, a variance
@@ -196,10 +210,11 @@ assert abs(naive[1000] - log_px_exact(x0)) < naive_miss  # 1000 come closer
 #   &\ge \mathbb{E}_{q_\phi(z \mid x)}\!\left[\log \frac{p_\theta(x, z)}{q_\phi(z \mid x)}\right]
 #    =: \mathcal{L}(\theta, \phi; x).
 # \end{aligned}
-# $$
+# $$ (eq-elbo)
 #
-# $\mathcal{L}$ is the **evidence lower bound**. Unlike $\log p(x)$ it is an expectation
-# under $q$, so it can be estimated by sampling from the encoder's distribution.
+# $\mathcal{L}$, defined in {eq}`eq-elbo`, is the **evidence lower bound**. Unlike
+# $\log p(x)$ it is an expectation under $q$, so it can be estimated by sampling from the
+# encoder's distribution.
 #
 # ### Via an exact identity
 #
@@ -220,21 +235,28 @@ assert abs(naive[1000] - log_px_exact(x0)) < naive_miss  # 1000 come closer
 # $$
 # \log p_\theta(x) = \mathcal{L}(\theta, \phi; x)
 #   + \mathrm{KL}\big(q_\phi(z \mid x) \,\|\, p_\theta(z \mid x)\big).
-# $$
+# $$ (eq-elbo-gap)
 #
-# The gap between the evidence and the ELBO is exactly the KL divergence from the
-# approximate posterior to the true one. A KL divergence is never negative and is zero only
-# when the two distributions are equal. So maximising the ELBO over $\phi$ pulls $q$ towards
-# the true posterior, maximising it over $\theta$ pushes up (a lower bound on) the
-# likelihood, and the bound is tight exactly when $q(z \mid x) = p(z \mid x)$.
-# {cite:t}`doersch2016tutorial` builds the VAE from this identity, with fewer symbols and
-# more pictures; his tutorial is good further reading for this derivation.
+# By {eq}`eq-elbo-gap`, the gap between the evidence and the ELBO is exactly the KL
+# divergence from the approximate posterior to the true one. A KL divergence is never
+# negative and is zero only when the two distributions are equal. So maximising the ELBO
+# over $\phi$ pulls $q$ towards the true posterior, maximising it over $\theta$ pushes up (a
+# lower bound on) the likelihood, and the bound is tight exactly when
+# $q(z \mid x) = p(z \mid x)$. {cite:t}`doersch2016tutorial` builds the VAE from this identity, with fewer
+# symbols and more pictures; his tutorial is good further reading for this derivation.
 #
 # ### Checking both on the toy model
 #
 # For a Gaussian $q = \mathcal{N}(\mu, \Sigma)$ the toy model's ELBO has a closed form.
 # The expected squared residual is
-# $\mathbb{E}_q[\lVert x - W z - b \rVert^2] = \lVert x - W\mu - b \rVert^2 + \operatorname{tr}(W \Sigma W^\top)$,
+#
+# $$
+# \begin{aligned}
+# &\mathbb{E}_q\big[\lVert x - W z - b \rVert^2\big] \\
+# &\quad = \lVert x - W\mu - b \rVert^2 + \operatorname{tr}(W \Sigma W^\top),
+# \end{aligned}
+# $$
+#
 # and the KL between two Gaussians is known, so
 #
 # $$
@@ -243,23 +265,38 @@ assert abs(naive[1000] - log_px_exact(x0)) < naive_miss  # 1000 come closer
 #   - \frac{\lVert x - W\mu - b\rVert^2 + \operatorname{tr}(W \Sigma W^\top)}{2 s^2} \\
 #   &\quad - \frac{1}{2}\left(\operatorname{tr}\Sigma + \mu^\top\mu - d - \log\det\Sigma\right).
 # \end{aligned}
-# $$
+# $$ (eq-toy-elbo)
 #
 # The ELBO is an expectation over $q$, so it can also be estimated by sampling: draw
-# $z_1, \dots, z_n \sim q(z \mid x)$ and average
-# $\log p(x \mid z_i) + \log p(z_i) - \log q(z_i \mid x)$. That estimate is what a VAE
-# computes in training, with $n = 1$.
+# $z_1, \dots, z_n \sim q(z \mid x)$ and average the log weights,
 #
-# (exercise-2-1)=
-# ### Exercise 2.1: a Monte Carlo ELBO
+# $$
+# \mathcal{L} \approx \frac{1}{n} \sum_{i=1}^{n}
+#   \big[\log p(x \mid z_i) + \log p(z_i) - \log q(z_i \mid x)\big].
+# $$ (eq-elbo-monte-carlo)
+#
+# That estimate is what a VAE computes in training, with $n = 1$.
+#
+# ```{exercise-start} A Monte Carlo ELBO
+# :label: exercise-2-1
+# ```
 #
 # Write `elbo_monte_carlo(x, mu, Sigma, n, log_px_given_z, rng)`. It draws `n` samples of
 # $z$ from $q = \mathcal{N}(\mu, \Sigma)$ with the generator `rng` (`rng.multivariate_normal`),
-# computes the log weight $\log p(x \mid z) + \log p(z) - \log q(z \mid x)$ of each
+# computes the log weight of each,
+#
+# $$
+# \begin{aligned}
+# \log w &= \log p(x \mid z) + \log p(z) \\
+#   &\quad - \log q(z \mid x)
+# \end{aligned}
+# $$
+#
 # (`log_px_given_z(x, z)` is the model's, for a batch of `z` of shape `(n, d)`; the prior is
-# $\mathcal{N}(0, I)$; `scipy.stats.multivariate_normal(...).logpdf` gives Gaussian log
-# densities), and returns their mean and its standard error, `std / sqrt(n)`. The checker
-# runs it on a 1-D toy whose ELBO it knows exactly; the next cell uses your function.
+# $\mathcal{N}(0, I)$; `multivariate_normal(...).logpdf` from `scipy.stats` gives
+# Gaussian log densities), and returns their mean and its standard error,
+# `std / sqrt(n)`. The checker runs it on a 1-D toy whose ELBO it knows exactly; the next
+# cell uses your function.
 
 
 # %%
@@ -274,18 +311,24 @@ elbo_monte_carlo = vaecourse.check(
 )
 
 # %% [markdown]
-# ````{admonition} Solution to exercise 2.1
+# ```{exercise-end}
+# ```
+#
+# ```{solution-start} exercise-2-1
 # :class: dropdown
+# ```
 #
 # ```{literalinclude} ../solutions/02_vae_theory_1_monte_carlo_elbo.py
 # :language: python
 # ```
-# ````
 #
-# The cell checks, for many random choices of $q$: the closed form agrees with your Monte
-# Carlo estimate; the ELBO never exceeds $\log p(x)$; the gap equals
-# $\mathrm{KL}(q \,\|\, p(z \mid x))$; and with $q$ set to the true posterior the bound is
-# met with equality.
+# ```{solution-end}
+# ```
+#
+# The cell checks, for many random choices of $q$: the closed form {eq}`eq-toy-elbo` agrees
+# with your Monte Carlo estimate {eq}`eq-elbo-monte-carlo`; the ELBO never exceeds
+# $\log p(x)$; the gap equals $\mathrm{KL}(q \,\|\, p(z \mid x))$, as {eq}`eq-elbo-gap`
+# says; and with $q$ set to the true posterior the bound is met with equality.
 
 
 # %%
@@ -305,9 +348,8 @@ def gaussian_kl_full(mu0, S0, mu1, S1):
 def elbo_closed_form(x, mu, Sigma):
     resid = x - W @ mu - b
     squared = resid @ resid + np.trace(W @ Sigma @ W.T)
-    expected_loglik = -0.5 * D * np.log(2 * np.pi * s**2) - squared / (
-        2 * s**2
-    )
+    log_norm = 0.5 * D * np.log(2 * np.pi * s**2)
+    expected_loglik = -log_norm - squared / (2 * s**2)
     kl = gaussian_kl_full(mu, Sigma, np.zeros(d), np.eye(d))
     return expected_loglik - kl
 
@@ -352,28 +394,30 @@ log_w_post = (
 assert np.allclose(log_w_post, log_px)
 
 # %% [markdown]
-# Every random $q$ gave a positive gap, exactly its KL divergence from the true posterior,
-# and the true posterior closed the gap. The Monte Carlo estimate also says something useful:
-# at the true posterior, the ratio $p(x, z) / q(z \mid x)$ equals $p(x)$ for *every* $z$,
-# so even a single sample gives $\log p(x)$ exactly (the cell checks five samples).
+# Every random $q$ gave a positive gap, exactly its KL divergence from the true posterior as
+# {eq}`eq-elbo-gap` says, and the true posterior closed the gap. The Monte Carlo estimate
+# also says something useful: at the true posterior, the ratio $p(x, z) / q(z \mid x)$
+# equals $p(x)$ for *every* $z$, so even a single sample gives $\log p(x)$ exactly (the cell
+# checks five samples).
 #
 # ### Tighter bounds from more samples
 #
-# Averaging $K$ importance ratios *before* taking the log gives a family of bounds,
+# Averaging $K$ importance ratios *before* taking the log gives a family of bounds, the
+# {term}`importance-weighted bounds <Importance-weighted bound>`,
 #
 # $$
 # \mathcal{L}_K = \mathbb{E}\left[\log \frac{1}{K} \sum_{k=1}^{K}
 #   \frac{p(x, z_k)}{q(z_k \mid x)}\right], \qquad z_k \sim q(z \mid x),
-# $$
+# $$ (eq-iw-bound)
 #
-# with $\mathcal{L}_1 = \mathcal{L}$. Every $\mathcal{L}_K$ is a lower bound on
-# $\log p(x)$; it never decreases as $K$ grows, and when the ratio $p(x, z) / q(z \mid x)$
-# is bounded it converges to $\log p(x)$ {cite:p}`burda2016importance`. Chapter 3 reports
-# its negative, $-\mathcal{L}_K$, for the trained VAE: an **upper bound on $-\log p(x)$**,
-# tighter than the negative ELBO, never the value itself. The toy model has the exact
-# $\log p(x)$, so here the bounds can be compared with the value they bound. The cell
-# uses a deliberately poor diagonal $q$ and estimates each $\mathcal{L}_K$ by averaging
-# over 4096 repeats:
+# with $\mathcal{L}_1 = \mathcal{L}$. Every $\mathcal{L}_K$ is a lower bound on $\log p(x)$;
+# it never decreases as $K$ grows, and when the ratio $p(x, z) / q(z \mid x)$ is bounded it
+# converges to $\log p(x)$ {cite:p}`burda2016importance`. [Chapter 3](03_dense_vae.ipynb)
+# reports its negative, $-\mathcal{L}_K$, for the trained VAE: an **upper bound on
+# $-\log p(x)$**, tighter than the negative ELBO, never the value itself. The toy model has the
+# exact $\log p(x)$, so here the bounds can be compared with the value they bound. The cell
+# uses a deliberately poor diagonal $q$ and estimates each $\mathcal{L}_K$ by averaging over
+# 4096 repeats:
 
 # %%
 mu_q, var_q = post_mean + 0.3, np.diag(post_cov) * 2.0
@@ -389,11 +433,12 @@ bounds = {
     for K in (1, 4, 16, 64)
 }
 print(f"exact log p(x) = {log_px:.4f}, so -log p(x) = {-log_px:.4f}")
-print(" K   L_K (lower bound on log p(x))   -L_K (upper bound on -log p(x))")
+print(" K   L_K <= log p(x)   -L_K >= -log p(x)")
 for K, value in bounds.items():
-    print(f"{K:>2}   {value:29.4f}   {-value:31.4f}")
+    print(f"{K:>2}   {value:15.4f}   {-value:17.4f}")
 values = list(bounds.values())
-assert all(a < c for a, c in zip(values, values[1:])) and values[-1] < log_px
+assert all(a < c for a, c in zip(values, values[1:]))  # rise with K
+assert values[-1] < log_px
 vaecourse.glue("ch2_iw_gap_k1", float(log_px - values[0]))
 vaecourse.glue("ch2_iw_gap_k64", float(log_px - values[-1]))
 
@@ -413,7 +458,7 @@ vaecourse.glue("ch2_iw_gap_k64", float(log_px - values[-1]))
 # \mathcal{L}(\theta, \phi; x)
 #   = \mathbb{E}_{q_\phi(z \mid x)}\big[\log p_\theta(x \mid z)\big]
 #   - \mathrm{KL}\big(q_\phi(z \mid x) \,\|\, p(z)\big).
-# $$
+# $$ (eq-elbo-terms)
 #
 # A VAE minimises the negative ELBO, averaged over the training images. For one image the
 # **loss** is
@@ -422,7 +467,7 @@ vaecourse.glue("ch2_iw_gap_k64", float(log_px - values[-1]))
 # \ell(\theta, \phi; x) =
 #   \underbrace{-\,\mathbb{E}_{q_\phi(z \mid x)}\big[\log p_\theta(x \mid z)\big]}_{\text{reconstruction}}
 #   \;+\; \underbrace{\mathrm{KL}\big(q_\phi(z \mid x) \,\|\, p(z)\big)}_{\text{regulariser}} .
-# $$
+# $$ (eq-vae-loss)
 #
 # * The **reconstruction** term is the expected negative log-likelihood of the image when its
 #   code is drawn from the encoder's distribution: encode, sample, decode, score. It is the
@@ -451,7 +496,7 @@ vaecourse.glue("ch2_iw_gap_k64", float(log_px - values[-1]))
 #       + \tfrac{1}{2}\log(2\pi) + \frac{z^2}{2}\right] \\
 #   &= -\tfrac{1}{2}\log\sigma^2 - \tfrac{1}{2} + \tfrac{1}{2}\left(\sigma^2 + \mu^2\right),
 # \end{aligned}
-# $$
+# $$ (eq-kl-1d)
 #
 # using $\mathbb{E}_q[(z - \mu)^2] = \sigma^2$ and $\mathbb{E}_q[z^2] = \sigma^2 + \mu^2$.
 # Summing over dimensions and writing it with the encoder's output $\ell_j = \log \sigma_j^2$:
@@ -462,16 +507,18 @@ vaecourse.glue("ch2_iw_gap_k64", float(log_px - values[-1]))
 #   &= \frac{1}{2} \sum_{j=1}^{d} \left( \sigma_j^2 + \mu_j^2 - 1 - \log \sigma_j^2 \right) \\
 #   &= \frac{1}{2} \sum_{j=1}^{d} \left( e^{\ell_j} + \mu_j^2 - 1 - \ell_j \right).
 # \end{aligned}
-# $$
+# $$ (eq-kl-closed-form)
 #
 # Each term $e^{\ell} - 1 - \ell$ is at least 0 and is 0 only at $\ell = 0$, and $\mu_j^2 \ge 0$,
 # so the KL is never negative and vanishes only when $q$ *is* the prior.
 #
-# (exercise-2-2)=
-# ### Exercise 2.2: the closed-form KL
+# ```{exercise-start} The closed-form KL
+# :label: exercise-2-2
+# ```
 #
 # Write `kl_to_standard_normal(mean, log_var)`: NumPy arrays of shape `(n, d)` in, the
-# KL divergence of each row's Gaussian from $\mathcal{N}(0, I)$ out, shape `(n,)`. Mind the
+# KL divergence {eq}`eq-kl-closed-form` of each row's Gaussian from $\mathcal{N}(0, I)$
+# out, shape `(n,)`. Mind the
 # convention: `log_var` is $\log \sigma^2$. Replace `vaecourse.todo()` with your code and run
 # the cell: the checker compares your function with hand-computed values and catches the
 # usual slips (σ in place of σ², a mean instead of a sum). The rest of the chapter uses your
@@ -490,13 +537,19 @@ kl_to_standard_normal = vaecourse.check(
 )
 
 # %% [markdown]
-# ````{admonition} Solution to exercise 2.2
+# ```{exercise-end}
+# ```
+#
+# ```{solution-start} exercise-2-2
 # :class: dropdown
+# ```
 #
 # ```{literalinclude} ../solutions/02_vae_theory_2_kl.py
 # :language: python
 # ```
-# ````
+#
+# ```{solution-end}
+# ```
 
 # %% [markdown]
 # ### Checking the closed form against sampling
@@ -505,7 +558,8 @@ kl_to_standard_normal = vaecourse.check(
 # over samples from $q$ must agree with the formula. The cell draws samples for a few
 # Gaussians, including narrow and wide ones, and asserts that each closed-form value lies
 # within five standard errors of its estimate. It also checks that the course's Keras version,
-# `vaecourse.losses.gaussian_kl` (the one chapter 3 trains with), gives the same numbers.
+# `vaecourse.losses.gaussian_kl` (the one [chapter 3](03_dense_vae.ipynb) trains with),
+# gives the same numbers.
 
 # %%
 means = np.array([[0.0, 0.0], [1.5, -0.5], [0.2, 3.0], [-1.0, 0.7]])
@@ -514,22 +568,22 @@ log_vars = np.array(
 )
 closed = kl_to_standard_normal(means, log_vars)
 
+pair = "({:5.2f}, {:5.2f})"
+print(f"{'mean':<17}{'log variance':<17}{'closed form':>11}   Monte Carlo")
 for mu, lv, kl in zip(means, log_vars, closed):
     sigma = np.exp(0.5 * lv)  # standard deviation: exp(½ log σ²)
     z = mu + sigma * rng.standard_normal((N_MC, len(mu)))
-    log_ratio = (stats.norm.logpdf(z, mu, sigma) - stats.norm.logpdf(z)).sum(
-        axis=1
-    )
+    log_q = stats.norm.logpdf(z, mu, sigma)
+    log_ratio = (log_q - stats.norm.logpdf(z)).sum(axis=1)
     estimate, se = log_ratio.mean(), log_ratio.std() / np.sqrt(N_MC)
     print(
-        f"mu={mu}, log var={np.round(lv, 2)}: closed form {kl:.4f}, "
-        f"Monte Carlo {estimate:.4f} ± {se:.4f}"
+        f"{pair.format(*mu)}   {pair.format(*lv)}   {kl:11.4f}   "
+        f"{estimate:.4f} ± {se:.4f}"
     )
     assert abs(estimate - kl) < 5 * se + 1e-9
 
-keras_kl = np.asarray(
-    losses.gaussian_kl(means.astype("float32"), log_vars.astype("float32"))
-)
+means32, log_vars32 = means.astype("float32"), log_vars.astype("float32")
+keras_kl = np.asarray(losses.gaussian_kl(means32, log_vars32))
 assert np.allclose(keras_kl, closed, rtol=1e-5, atol=1e-5)
 assert closed[0] == 0.0 and (closed >= 0).all()
 
@@ -543,7 +597,7 @@ assert closed[0] == 0.0 and (closed >= 0).all()
 #
 # $$
 # q(z) = \frac{1}{N} \sum_{n=1}^{N} q(z \mid x_n),
-# $$
+# $$ (eq-aggregate-posterior)
 #
 # the mixture of all the images' posteriors (the average of $q(z \mid x)$ over the data,
 # here over the training set). Where $q(z)$ has mass, training taught the decoder to draw
@@ -563,12 +617,12 @@ assert closed[0] == 0.0 and (closed >= 0).all()
 # \begin{aligned}
 # \frac{1}{N} \sum_{n=1}^{N} \mathrm{KL}\big(q(z \mid x_n) \,\|\, p(z)\big)
 #   &= \frac{1}{N} \sum_{n=1}^{N} \mathbb{E}_{q(z \mid x_n)}\!\left[
-#        \log \frac{q(z \mid x_n)}{q(z)}\right]
-#    + \frac{1}{N} \sum_{n=1}^{N} \mathbb{E}_{q(z \mid x_n)}\!\left[
+#        \log \frac{q(z \mid x_n)}{q(z)}\right] \\
+#   &\quad + \frac{1}{N} \sum_{n=1}^{N} \mathbb{E}_{q(z \mid x_n)}\!\left[
 #        \log \frac{q(z)}{p(z)}\right] \\
 #   &= I_q(n; z) + \mathrm{KL}\big(q(z) \,\|\, p(z)\big).
 # \end{aligned}
-# $$
+# $$ (eq-kl-split)
 #
 # The second average draws $n$, then $z \sim q(z \mid x_n)$: that is a draw from $q(z)$,
 # hence the KL of the aggregate posterior.
@@ -590,13 +644,13 @@ assert closed[0] == 0.0 and (closed >= 0).all()
 #
 # ### Checking it on the toy model
 #
-# The toy model shows the split with the best encoder there is. The cell draws $N = 200$
-# points from the model and gives each its exact posterior as $q(z \mid x_n)$: the ELBO
-# then equals $\log p(x_n)$ for every point, and no encoder could raise it. It computes
-# the average KL term in closed form, estimates the two parts by Monte Carlo ($q(z)$ is
-# a mixture of 200 Gaussians, whose log density is a `logsumexp`), checks that they add up,
-# and measures how much of the prior falls where $q(z)$ is thin: the share of prior draws
-# at which $q(z)$ is below a tenth of $p(z)$.
+# The toy model shows the split {eq}`eq-kl-split` with the best encoder there is. The cell
+# draws $N = 200$ points from the model and gives each its exact posterior as
+# $q(z \mid x_n)$: the ELBO then equals $\log p(x_n)$ for every point, and no encoder
+# could raise it. It computes the average KL term in closed form, estimates the two parts
+# by Monte Carlo ($q(z)$ is a mixture of 200 Gaussians, whose log density is a
+# `logsumexp`), checks that they add up, and measures how much of the prior falls where
+# $q(z)$ is thin: the share of prior draws at which $q(z)$ is below a tenth of $p(z)$.
 
 # %%
 n_data = 200
@@ -613,9 +667,8 @@ def log_q_aggregate(z, chunk=5000):
     """log q(z), q the mixture of the N(m_n, S), for each row of z."""
     parts = []
     for start in range(0, len(z), chunk):
-        diff = (
-            z[start : start + chunk, None, :] - m_post[None]
-        )  # (rows, N, d)
+        rows = z[start : start + chunk]
+        diff = rows[:, None, :] - m_post[None]  # (rows, N, d)
         parts.append(logsumexp(centred.logpdf(diff), axis=1))
     return np.concatenate(parts) - np.log(n_data)
 
@@ -635,17 +688,16 @@ mismatch_se = mismatch_terms.std() / np.sqrt(n_samples)
 
 z_prior = rng.standard_normal((n_samples // 5, d))
 thin = log_q_aggregate(z_prior) - prior.logpdf(z_prior) < np.log(0.1)
-print(f"average KL term (closed form):  {avg_kl:.4f} nats")
-print(
-    f"mutual information I(n; z):     {mutual_info:.4f} ± "
-    f"{info_terms.std() / np.sqrt(n_samples):.4f}   (log N = "
-    f"{np.log(n_data):.4f})"
-)
-print(
-    f"KL(q(z) ‖ p(z)):                {marginal_kl:.4f} ± {mismatch_se:.4f}"
-)
-print(f"sum of the two:                 {mutual_info + marginal_kl:.4f}")
-print(f"prior draws where q(z) < p(z) / 10: {thin.mean():.1%}")
+info_se = info_terms.std() / np.sqrt(n_samples)
+for label, value in [
+    ("average KL term (closed form)", f"{avg_kl:.4f} nats"),
+    ("mutual information I(n; z)", f"{mutual_info:.4f} ± {info_se:.4f}"),
+    ("  at most log N", f"{np.log(n_data):.4f}"),
+    ("KL(q(z) ‖ p(z))", f"{marginal_kl:.4f} ± {mismatch_se:.4f}"),
+    ("sum of the two", f"{mutual_info + marginal_kl:.4f}"),
+    ("prior draws where q(z) < p(z) / 10", f"{thin.mean():.1%}"),
+]:
+    print(f"{label + ':':<37}{value}")
 
 assert abs(mutual_info + marginal_kl - avg_kl) < 5 * total_se + 1e-9
 assert 0 < mutual_info <= np.log(n_data)
@@ -665,18 +717,16 @@ beyond_r2 = stats.chi2.sf(2**2, df=2)
 assert np.isclose(beyond_r2, np.exp(-2))
 vaecourse.glue("ch2_prior_beyond_r2", float(beyond_r2))
 
-# %% mystnb={"image": {"alt": "Two density maps of the latent plane: the smooth standard normal prior, and the toy model's aggregate posterior, a mixture of 200 narrow bumps with thin regions between them"}}
+# %% mystnb={"figure": {"caption": "Density of the prior p(z) (left) and of the toy model's aggregate posterior q(z), the mixture of the exact posteriors of 200 points (right), on one colour scale.", "name": "fig-02-aggregate"}, "image": {"alt": "Two density maps of the latent plane: the smooth standard normal prior, and the toy model's aggregate posterior, a mixture of 200 narrow bumps with thin regions between them"}}
 grid = np.linspace(-3, 3, 121)
 g1, g2 = np.meshgrid(grid, grid)
 points = np.column_stack([g1.ravel(), g2.ravel()])
 densities = {
     "prior p(z)": prior.pdf(points),
-    f"aggregate posterior q(z), N = {n_data}": np.exp(
-        log_q_aggregate(points)
-    ),
+    f"aggregate q(z), N = {n_data}": np.exp(log_q_aggregate(points)),
 }
 top = max(v.max() for v in densities.values())
-fig, axes = plt.subplots(1, 2, figsize=(9, 4.2))
+fig, axes = plt.subplots(1, 2, figsize=(6.6, 3.6))
 for ax, (title, density) in zip(axes, densities.items()):
     ax.imshow(
         density.reshape(g1.shape),
@@ -707,24 +757,24 @@ plt.show()
 # apart. The mismatch $\mathrm{KL}(q(z) \,\|\, p(z))$ is
 # {glue:text}`ch2_marginal_kl:.2f` nats, not zero (asserted), although the encoder is the
 # exact posterior and no encoder could raise the ELBO: a maximal ELBO does not require
-# $q(z) = p(z)$. The figure shows the mismatch: $q(z)$ is a mixture of 200 narrow bumps,
-# thin between them, and {glue:text}`ch2_thin_share:.1%` of prior draws land where
-# $q(z)$ is below a tenth of $p(z)$.
+# $q(z) = p(z)$. {numref}`fig-02-aggregate` shows the mismatch: $q(z)$ is a mixture of
+# 200 narrow bumps, thin between them, and {glue:text}`ch2_thin_share:.1%` of prior draws
+# land where $q(z)$ is below a tenth of $p(z)$.
 #
-# For sampling this means: a prior draw lands where the prior puts it, not where the
-# decoder was trained. Where the prior puts mass that the aggregate posterior leaves thin,
-# the draw goes through parts of the decoder that training hardly visited. The next
-# chapters measure the mismatch on trained VAEs: chapter 5 compares the share of test
+# For sampling this means: a prior draw lands where the prior puts it, not where the decoder
+# was trained. Where the prior puts mass that the aggregate posterior leaves thin, the draw
+# goes through parts of the decoder that training hardly visited. The next chapters measure
+# the mismatch on trained VAEs: [chapter 5](05_generation.ipynb) compares the share of test
 # encodings farther than 2 from the origin with the share of prior draws there,
-# {glue:text}`ch2_prior_beyond_r2:.1%` ($e^{-2}$ in two dimensions), and chapter 6
-# compares the lengths of a 20-D model's training codes with those of prior draws, and
-# decodes paths between prior draws.
+# {glue:text}`ch2_prior_beyond_r2:.1%` ($e^{-2}$ in two dimensions), and
+# [chapter 6](06_latent_interpolation.ipynb) compares the lengths of a 20-D model's
+# training codes with those of prior draws, and decodes paths between prior draws.
 
 # %% [markdown]
 # ## The reconstruction term: what the decoder's output means
 #
-# $\log p_\theta(x \mid z)$ depends on the distribution we choose for the pixels given the
-# decoder's output. The two common choices give the two common losses.
+# The term $\log p_\theta(x \mid z)$ depends on the distribution we choose for the pixels
+# given the decoder's output. The two common choices give the two common losses.
 #
 # ### Bernoulli pixels: binary cross-entropy, summed
 #
@@ -734,7 +784,7 @@ plt.show()
 # $$
 # -\log p_\theta(x \mid z) = -\sum_{i=1}^{784}
 #   \Big( x_i \log \hat{x}_i + (1 - x_i) \log (1 - \hat{x}_i) \Big),
-# $$
+# $$ (eq-bernoulli-nll)
 #
 # the **binary cross-entropy summed over the 784 pixels**. Keras's
 # `keras.losses.binary_crossentropy` *averages* over the pixels instead; used as is, it
@@ -746,8 +796,8 @@ plt.show()
 # papers, which binarise the images) this course plugs the grey levels into the formula
 # anyway. The loss still rewards outputs close to the input, but it is no longer the log of a
 # normalised density over $[0, 1]$, so its values are not comparable with published results
-# on binarised MNIST {cite:p}`loaiza2019continuous`. Chapter 3 states this next to its
-# numbers.
+# on binarised MNIST {cite:p}`loaiza2019continuous`. [Chapter 3](03_dense_vae.ipynb)
+# states this next to its numbers.
 
 # %%
 pixels = rng.integers(0, 2, size=(5, 784)).astype(float)  # binary images
@@ -777,7 +827,7 @@ assert np.allclose(course, bce_sum, rtol=1e-4)
 # $$
 # -\log p_\theta(x \mid z) = \frac{1}{2 s^2} \sum_{i=1}^{784} (x_i - \hat{x}_i)^2
 #   + \frac{784}{2} \log (2 \pi s^2),
-# $$
+# $$ (eq-gaussian-nll)
 #
 # a **squared error** plus a constant. So a squared-error reconstruction loss is a Gaussian
 # likelihood with a fixed variance, and the variance is set, without saying so, by the
@@ -790,16 +840,15 @@ assert np.allclose(course, bce_sum, rtol=1e-4)
 # %%
 x_img, x_hat = rng.uniform(size=784), rng.uniform(size=784)
 sq = np.sum((x_img - x_hat) ** 2)
+print("each is -log N(x; x̂, s² I) less its constant:")
 for s2, name, loss in [
     (0.5, "summed squared error", sq),
     (392.0, "mean squared error", sq / 784),
 ]:
     nll = -stats.norm.logpdf(x_img, x_hat, np.sqrt(s2)).sum()
     constant = 784 / 2 * np.log(2 * np.pi * s2)
-    print(
-        f"{name:>21}: {loss:8.4f}  = -log N(x; x̂, s² I) - const "
-        f"with s² = {s2:g}"
-    )
+    label = f"{name}, s² = {s2:g}:"
+    print(f"{label:<33}{loss:9.4f}")
     assert np.isclose(nll - constant, loss)
 
 # %% [markdown]
@@ -832,8 +881,8 @@ del x_train
 # is never negative, so the loss is never below the KL term; the optimum of the averaged
 # loss is no worse than the average image, so there the KL term is at most
 # {glue:text}`ch2_average_cost_mean:.3f` nats per image, on average over the images. And
-# the information the codes carry about the image, the mutual information of the
-# aggregate-posterior section, is at most the average KL term (the other part of it is a
+# the information the codes carry about the image, the mutual information $I_q(n; z)$ of
+# {eq}`eq-kl-split`, is at most the average KL term (the other part of it is a
 # KL divergence, never negative). That is less than the
 # $\log 10 =$ {glue:text}`ch2_log10:.1f` nats it takes just to name the digit (the cell
 # asserts it): the codes barely tell the images apart, so the decoded images can depend on
@@ -850,7 +899,7 @@ del x_train
 # $$
 # \nabla_\phi\, \mathbb{E}_{q_\phi(z \mid x)}\big[f(z)\big], \qquad
 # f(z) = \log p_\theta(x \mid z),
-# $$
+# $$ (eq-encoder-gradient)
 #
 # and a sample is just a number: once drawn, it carries no record of how it depends on
 # $\mu$ and $\sigma$. Backpropagation through "draw $z$ from
@@ -878,26 +927,30 @@ assert blocked == [None, None]
 #
 # $$
 # z = \mu + \sigma \odot \varepsilon, \qquad \sigma = e^{\ell / 2} ,
-# $$
+# $$ (eq-reparam)
 #
 # which has exactly the distribution $\mathcal{N}(\mu, \operatorname{diag}\sigma^2)$. Now $z$
 # is a differentiable function of $\mu$ and $\ell$, and the expectation is over a
 # distribution that does not depend on $\phi$, so the gradient moves inside:
 #
 # $$
-# \nabla_\mu\, \mathbb{E}_q[f(z)] = \mathbb{E}_{\varepsilon}\big[\nabla_z f(z)\big], \qquad
+# \begin{aligned}
+# \nabla_\mu\, \mathbb{E}_q[f(z)]
+#   &= \mathbb{E}_{\varepsilon}\big[\nabla_z f(z)\big], \\
 # \nabla_{\ell}\, \mathbb{E}_q[f(z)]
-#   = \mathbb{E}_{\varepsilon}\!\left[\nabla_z f(z) \odot \varepsilon \odot \tfrac{\sigma}{2}\right],
-# $$
+#   &= \mathbb{E}_{\varepsilon}\!\left[\nabla_z f(z) \odot \varepsilon \odot \tfrac{\sigma}{2}\right],
+# \end{aligned}
+# $$ (eq-reparam-gradients)
 #
 # using $\partial z_j / \partial \mu_j = 1$ and
 # $\partial z_j / \partial \ell_j = \varepsilon_j\, \partial \sigma_j / \partial \ell_j
 # = \varepsilon_j \sigma_j / 2$. The chain rule then carries these on to the encoder's
 # weights. In a network, a `Sampling` layer computes `mean + exp(0.5 * log_var) * eps`;
-# chapter 3 writes it.
+# [chapter 3](03_dense_vae.ipynb) writes it.
 #
-# (exercise-2-3)=
-# ### Exercise 2.3: the reparameterised sample
+# ```{exercise-start} The reparameterised sample
+# :label: exercise-2-3
+# ```
 #
 # Write `reparameterised_sample(mean, log_var, eps)`: $z = \mu + \sigma \odot \varepsilon$
 # with $\sigma = e^{\ell/2}$, for the noise `eps` it is given (broadcast over rows). It must
@@ -918,31 +971,46 @@ reparameterised_sample = vaecourse.check(
 )
 
 # %% [markdown]
-# ````{admonition} Solution to exercise 2.3
+# ```{exercise-end}
+# ```
+#
+# ```{solution-start} exercise-2-3
 # :class: dropdown
+# ```
 #
 # ```{literalinclude} ../solutions/02_vae_theory_3_reparameterised_sample.py
 # :language: python
 # ```
-# ````
+#
+# ```{solution-end}
+# ```
 #
 # ### Checking the gradient
 #
-# Take $f(z) = \sum_j \cos z_j$. For $z_j \sim \mathcal{N}(\mu_j, \sigma_j^2)$,
+# To check the formulas we need a function whose expected value is known exactly. Take
+# $f(z) = \sum_j \cos z_j$. For $z_j \sim \mathcal{N}(\mu_j, \sigma_j^2)$,
 # $\mathbb{E}[\cos z_j] = \cos(\mu_j)\, e^{-\sigma_j^2 / 2}$, so the exact gradients are
 #
 # $$
-# \frac{\partial}{\partial \mu_j} = -\sin(\mu_j)\, e^{-\sigma_j^2/2}, \qquad
-# \frac{\partial}{\partial \ell_j} = -\tfrac{1}{2}\sigma_j^2 \cos(\mu_j)\, e^{-\sigma_j^2/2}
-# \quad (\sigma_j^2 = e^{\ell_j}).
-# $$
+# \begin{aligned}
+# \frac{\partial}{\partial \mu_j}\, \mathbb{E}[f(z)]
+#   &= -\sin(\mu_j)\, e^{-\sigma_j^2/2}, \\
+# \frac{\partial}{\partial \ell_j}\, \mathbb{E}[f(z)]
+#   &= -\tfrac{1}{2}\sigma_j^2 \cos(\mu_j)\, e^{-\sigma_j^2/2}
+#   \qquad (\sigma_j^2 = e^{\ell_j}).
+# \end{aligned}
+# $$ (eq-cos-gradients)
 #
-# The cell estimates both with the reparameterised formulas above, in NumPy, and compares.
-# It also computes the other classical estimator, the *score-function* (REINFORCE)
-# estimator, which needs no gradient of $f$. It rests on
-# $\nabla_\mu\, \mathbb{E}_q[f(z)] = \mathbb{E}_q[f(z)\, \nabla_\mu \log q(z)]$, and for a
-# diagonal Gaussian $\partial \log q(z) / \partial \mu_j = (z_j - \mu_j) / \sigma_j^2$, the
-# *score*. The cell computes it in two forms:
+# The cell estimates both with the reparameterised formulas {eq}`eq-reparam-gradients`, in
+# NumPy, and compares. It also computes the other classical estimator, the
+# *score-function* (REINFORCE) estimator, which needs no gradient of $f$. It rests on
+#
+# $$
+# \nabla_\mu\, \mathbb{E}_q[f(z)] = \mathbb{E}_q\big[f(z)\, \nabla_\mu \log q(z)\big],
+# $$ (eq-score-function)
+#
+# and for a diagonal Gaussian $\partial \log q(z) / \partial \mu_j = (z_j - \mu_j) / \sigma_j^2$,
+# the *score*. The cell computes it in two forms:
 #
 # * **whole $f$**: each sample gives $f(z)\,(z_j - \mu_j) / \sigma_j^2$, the estimator as
 #   written;
@@ -953,8 +1021,9 @@ reparameterised_sample = vaecourse.check(
 #   $f$ that depends on that coordinate; the mean stays, the noise of the other terms goes.
 #
 # The spreads $\sigma_j$ are below 1, as in a trained encoder, and shrink from the first
-# coordinate to the third. The cell prints each estimate with its standard error, then
-# the standard deviation of one sample of each estimator of $\partial / \partial \mu_j$.
+# coordinate to the third. The cell prints each estimate next to the exact value
+# {eq}`eq-cos-gradients`, with its standard error, then the standard deviation of one
+# sample of each estimator of $\partial / \partial \mu_j$.
 
 # %%
 mu = np.array([0.5, -1.0, 2.0])
@@ -973,30 +1042,38 @@ f_z = np.cos(z).sum(axis=1, keepdims=True)  # f(z), one per sample
 score_whole = f_z * score_of_q  # f(z) × score_j
 score_coord = np.cos(z) * score_of_q  # cos z_j × score_j
 
+print(f"{'estimator':<27} j  estimate     exact  std. error")
 for name, samples, exact in [
     ("d/d mu (reparam.)", g_mu, exact_mu),
     ("d/d log var (reparam.)", g_log_var, exact_log_var),
     ("d/d mu (score, whole f)", score_whole, exact_mu),
     ("d/d mu (score, per coord.)", score_coord, exact_mu),
 ]:
-    estimate, se = samples.mean(axis=0), samples.std(axis=0) / np.sqrt(N_MC)
-    print(
-        f"{name:>26}: estimate {np.round(estimate, 4)}, "
-        f"exact {np.round(exact, 4)}, standard error {np.round(se, 4)}"
-    )
+    estimate = samples.mean(axis=0)
+    se = samples.std(axis=0) / np.sqrt(N_MC)
+    for j in range(len(mu)):
+        print(
+            f"{name if j == 0 else '':<27}{j + 1:>2}"
+            f"{estimate[j]:10.4f}{exact[j]:10.4f}{se[j]:12.4f}"
+        )
     assert np.all(np.abs(estimate - exact) < 5 * se + 1e-9)
+
+
+def row(label, values, digits):
+    """A label, then one column per coordinate j."""
+    return f"{label:<27}" + "".join(f"{v:10.{digits}f}" for v in values)
+
 
 spreads = {
     "reparameterised": g_mu.std(axis=0),
     "score, per coordinate": score_coord.std(axis=0),
     "score, whole f": score_whole.std(axis=0),
 }
-print(
-    f"\nstandard deviation of one sample of d/d mu_j, "
-    f"for sigma_j = {np.round(sigma, 2)}:"
-)
+print("\nstandard deviation of one sample of d/d mu_j:")
+print(" " * 27 + "     j = 1     j = 2     j = 3")
+print(row("sigma_j", sigma, 2))
 for name, spread_j in spreads.items():
-    print(f"{name:>26}: {np.round(spread_j, 3)}")
+    print(row(name, spread_j, 3))
 ratio = spreads["score, per coordinate"] / spreads["reparameterised"]
 sd_reparam, sd_coord, sd_whole = spreads.values()
 assert np.all(sd_reparam < sd_coord) and np.all(sd_coord < sd_whole)
@@ -1036,11 +1113,9 @@ with tf.GradientTape() as tape:
     z_t = reparameterised_sample(mu_v, log_var_v, eps_t)
     objective = tf.reduce_mean(tf.reduce_sum(tf.cos(z_t), axis=1))
 grad_mu, grad_log_var = tape.gradient(objective, [mu_v, log_var_v])
-print(
-    "autodiff through z = mu + sigma * eps:",
-    np.round(grad_mu.numpy(), 4),
-    np.round(grad_log_var.numpy(), 4),
-)
+print("autodiff through z = mu + sigma * eps:")
+print("   d/d mu:     ", np.round(grad_mu.numpy(), 4))
+print("   d/d log var:", np.round(grad_log_var.numpy(), 4))
 assert np.allclose(grad_mu.numpy(), g_mu[:50_000].mean(axis=0), atol=1e-4)
 assert np.allclose(
     grad_log_var.numpy(), g_log_var[:50_000].mean(axis=0), atol=1e-4
@@ -1052,23 +1127,30 @@ assert np.allclose(
 # * A VAE is a latent-variable model, $p(x) = \int p_\theta(x \mid z)\, p(z)\, dz$ with
 #   $p(z) = \mathcal{N}(0, I)$ and a neural decoder, fitted together with an encoder
 #   $q_\phi(z \mid x)$ that approximates the intractable posterior for every image at once.
-# * $\log p(x) = \mathrm{ELBO} + \mathrm{KL}(q \,\|\, p(z \mid x))$: the ELBO is a lower bound,
-#   tight when $q$ is the true posterior. More importance samples tighten it; as a loss,
-#   $-\mathcal{L}_K$ is an upper bound on $-\log p(x)$, not its value.
-# * Loss per image, in nats: $-\mathbb{E}_q[\log p(x \mid z)] + \mathrm{KL}(q(z \mid x) \,\|\, p(z))$,
-#   with the KL equal to $\tfrac{1}{2}\sum_j (e^{\ell_j} + \mu_j^2 - 1 - \ell_j)$ for an
-#   encoder that outputs $\ell = \log\sigma^2$.
+# * By {eq}`eq-elbo-gap`, $\log p(x) = \mathrm{ELBO} + \mathrm{KL}(q \,\|\, p(z \mid x))$:
+#   the ELBO is a lower bound, tight when $q$ is the true posterior. More importance
+#   samples tighten it, as in {eq}`eq-iw-bound`; as a loss, $-\mathcal{L}_K$ is an upper
+#   bound on $-\log p(x)$, not its value.
+# * The loss per image {eq}`eq-vae-loss`, in nats, is
+#
+#   $$
+#   -\mathbb{E}_q[\log p(x \mid z)] + \mathrm{KL}(q(z \mid x) \,\|\, p(z)),
+#   $$
+#
+#   with the KL equal to $\tfrac{1}{2}\sum_j (e^{\ell_j} + \mu_j^2 - 1 - \ell_j)$, as in
+#   {eq}`eq-kl-closed-form`, for an encoder that outputs $\ell = \log\sigma^2$.
 # * Averaged over the data, the KL term is the mutual information between image and code
 #   plus $\mathrm{KL}(q(z) \,\|\, p(z))$, the mismatch between the aggregate posterior and
-#   the prior {cite:p}`hoffman2016elbo`. Training pushes $q(z)$ towards the prior without
-#   forcing a match: the KL term discourages holes, it does not forbid them, and prior draws
-#   that land where $q(z)$ is thin go through parts of the decoder that training hardly
-#   visited.
+#   the prior: the split {eq}`eq-kl-split` of {cite:t}`hoffman2016elbo`. Training pushes
+#   $q(z)$ towards the prior without forcing a match: the KL term discourages holes, it does
+#   not forbid them, and prior draws that land where $q(z)$ is thin go through parts of the
+#   decoder that training hardly visited.
 # * Bernoulli pixels make the reconstruction term a binary cross-entropy summed over pixels;
 #   Gaussian pixels make it a squared error whose weight fixes an assumed pixel variance;
 #   averaged over the pixels, it leaves the codes almost no information worth paying for.
-# * The reparameterisation $z = \mu + \sigma \odot \varepsilon$ lets gradients reach the
-#   encoder; in the chapter's check its variance is lower than the score-function
-#   estimator's, even in the latter's per-coordinate form.
+# * The reparameterisation {eq}`eq-reparam`, $z = \mu + \sigma \odot \varepsilon$, lets
+#   gradients reach the encoder; in the chapter's check its variance is lower than the
+#   score-function estimator's {eq}`eq-score-function`, even in the latter's
+#   per-coordinate form.
 #
-# Chapter 3 builds this model in Keras and trains it on MNIST.
+# [Chapter 3](03_dense_vae.ipynb) builds this model in Keras and trains it on MNIST.

@@ -1,26 +1,30 @@
 # %% [markdown]
-# # 3. The dense VAE
+# # The dense VAE
 #
-# Chapter 2 derived the loss of a variational autoencoder. This chapter builds one in
-# Keras 3 and trains it on MNIST: a small dense network shaped like the autoencoder of
-# chapter 1, one hidden layer each way (here of 512 units, where chapter 1 used 256), except
-# that the encoder outputs a *distribution* over a 2-D latent space and a sampling layer
-# sits between encoder and decoder {cite:p}`kingma2014autoencoding`.
+# [Chapter 2](02_vae_theory.ipynb) derived the loss of a variational autoencoder. This
+# chapter builds one in Keras 3 and trains it on MNIST: a small dense network shaped like
+# the {term}`autoencoder` of [chapter 1](01_autoencoders.ipynb), one hidden layer each way
+# (here of 512 units, where [chapter 1](01_autoencoders.ipynb) used 256), except that the
+# {term}`encoder` outputs a *distribution* over a 2-D {term}`latent space` and a sampling
+# layer sits between encoder and {term}`decoder` {cite:p}`kingma2014autoencoding`.
 #
 # In this chapter you will:
 #
 # * write the encoder and the sampling layer as Keras models, and the decoder yourself
-#   (exercise 3.1);
-# * meet the same VAE written three ways: functional encoder and decoder models, a subclassed
-#   `keras.Model` with its own training step, and a hand-written `tf.GradientTape` loop, for
-#   which you write the loss of one image (exercise 3.2) and one training step
-#   (exercise 3.3);
-# * train it, following the reconstruction and KL terms separately;
-# * compare its latent space with the plain autoencoder's, and with the prior;
-# * measure it on the 10,000 test images in nats per image, with the negative ELBO and the
-#   negative importance-weighted bound of chapter 2 (exercise 3.4), two upper bounds on
-#   $-\log p(x)$, and compare it with two more VAEs trained with other recipes: one with a
-#   20-D latent space, and a deeper network with the same 2-D latent space.
+#   ({ref}`exercise-3-1`);
+# * meet the same VAE written three ways: functional encoder and decoder models, a
+#   subclassed `keras.Model` with its own training step, and a hand-written
+#   `tf.GradientTape` loop, for which you write the loss of one image
+#   ({ref}`exercise-3-2`) and one training step ({ref}`exercise-3-3`);
+# * train it, following the reconstruction and {term}`KL <KL divergence>` terms
+#   separately;
+# * compare its latent space with the plain autoencoder's, and with the {term}`prior`;
+# * measure it on the 10,000 test images in {term}`nats` per image, with the negative
+#   {term}`ELBO` and the negative {term}`importance-weighted bound` of
+#   [chapter 2](02_vae_theory.ipynb)
+#   ({ref}`exercise-3-4`), two upper bounds on $-\log p(x)$, and compare it with two more
+#   VAEs trained with other recipes: one with a 20-D latent space, and a deeper network with
+#   the same 2-D latent space.
 
 # %% [markdown]
 # ## Setting up
@@ -48,18 +52,20 @@ print(f"Keras {keras.__version__}, profile: {profile.name}")
 # %% [markdown]
 # ## The data, and what the numbers will mean
 #
-# As in chapter 1, each image is a row of 784 grey levels scaled to $[0, 1]$. The decoder
-# treats each pixel as a Bernoulli variable and the reconstruction term is the binary
-# cross-entropy summed over the 784 pixels (chapter 2). Note the convention: we feed the
+# As in [chapter 1](01_autoencoders.ipynb), each image is a row of 784 grey levels scaled
+# to $[0, 1]$. The decoder treats each pixel as a Bernoulli variable and the reconstruction
+# term is the binary cross-entropy summed over the 784 pixels
+# ([chapter 2](02_vae_theory.ipynb)). Note the convention: we feed the
 # **continuous grey levels** to a Bernoulli likelihood, as most tutorials do; the papers use
 # *binarised* MNIST, where each pixel is 0 or 1. With grey levels the "log-likelihood" is
 # not that of a normalised density {cite:p}`loaiza2019continuous`, so the nats per image
 # reported below are comparable with each other but not with published binarised-MNIST
 # results.
 #
-# As in chapter 1, the 60,000 training images are split in two: the first 50,000 train the
-# models, and the last 10,000 are the **validation** set, on which training is watched and
-# the course's settings were chosen. The 10,000 test images serve only for the numbers the
+# As in [chapter 1](01_autoencoders.ipynb), the 60,000 training images are split in two:
+# the first 50,000 train the models, and the last 10,000 are the
+# {term}`validation <validation split>` set, on which training is watched and the course's
+# settings were chosen. The 10,000 test images serve only for the numbers the
 # chapter reports about the trained models.
 
 # %%
@@ -95,8 +101,9 @@ del x_recipe, x_recipe_val
 # ### The encoder
 #
 # The encoder maps an image through 512 ReLU units to **two** outputs of the latent size:
-# the mean $\mu$ and the log-variance $\log \sigma^2$ of the Gaussian $q(z \mid x)$. Both
-# layers are linear, since a mean and a log-variance can be any real number.
+# the mean $\mu$ and the log-variance $\log \sigma^2$ of the Gaussian $q(z \mid x)$, the
+# {term}`approximate posterior`. Both layers are linear, since a mean and a log-variance
+# can be any real number.
 
 # %%
 LATENT_DIM = 2
@@ -106,17 +113,22 @@ hidden = layers.Dense(512, activation="relu", name="enc_hidden")(image)
 z_mean = layers.Dense(LATENT_DIM, name="z_mean")(hidden)
 z_log_var = layers.Dense(LATENT_DIM, name="z_log_var")(hidden)
 encoder = keras.Model(image, [z_mean, z_log_var], name="dense_encoder")
-encoder.summary()
+vaecourse.summary(encoder)
 
 
 # %% [markdown]
 # ### The sampling layer
 #
-# Between encoder and decoder sits the reparameterisation of chapter 2,
-# $z = \mu + \sigma \odot \varepsilon$ with $\sigma = \exp(\tfrac{1}{2} \log \sigma^2)$ and
-# $\varepsilon \sim \mathcal{N}(0, I)$. In Keras 3 it is a small layer: `keras.random.normal`
-# draws $\varepsilon$ with the batch's shape (whatever the batch size), and a
-# `SeedGenerator` makes the draws reproducible.
+# Between encoder and decoder sits the {term}`reparameterisation <Reparameterisation>` of
+# [chapter 2](02_vae_theory.ipynb),
+#
+# $$
+# z = \mu + \sigma \odot \varepsilon, \qquad \varepsilon \sim \mathcal{N}(0, I),
+# $$ (eq-reparam)
+#
+# with $\sigma = \exp(\tfrac{1}{2} \log \sigma^2)$. In Keras 3 it is a small layer:
+# `keras.random.normal` draws $\varepsilon$ with the batch's shape (whatever the batch
+# size), and a `SeedGenerator` makes the draws reproducible.
 
 
 # %%
@@ -153,14 +165,17 @@ assert np.allclose(z_check.std(axis=0), [0.5, 2.0], atol=0.05)
 # The course's own `vaecourse.models.Sampling` is this layer, with one addition for
 # numerical safety: it clips $\log \sigma^2$ to $[-30, 20]$ before exponentiating, so that a
 # wild encoder output early in training cannot overflow.
-#
-# (exercise-3-1)=
-# ### Exercise 3.1: the decoder
+
+# %% [markdown]
+# ```{exercise-start} The decoder
+# :label: exercise-3-1
+# ```
 #
 # The decoder maps a point of the latent space back to an image. Mirror the encoder: one
 # hidden layer of `hidden` ReLU units, then 784 outputs. Those outputs are the parameters of
-# the likelihood $p(x \mid z)$ of chapter 2, one Bernoulli mean per pixel: each must be a
-# probability in $(0, 1)$, whatever the others are. Choose the output activation to match.
+# the likelihood $p(x \mid z)$ of [chapter 2](02_vae_theory.ipynb), one Bernoulli mean per
+# pixel: each must be a probability in $(0, 1)$, whatever the others are. Choose the output
+# activation to match.
 #
 # Write `build_decoder(latent_dim=2, hidden=512)`: a functional `keras.Model` from a latent
 # vector of shape `(latent_dim,)` to the 784 pixel probabilities. Name the input `"z"`, the two
@@ -181,19 +196,25 @@ def build_decoder(latent_dim=2, hidden=512):
 build_decoder = vaecourse.check("03_dense_vae_1_decoder", build_decoder)
 
 # %% [markdown]
-# ````{admonition} Solution to exercise 3.1
+# ```{exercise-end}
+# ```
+#
+# ```{solution-start} exercise-3-1
 # :class: dropdown
+# ```
 #
 # ```{literalinclude} ../solutions/03_dense_vae_1_decoder.py
 # :language: python
 # ```
-# ````
+#
+# ```{solution-end}
+# ```
 #
 # The decoder of the 2-D VAE:
 
 # %%
 decoder = build_decoder(LATENT_DIM)
-decoder.summary()
+vaecourse.summary(decoder)
 
 # %% [markdown]
 # Later chapters load this VAE through `vaecourse.models.build_dense_vae`. The cell checks
@@ -212,9 +233,9 @@ n_params = encoder.count_params() + decoder.count_params()
 assert n_params == package_vae.count_params()
 print(
     f"encoder {encoder.count_params():,} + "
-    f"decoder {decoder.count_params():,} "
-    f"= {n_params:,} parameters, same as vaecourse.models.build_dense_vae"
+    f"decoder {decoder.count_params():,} = {n_params:,} parameters,"
 )
+print("the same as vaecourse.models.build_dense_vae")
 
 # %% [markdown]
 # ### Chaining them, and where the loss cannot go
@@ -256,26 +277,39 @@ assert add_loss_failed
 #
 # ### The loss of one image
 #
-# Whoever drives the training needs the loss of chapter 2: the negative ELBO of each image,
-# estimated with one sample $z \sim q(z \mid x)$,
+# Whoever drives the training needs the loss of [chapter 2](02_vae_theory.ipynb): the
+# negative ELBO of each image, estimated with one sample $z \sim q(z \mid x)$,
 #
 # $$
-# \ell(x) = \underbrace{-\log p(x \mid z)}_{\text{reconstruction}}
-#   + \mathrm{KL}\big(q(z \mid x) \,\|\, \mathcal{N}(0, I)\big).
+# \begin{aligned}
+# \ell(x) = {} & \underbrace{-\log p(x \mid z)}_{\text{reconstruction}} \\
+#   & + \mathrm{KL}\big(q(z \mid x) \,\|\, \mathcal{N}(0, I)\big).
+# \end{aligned}
+# $$ (eq-loss)
+#
+# With Bernoulli pixels of means $p_i$, the decoder's outputs, the reconstruction term
+# $-\log p(x \mid z)$ is the binary cross-entropy **summed** over the 784 pixels,
+#
 # $$
+# \begin{aligned}
+# -\sum_{i=1}^{784} \big[ & x_i \log p_i \\
+#   & + (1 - x_i) \log(1 - p_i) \big],
+# \end{aligned}
+# $$ (eq-bce)
 #
-# With Bernoulli pixels of means $p_i$, the decoder's outputs, the reconstruction term is the
-# binary cross-entropy **summed** over the 784 pixels,
-# $-\sum_i \big[x_i \log p_i + (1 - x_i) \log(1 - p_i)\big]$, so that it is counted in nats
-# per image like the KL term, whose closed form chapter 2 derived.
-#
-# (exercise-3-2)=
-# ### Exercise 3.2: the loss per image
+# so that it is counted in nats per image like the KL term, whose
+# closed form [chapter 2](02_vae_theory.ipynb) derived.
+
+# %% [markdown]
+# ```{exercise-start} The loss per image
+# :label: exercise-3-2
+# ```
 #
 # Write `per_image_loss(x, probs, mean, log_var)`. In: the images `x` and the decoder's
 # probabilities `probs`, both of shape `(n, 784)`, and the encoder's outputs `mean` and
 # `log_var` ($\log \sigma^2$), both `(n, latent_dim)`. Out: $\ell$ of each image in nats,
-# shape `(n,)`; the training step averages over the batch. Write it with `keras.ops`
+# {eq}`eq-loss` with {eq}`eq-bce`, shape `(n,)`; the training step averages over the
+# batch. Write it with `keras.ops`
 # (`ops.log`, `ops.exp`, `ops.sum`, `ops.clip`), not NumPy, because the training step
 # differentiates it. Clip `probs` into $[10^{-6}, 1 - 10^{-6}]$ before taking logs: a float32
 # sigmoid does return exactly 0 or 1, and $0 \cdot \log 0$ is nan. The checker compares your
@@ -294,13 +328,19 @@ def per_image_loss(x, probs, mean, log_var):
 per_image_loss = vaecourse.check("03_dense_vae_2_loss", per_image_loss)
 
 # %% [markdown]
-# ````{admonition} Solution to exercise 3.2
+# ```{exercise-end}
+# ```
+#
+# ```{solution-start} exercise-3-2
 # :class: dropdown
+# ```
 #
 # ```{literalinclude} ../solutions/03_dense_vae_2_loss.py
 # :language: python
 # ```
-# ````
+#
+# ```{solution-end}
+# ```
 #
 # ### The course's VAE class
 #
@@ -363,13 +403,15 @@ assert np.allclose(yours, reconstruction + kl, rtol=1e-5)
 # and the loss under a tape, ask the tape for the gradients, let the optimiser apply them.
 # The tape records only what runs inside it, and gradients reach only the weights whose
 # computations it recorded.
-#
-# (exercise-3-3)=
-# ### Exercise 3.3: one training step
+
+# %% [markdown]
+# ```{exercise-start} One training step
+# :label: exercise-3-3
+# ```
 #
 # Write `train_step(model, optimizer, x, loss_fn)`. The `model` is a `vaecourse.models.VAE`:
 # `model.encoder(x)` gives `(mean, log_var)`, `model.sampling([mean, log_var])` draws
-# $z = \mu + \sigma \odot \varepsilon$, and `model.decoder(z)` gives the pixel
+# $z$ by {eq}`eq-reparam`, and `model.decoder(z)` gives the pixel
 # probabilities. `x` is a batch of images, `(batch, 784)`, and `loss_fn(x, probs, mean,
 # log_var)` a per-image loss such as yours. The step computes the batch's mean loss under a
 # `tf.GradientTape`, takes its gradients with respect to `model.trainable_weights` (the
@@ -395,13 +437,19 @@ def train_step(model, optimizer, x, loss_fn):
 train_step = vaecourse.check("03_dense_vae_3_train_step", train_step)
 
 # %% [markdown]
-# ````{admonition} Solution to exercise 3.3
+# ```{exercise-end}
+# ```
+#
+# ```{solution-start} exercise-3-3
 # :class: dropdown
+# ```
 #
 # ```{literalinclude} ../solutions/03_dense_vae_3_train_step.py
 # :language: python
 # ```
-# ````
+#
+# ```{solution-end}
+# ```
 #
 # Here are a few hundred steps of it on a fresh copy of the same architecture, on batches
 # of training images, with `per_image_loss` as the loss and Adam as the optimiser.
@@ -484,11 +532,11 @@ assert recipe.digits is None and recipe.shape == "flat"
 
 # %% [markdown]
 # `fit` logged the two terms of the loss separately, for the training data and (dashed) for
-# the validation data:
+# the validation data ({numref}`fig-03-history`):
 
-# %% mystnb={"image": {"alt": "Two panels of per-epoch curves for training and validation data: the reconstruction term falls steeply and levels off; the KL term drops in the first epochs and then creeps up slowly"}}
+# %% mystnb={"figure": {"caption": "The two terms of the loss per epoch, on the training images (solid) and the validation images (dashed).", "name": "fig-03-history"}, "image": {"alt": "Two panels of per-epoch curves for training and validation data, one above the other: the reconstruction term falls steeply and levels off; the KL term drops in the first epochs and then creeps up slowly"}}
 history = run.history
-fig, axes = plt.subplots(1, 2, figsize=(11, 3.6))
+fig, axes = plt.subplots(2, 1, figsize=(6.8, 6.4), sharex=True)
 plotting.plot_history(
     history,
     keys=("reconstruction",),
@@ -498,6 +546,7 @@ plotting.plot_history(
 plotting.plot_history(
     history, keys=("kl",), ax=axes[1], title="KL(q(z|x) ‖ p(z))"
 )
+axes[0].set_xlabel("")
 fig.tight_layout()
 plt.show()
 for key in ("loss", "reconstruction", "kl"):
@@ -569,13 +618,14 @@ assert profile.quick or saved > 3 * val_kl
 #
 # ## Originals and reconstructions
 
-# %% mystnb={"image": {"alt": "Three rows of ten test digits: the originals, their reconstructions from the posterior mean, and reconstructions from one random sample of z"}}
+# %% mystnb={"figure": {"caption": "Ten test digits (top), decoded from the mean of their posterior (middle) and from one random draw of it (bottom).", "name": "fig-03-reconstructions"}, "image": {"alt": "Three rows of ten test digits: the originals, their reconstructions from the posterior mean, and reconstructions from one random sample of z"}}
 reconstructed_mean = vae.reconstruct(x_test[:10])
 reconstructed_sample = np.asarray(vae(x_test[:10]))
 plotting.plot_image_rows(
     [x_test[:10], reconstructed_mean, reconstructed_sample],
     ["original", "decoded μ", "decoded z ~ q"],
     title="Test digits through the VAE's 2-D latent space",
+    scale=0.65,
 )
 plt.show()
 
@@ -584,10 +634,11 @@ assert reconstructed_mean.shape == reconstructed_sample.shape == (10, 784)
 
 # %% [markdown]
 # Like the autoencoder's, the reconstructions from a 2-D latent space are blurred typical
-# digits. The third row decodes a random draw from $q(z \mid x)$ instead of its mean. How far
-# is it from the decoded mean? The next cell measures it on the first 1,000 test images, as
-# the mean absolute difference per pixel, and compares it with the difference between the
-# decoded means of two consecutive test images.
+# digits ({numref}`fig-03-reconstructions`). The third row decodes a random draw from
+# $q(z \mid x)$ instead of its mean. How far is it from the decoded mean? The next cell
+# measures it on the first 1,000 test images, as the mean absolute difference per pixel, and
+# compares it with the difference between the decoded means of two consecutive test
+# images.
 
 # %%
 x_some = x_test[:1000]
@@ -596,7 +647,7 @@ from_sample = np.asarray(vae.predict(x_some, batch_size=1000, verbose=0))
 sample_vs_mean = np.mean(np.abs(from_sample - from_mean))
 image_vs_next = np.mean(np.abs(from_mean - np.roll(from_mean, 1, axis=0)))
 print(
-    f"mean |pixel difference|: sample vs mean {sample_vs_mean:.4f}, "
+    f"mean |pixel difference|: sample vs mean {sample_vs_mean:.4f},\n"
     f"one image vs the next {image_vs_next:.4f}"
 )
 vaecourse.glue("ch3_sample_vs_mean", float(sample_vs_mean))
@@ -612,25 +663,26 @@ assert profile.quick or sample_vs_mean < image_vs_next / 4
 #
 # ## The latent space, next to the autoencoder's
 #
-# Each test image's $q(z \mid x)$ is summarised by its mean. On the left, the means of the
-# VAE; on the right, the codes of chapter 1's autoencoder, loaded from the course's shared
-# models with `zoo.pretrained("autoencoder_2d")`. The two differ in more than the KL term:
-# the autoencoder's hidden layers are half as wide, and it was trained for 30 epochs
-# instead of 50.
+# Each test image's $q(z \mid x)$ is summarised by its mean. In {numref}`fig-03-latent`, at
+# the top, the means of the VAE; at the bottom, the codes of
+# [chapter 1](01_autoencoders.ipynb)'s autoencoder, loaded from the course's shared models
+# with `zoo.pretrained("autoencoder_2d")`. The two differ in more than the KL term: the
+# autoencoder's hidden layers are half as wide, and it was trained for 30 epochs instead
+# of 50.
 
-# %% mystnb={"image": {"alt": "Two scatter plots of test images coloured by digit: the VAE means form a compact cloud around the origin, the autoencoder codes form long streaks over a much wider range"}}
+# %% mystnb={"figure": {"caption": "The test images in the latent plane, coloured by digit: the VAE's posterior means (top) and the autoencoder's codes (bottom). Mind the different scales of the axes.", "name": "fig-03-latent"}, "image": {"alt": "Two scatter plots of test images coloured by digit, one above the other: the VAE means form a compact cloud around the origin, the autoencoder codes form long streaks over a much wider range"}}
 test_means, test_log_vars = vae.encoder.predict(
     x_test, batch_size=1000, verbose=0
 )
 autoencoder, ae_run = zoo.pretrained("autoencoder_2d")
 ae_codes = autoencoder.encoder.predict(x_test, batch_size=1000, verbose=0)
 
-fig, axes = plt.subplots(1, 2, figsize=(13, 5.5))
+fig, axes = plt.subplots(2, 1, figsize=(6.8, 9.6))
 plotting.plot_latent(
     test_means, y_test, ax=axes[0], title="VAE: means of q(z|x)"
 )
 plotting.plot_latent(ae_codes, y_test, ax=axes[1], title="Autoencoder: codes")
-axes[0].get_legend().remove()
+axes[1].get_legend().remove()  # one legend, beside the top panel
 fig.tight_layout()
 plt.show()
 
@@ -638,7 +690,7 @@ inside_3 = np.mean(np.linalg.norm(test_means, axis=1) < 3)
 means_std = test_means.std(axis=0)
 ae_std = ae_codes.std(axis=0)
 print(
-    f"VAE means: std per dimension {means_std.round(2)}, "
+    f"VAE means: std per dimension {means_std.round(2)},\n"
     f"{inside_3:.1%} within distance 3 of the origin"
 )
 print(f"autoencoder codes: std per dimension {ae_std.round(2)}")
@@ -685,7 +737,8 @@ assert 2 * ae_recipe.kwargs["hidden"] == 512 and ae_recipe.epochs == 30
 #
 # Does the KL term make the codes *fill* the prior, without holes? Not by itself. It pulls
 # each $q(z \mid x)$ towards $\mathcal{N}(0, I)$, one image at a time. What a point drawn
-# from the prior should land on is the **aggregate posterior** of chapter 2,
+# from the prior should land on is the {term}`aggregate posterior` of
+# [chapter 2](02_vae_theory.ipynb),
 # $q(z) = \mathbb{E}_x\, q(z \mid x)$, the mixture of all the images' posteriors: the
 # region the decoder was trained on. The average KL term is the mutual information between
 # $x$ and $z$ plus $\mathrm{KL}(q(z) \,\|\, p(z))$ {cite:p}`hoffman2016elbo`: a model whose
@@ -704,35 +757,68 @@ assert 2 * ae_recipe.kwargs["hidden"] == 512 and ae_recipe.epochs == 30
 # {glue:text}`ch3_sigma_1:.3f`, less than a fifth of the spread of the means (asserted).
 # The decoder is trained on points drawn around each mean at that scale, not on the whole
 # plane, and whether the bumps cover every region where the prior puts mass is not
-# something the KL term guarantees. Chapter 5 decodes this plane to generate digits.
+# something the KL term guarantees. [Chapter 5](05_generation.ipynb) decodes this plane to
+# generate digits.
 #
+# (ch03-explorer)=
+# ### Explore the plane yourself
+#
+# The explorer below holds this VAE's decoder, running in your browser, over the square
+# from −4 to 4 in both coordinates. Drag the ring (or click the plane and use the arrow
+# keys) and compare with the autoencoder's plane in [chapter 1](01_autoencoders.ipynb)'s
+# explorer: here the digits change gradually over a plane of known scale, and the ring
+# can be moved out beyond the codes, where the prior still puts some mass.
+
+# %%
+from vaecourse import explorer
+
+explorer.latent_plane(
+    vae.decoder,
+    test_means,
+    y_test,
+    model="dense_vae_2d",
+    limit=4.0,
+    title="The VAE's latent plane",
+)
+
+# %% [markdown]
 # ## How good is the model? Test numbers in nats per image
 #
 # Two numbers describe a VAE on held-out data, both in nats per image (lower is better):
 #
-# * the **negative ELBO**, the training loss itself: reconstruction plus KL, with one sample
-#   of $z$ per image;
-# * the negative of the **importance-weighted bound** $\mathcal{L}_K$ of chapter 2
-#   {cite:p}`burda2016importance`, which averages $K$ importance weights
-#   $w_k = p(x \mid z_k)\, p(z_k) / q(z_k \mid x)$, $z_k \sim q(z \mid x)$, before taking
-#   the log: $\mathcal{L}_K = \mathbb{E}\big[\log \frac{1}{K} \sum_k w_k\big]$.
+# * the **negative ELBO**, the training loss {eq}`eq-loss` itself: reconstruction plus KL,
+#   with one sample of $z$ per image;
+# * the negative of the **importance-weighted bound** $\mathcal{L}_K$ of
+#   [chapter 2](02_vae_theory.ipynb) {cite:p}`burda2016importance`, which draws $K$ samples
+#   $z_k \sim q(z \mid x)$ and averages their importance weights $w_k$ before taking the
+#   log:
+#
+# $$
+# \begin{gathered}
+# w_k = \frac{p(x \mid z_k)\, p(z_k)}{q(z_k \mid x)}, \\
+# \mathcal{L}_K = \mathbb{E}\Big[\log \frac{1}{K} \sum_{k=1}^{K} w_k\Big].
+# \end{gathered}
+# $$ (eq-iw-bound)
 #
 # Both are lower bounds on $\log p(x)$, so their negatives are upper bounds on
 # $-\log p(x)$, the number we would like to report. $\mathcal{L}_1$ is the ELBO, and
 # $\mathcal{L}_K$ rises towards $\log p(x)$ as $K$ grows. Neither gives $\log p(x)$ itself:
 # what a finite $K$ reports is a bound, tighter than the ELBO.
 #
-# (exercise-3-4)=
-# ### Exercise 3.4: the importance-weighted bound
+# %% [markdown]
+# ```{exercise-start} The importance-weighted bound
+# :label: exercise-3-4
+# ```
 #
 # Write `iw_bound(log_px_z, log_pz, log_qz)`. In: three NumPy arrays of shape `(n, K)`, for
 # `n` images and `K` samples $z_k \sim q(z \mid x)$ of each: $\log p(x \mid z_k)$,
 # $\log p(z_k)$ and $\log q(z_k \mid x)$. Out: for each image, the estimate
-# $\log \frac{1}{K} \sum_k w_k$ whose expectation is $\mathcal{L}_K$, shape `(n,)`. Mind the
-# scale: the log weights of an MNIST image lie tens to hundreds of nats below zero (the next
-# cell prints their range for the 2-D VAE), and a poorer model or a larger image pushes them
-# so low that $e^{\log w}$ underflows to 0, even in float64. Compute the log of the mean
-# from the log weights without ever forming such a small weight. The checker compares your function with hand-computed values, including log
+# $\log \frac{1}{K} \sum_k w_k$ whose expectation is $\mathcal{L}_K$ in {eq}`eq-iw-bound`,
+# shape `(n,)`. Mind the scale: the log weights of an MNIST image lie tens to hundreds of
+# nats below zero (the next cell prints their range for the 2-D VAE), and a poorer model or
+# a larger image pushes them so low that $e^{\log w}$ underflows to 0, even in float64.
+# Compute the log of the mean from the log weights without ever forming such a small
+# weight. The checker compares your function with hand-computed values, including log
 # weights near $-1000$, and names the usual slips (the mean of the log weights, which
 # estimates the ELBO instead; a missing $-\log K$; $q$ multiplying where it divides). The
 # next cell uses your function.
@@ -748,13 +834,19 @@ def iw_bound(log_px_z, log_pz, log_qz):
 iw_bound = vaecourse.check("03_dense_vae_4_iw_bound", iw_bound)
 
 # %% [markdown]
-# ````{admonition} Solution to exercise 3.4
+# ```{exercise-end}
+# ```
+#
+# ```{solution-start} exercise-3-4
 # :class: dropdown
+# ```
 #
 # ```{literalinclude} ../solutions/03_dense_vae_4_iw_bound.py
 # :language: python
 # ```
-# ````
+#
+# ```{solution-end}
+# ```
 #
 # ### The bound tightens with $K$
 #
@@ -809,7 +901,7 @@ course_100 = -np.mean(
 )
 print(
     f"{N_IMAGES} test images, {K_MAX:,} samples each "
-    f"({time.perf_counter() - start:.0f} s); log weights from "
+    f"({time.perf_counter() - start:.0f} s);\nlog weights from "
     f"{log_w.min():.0f} to {log_w.max():.0f} nats, "
     f"median {np.median(log_w):.0f}"
 )
@@ -1025,14 +1117,15 @@ assert profile.quick or r20["neg_elbo"] <= 102.0
 # * The 20-D model is lower than the deeper 2-D model on both numbers (asserted).
 #
 # The one-hidden-layer 2-D model remains the one to *look at*: its latent space is the plane
-# plotted above, and chapters 5 and 6 decode and walk through it.
+# of {numref}`fig-03-latent`, and [chapters 5](05_generation.ipynb) and
+# [6](06_latent_interpolation.ipynb) decode and walk through it.
 #
 # ## Summary
 #
-# * A dense VAE has the shape of the autoencoder of chapter 1, with two changes: the encoder
-#   outputs $(\mu, \log\sigma^2)$ and a sampling layer draws
-#   $z = \mu + \sigma \odot \varepsilon$; the loss adds a KL term to a binary cross-entropy
-#   summed over the pixels.
+# * A dense VAE has the shape of the autoencoder of [chapter 1](01_autoencoders.ipynb), with
+#   two changes: the encoder outputs $(\mu, \log\sigma^2)$ and a sampling layer draws
+#   $z = \mu + \sigma \odot \varepsilon$ {eq}`eq-reparam`; the loss {eq}`eq-loss` adds a KL
+#   term to a binary cross-entropy summed over the pixels.
 # * In Keras 3 write it as a subclassed `keras.Model` with its own `train_step`, or with your
 #   own `GradientTape` loop; the functional `add_loss` of older tutorials no longer works.
 # * The VAE's latent means lie in a compact cloud around the origin, on the scale of the
@@ -1040,6 +1133,6 @@ assert profile.quick or r20["neg_elbo"] <= 102.0
 #   prior, not their mixture $q(z)$: here $q(z)$ is wider than $\mathcal{N}(0, I)$, a
 #   mixture of narrow bumps.
 # * On the test set, the ELBO is a lower bound on $\log p(x)$ and the importance-weighted
-#   bound $\mathcal{L}_K$ tightens it as $K$ grows; both remain bounds, not $\log p(x)$
-#   itself. The 20-D model and the deeper 2-D model have lower values of both than the
+#   bound $\mathcal{L}_K$ {eq}`eq-iw-bound` tightens it as $K$ grows; both remain bounds,
+#   not $\log p(x)$ itself. The 20-D model and the deeper 2-D model have lower values of both than the
 #   first 2-D model, each after several changes to its recipe at once.

@@ -1,29 +1,33 @@
 # %% [markdown]
-# # 5. Generating digits
+# # Generating digits
 #
-# A trained VAE is a **generative model**. Its prior says where latent points come from,
-# $z \sim \mathcal{N}(0, I)$, and its decoder turns any latent point into the probabilities of
-# the 784 pixels. So making a new digit takes two steps: draw $z$ from the prior, decode it.
-# No image goes in.
+# A trained VAE is a **generative model**. Its {term}`prior <Prior>` says where
+# {term}`latent <Latent space>` points come from, $z \sim \mathcal{N}(0, I)$, and its
+# {term}`decoder <Decoder>` turns any latent point into the probabilities of the 784
+# pixels. So making a new digit takes two steps: draw $z$ from the prior, decode it. No
+# image goes in.
 #
 # How good the decoded digits are depends on where the decoder was trained. It learnt from
-# the codes $z \sim q(z\mid x)$ of the training images, and the KL term pulled each of these
-# encodings $q(z\mid x)$ towards the prior. That pull does not make the codes, taken
-# together, fill the prior exactly, and this chapter measures how far they do. The plain
-# autoencoder of chapter 1 had no such pull at all, and decoding a random code gave smudges.
+# the codes $z \sim q(z\mid x)$ of the training images, and the {term}`KL <KL divergence>`
+# term pulled each of these encodings $q(z\mid x)$ towards the prior. That pull does not
+# make the codes, taken together, fill the prior exactly, and this chapter measures how far
+# they do. The plain {term}`autoencoder <Autoencoder>` of
+# [chapter 1](01_autoencoders.ipynb) had no such pull at all, and decoding a random code
+# gave smudges.
 #
 # In this chapter you will:
 #
-# * decode samples from the prior of the dense VAE of chapter 3, and write the one-sample
-#   version yourself (Exercise 5.1);
-# * compare where the codes of real digits lie, the **aggregate posterior**, with where the
-#   prior puts its mass;
+# * decode samples from the prior of the dense VAE of [chapter 3](03_dense_vae.ipynb), and
+#   write the one-sample version yourself ({ref}`exercise-5-1`);
+# * compare where the codes of real digits lie, the
+#   **{term}`aggregate posterior <Aggregate posterior>`**, with where the prior puts its
+#   mass;
 # * write the function that decodes any chosen latent points in one batched call
-#   (Exercise 5.2), and use it on a 15×15 grid laid on the quantiles of the prior, the
-#   classic picture of the learned **manifold** of digits;
+#   ({ref}`exercise-5-2`), and use it on a 15×15 grid laid on the quantiles of the prior,
+#   the classic picture of the learned **manifold** of digits;
 # * take a VAE with a 4-D latent trained on the digits 1 and 8 only, count the latent
 #   dimensions it uses, build the latent points that move one coordinate at a time
-#   (Exercise 5.3), and *measure* what each coordinate controls;
+#   ({ref}`exercise-5-3`), and *measure* what each coordinate controls;
 # * change the weight $\beta$ of the KL term and see what it does to samples and to the
 #   latent layout.
 
@@ -45,7 +49,7 @@ import pandas as pd
 from scipy.stats import chi2, norm
 
 import vaecourse
-from vaecourse import evaluation, models, plotting, zoo
+from vaecourse import evaluation, explorer, models, plotting, zoo
 
 import keras
 
@@ -54,7 +58,8 @@ profile = vaecourse.current_profile()
 print(f"Keras {keras.__version__}, profile: {profile.name}")
 
 # %% [markdown]
-# We use the dense VAE of chapter 3: 784 pixels, a hidden layer of 512 units, a 2-D latent.
+# We use the dense VAE of [chapter 3](03_dense_vae.ipynb): 784 pixels, a hidden layer of
+# 512 units, a 2-D latent.
 
 # %%
 vae, run = zoo.pretrained("dense_vae_2d")
@@ -69,12 +74,13 @@ x_test, y_test = profile.subset(x_test, y_test, quick=1000)
 # %% [markdown]
 # ## Sampling from the prior
 #
-# Forty latent points drawn from $\mathcal{N}(0, I)$, decoded in one batched call. Each image
-# shows the decoder's pixel *probabilities*, the mean of the Bernoulli distribution over
-# pixels, rather than a random draw of black and white pixels: that is the usual way to show
-# a VAE's samples, and it is one reason why they look smooth.
+# Forty latent points drawn from $\mathcal{N}(0, I)$, decoded in one batched call. Each
+# image shows the decoder's pixel *probabilities*, the mean of the Bernoulli distribution
+# over pixels, rather than a random draw of black and white pixels: that is the usual way
+# to show a VAE's samples, and it is one reason why they look smooth
+# ({numref}`fig-05-prior-samples`).
 
-# %% mystnb={"image": {"alt": "Four rows of ten digits decoded from random points of the prior of the 2-D dense VAE"}}
+# %% mystnb={"figure": {"caption": "Forty digits decoded from forty draws of the prior of the dense VAE with a 2-D latent.", "name": "fig-05-prior-samples"}, "image": {"alt": "Four rows of ten digits decoded from random points of the prior of the 2-D dense VAE"}}
 rng = np.random.default_rng(0)
 z_prior = rng.standard_normal((40, latent_dim)).astype("float32")
 samples = decoder.predict(z_prior, verbose=0)
@@ -84,6 +90,7 @@ plotting.plot_image_rows(
     np.split(samples, 4),
     ["", "", "", ""],
     title="Digits decoded from 40 draws of the prior",
+    scale=0.66,
 )
 plt.show()
 
@@ -91,26 +98,27 @@ plt.show()
 assert samples.shape == (40, 784)
 
 # %% [markdown]
-# Look for readable digits and for blends of two classes in the rows above. A 2-D latent is
-# a very narrow bottleneck: chapter 3 measured how much better a 20-D latent reconstructs
-# the test digits.
+# Look for readable digits and for blends of two classes in the rows of
+# {numref}`fig-05-prior-samples`. A 2-D latent is a very narrow bottleneck:
+# [chapter 3](03_dense_vae.ipynb) measured how much better a 20-D latent reconstructs the
+# test digits.
 #
 # ### Where the codes of real digits lie
 #
-# The decoder was trained on codes $z \sim q(z\mid x)$, one Gaussian per training image. Taken
-# together over the data, these codes follow the **aggregate posterior**
+# The decoder was trained on codes $z \sim q(z\mid x)$, one Gaussian per training image.
+# Taken together over the data, these codes follow the **aggregate posterior**
 #
 # $$
 # q(z) = \mathbb{E}_{x}\big[q(z\mid x)\big],
-# $$
+# $$ (eq-aggregate-posterior)
 #
-# the average of all the encodings' Gaussians (chapter 2). Sampling from the prior works
-# where $q(z)$ and $p(z)$ agree: there, a prior draw is a code like those the decoder learnt
-# from. The cell below draws one code $z \sim q(z\mid x)$ for each test image, a sample of
-# $q(z)$, and compares it with the prior. One simple comparison is the share of points
-# farther than 2 from the origin. Under the prior, $\lVert z\rVert^2$ is a sum of two squared
-# standard normals: it follows a chi-square distribution with 2 degrees of freedom, and
-# $P(\lVert z\rVert > 2) = P(\chi^2_2 > 4) = e^{-2}$.
+# the average of all the encodings' Gaussians ([chapter 2](02_vae_theory.ipynb)). Sampling
+# from the prior works where $q(z)$ and $p(z)$ agree: there, a prior draw is a code like
+# those the decoder learnt from. The cell below draws one code $z \sim q(z\mid x)$ for each
+# test image, a sample of $q(z)$, and compares it with the prior. One simple comparison is
+# the share of points farther than 2 from the origin. Under the prior, $\lVert z\rVert^2$
+# is a sum of two squared standard normals: it follows a chi-square distribution with 2
+# degrees of freedom, and $P(\lVert z\rVert > 2) = P(\chi^2_2 > 4) = e^{-2}$.
 
 # %%
 test_means, test_log_vars = vae.encoder.predict(x_test, verbose=0)
@@ -157,13 +165,15 @@ assert np.isclose(beyond_prior, np.exp(-2.0))
 # (the cell asserts that the codes' share is the larger).
 #
 # Why does training leave such a gap? The KL term pulls each $q(z\mid x)$ towards the prior,
-# not their aggregate $q(z)$. Averaged over the data, it splits into two parts (chapter 2,
-# {cite:p}`hoffman2016elbo`):
+# not their aggregate $q(z)$ of {eq}`eq-aggregate-posterior`. Averaged over the data, it
+# splits into two parts ([chapter 2](02_vae_theory.ipynb), {cite:p}`hoffman2016elbo`):
 #
 # $$
-# \mathbb{E}_x\big[\KL\big(q(z\mid x)\,\|\,p(z)\big)\big]
-#   = I(x; z) + \KL\big(q(z)\,\|\,p(z)\big),
-# $$
+# \begin{aligned}
+# &\mathbb{E}_x\big[\KL\big(q(z\mid x)\,\|\,p(z)\big)\big] \\
+# &\qquad = I(x; z) + \KL\big(q(z)\,\|\,p(z)\big),
+# \end{aligned}
+# $$ (eq-kl-decomposition)
 #
 # the information the codes carry about their images, which reconstruction needs, plus the
 # mismatch between the aggregate posterior and the prior. The objective pays for the
@@ -178,8 +188,9 @@ assert np.isclose(beyond_prior, np.exp(-2.0))
 # {cite:p}`rosca2018distribution`.
 
 # %% [markdown]
-# (exercise-5-1)=
-# ### Exercise 5.1: one random latent, one digit
+# ```{exercise-start} One random latent, one digit
+# :label: exercise-5-1
+# ```
 #
 # Write `generate_single_sample(decoder, seed)`: draw **one** latent vector $z$ from the
 # prior with `np.random.default_rng(seed)`, decode it, and return `(z, image)`, with `z` of
@@ -187,14 +198,15 @@ assert np.isclose(beyond_prior, np.exp(-2.0))
 # Read the latent size from the decoder (`decoder.inputs[0].shape[-1]`) so that the function
 # works for any VAE, and remember that Keras models take a *batch*, even of one point.
 #
-# The checker tries your function on a small decoder of a 128-D latent: the shapes, that the
-# image is the decoding of the `z` you return, that a seed fixes the draw, and that the draws
-# look standard normal. The cell after the solution then draws one digit with seed 7.
+# The checker tries your function on a small decoder of a 128-D latent: the shapes, that
+# the image is the decoding of the `z` you return, that a seed fixes the draw, and that the
+# draws look standard normal. The cell after the solution then draws one digit with seed 7
+# ({numref}`fig-05-single-sample`).
 
 
 # %%
 def generate_single_sample(decoder, seed):
-    """Draw z ~ N(0, I) and decode it: returns (z, a 28×28 image)."""
+    """Draw z ~ N(0, I) and decode it: (z, a 28×28 image)."""
     # Your code here.
     vaecourse.todo()
 
@@ -204,15 +216,21 @@ generate_single_sample = vaecourse.check(
 )
 
 # %% [markdown]
-# ````{admonition} Solution to exercise 5.1
+# ```{exercise-end}
+# ```
+#
+# ```{solution-start} exercise-5-1
 # :class: dropdown
+# ```
 #
 # ```{literalinclude} ../solutions/05_generation_1_single_sample.py
 # :language: python
 # ```
-# ````
+#
+# ```{solution-end}
+# ```
 
-# %% mystnb={"image": {"alt": "A single digit decoded from one random point of the 2-D latent"}}
+# %% mystnb={"figure": {"caption": "One digit decoded from one draw of the prior (seed 7), by the function of Exercise 5.1.", "name": "fig-05-single-sample"}, "image": {"alt": "A single digit decoded from one random point of the 2-D latent"}}
 z, image = generate_single_sample(decoder, seed=7)
 fig, ax = plt.subplots(figsize=(2.6, 2.8))
 ax.imshow(image, cmap="gray_r", vmin=0, vmax=1)
@@ -232,8 +250,9 @@ plt.show()
 # the prior's mass. The 225 points should be decoded in **one** batched call, not one call
 # per tile: that is the next exercise.
 #
-# (exercise-5-2)=
-# ### Exercise 5.2: decode chosen latent points
+# ```{exercise-start} Decode chosen latent points
+# :label: exercise-5-2
+# ```
 #
 # Write `decode_latents(decoder, points)`. `points` holds $n$ latent points, one per row,
 # shape `(n, latent_dim)`: a NumPy array or a plain list of lists (a single chosen point is
@@ -244,8 +263,8 @@ plt.show()
 # decoder used later in this chapter `(n, 28, 28, 1)`.
 #
 # The chapter then decodes the quantile grid with your function, and later the traversals
-# of Exercise 5.3 and the samples of three models trained with different weights of the KL
-# term.
+# of {ref}`exercise-5-3` and the samples of three models trained with different weights of
+# the KL term.
 
 
 # %%
@@ -260,18 +279,25 @@ decode_latents = vaecourse.check(
 )
 
 # %% [markdown]
-# ````{admonition} Solution to exercise 5.2
+# ```{exercise-end}
+# ```
+#
+# ```{solution-start} exercise-5-2
 # :class: dropdown
+# ```
 #
 # ```{literalinclude} ../solutions/05_generation_2_decode_latents.py
 # :language: python
 # ```
-# ````
+#
+# ```{solution-end}
+# ```
 #
 # The grid's 225 points go through `decode_latents` at once; the tiles are then laid out
-# with the largest $z_2$ in the top row, like the $y$ axis of a plot.
+# with the largest $z_2$ in the top row, like the $y$ axis of a plot
+# ({numref}`fig-05-manifold`).
 
-# %% mystnb={"image": {"alt": "15 by 15 mosaic of digits decoded over the normal quantiles of the 2-D latent, changing smoothly from one class to the next"}}
+# %% mystnb={"figure": {"caption": "The manifold of digits: the dense VAE's decoder over a 15×15 grid of the prior's quantiles, 0.05 to 0.95 on each axis.", "name": "fig-05-manifold"}, "image": {"alt": "15 by 15 mosaic of digits decoded over the normal quantiles of the 2-D latent, changing smoothly from one class to the next"}}
 n = 15
 grid = norm.ppf(np.linspace(0.05, 0.95, n))
 print(f"grid from {grid[0]:.2f} to {grid[-1]:.2f}")
@@ -301,19 +327,18 @@ assert np.allclose(
 # %%
 offsets = grid_points[:, None, :] - test_means[None, :, :]
 gaps = np.sqrt((offsets**2).sum(axis=-1)).min(axis=1)
-print(
-    f"grid point to nearest test encoding: median {np.median(gaps):.3f}, "
-    f"largest {gaps.max():.3f} (average posterior σ {sigma.mean():.3f})"
-)
+print("distance from a grid point to the nearest test encoding:")
+print(f"  median {np.median(gaps):.3f}, largest {gaps.max():.3f}")
+print(f"  (average posterior σ: {sigma.mean():.3f})")
 
-centres = np.array([test_means[y_test == d].mean(axis=0) for d in range(10)])
+centres = np.array([test_means[y_test == d].mean(0) for d in range(10)])
 between = np.linalg.norm(centres[:, None] - centres[None], axis=-1)
 np.fill_diagonal(between, np.inf)
 nearest = between.argmin(axis=1)
-print("nearest class centre:", dict(enumerate(nearest.tolist())))
-pairs = [
-    f"{a} and {b}" for a, b in enumerate(nearest) if a < b and nearest[b] == a
-]  # each the other's nearest
+print("nearest class centre, for each digit:")
+print("  " + ", ".join(f"{a} → {b}" for a, b in enumerate(nearest)))
+mutual = [(a, b) for a, b in enumerate(nearest) if nearest[b] == a]
+pairs = [f"{a} and {b}" for a, b in mutual if a < b]  # each pair once
 print("pairs of mutually nearest classes:", "; ".join(pairs))
 
 vaecourse.glue("ch5_grid_gap_median", float(np.median(gaps)))
@@ -327,14 +352,15 @@ if not profile.quick:  # "less than five posterior σ"
 # point lies close to the encodings of real test digits: at most
 # {glue:text}`ch5_grid_gap_max:.3f` from the nearest one (median
 # {glue:text}`ch5_grid_gap_median:.3f`), less than five average posterior σ (asserted). So
-# the decoder was trained on codes near every tile, which the autoencoder of chapter 1
-# could not claim for its grid. Farther out, beyond radius 2, the prior and the codes part
+# the decoder was trained on codes near every tile of {numref}`fig-05-manifold`, which the
+# autoencoder of [chapter 1](01_autoencoders.ipynb) could not claim for its grid. Farther
+# out, beyond radius 2, the prior and the codes part
 # ways, as measured above.
 #
 # Neighbouring classes in the mosaic follow the layout of the encodings, the scatter of
-# chapter 3. The pairs of classes whose centres are each other's nearest are
-# {glue:text}`ch5_mutual_pairs`: compare them with the digits you find easy to confuse by
-# eye.
+# [chapter 3](03_dense_vae.ipynb). The pairs of classes whose centres are each other's
+# nearest are {glue:text}`ch5_mutual_pairs`: compare them with the digits you find easy to
+# confuse by eye.
 #
 # ## What does each latent dimension control?
 #
@@ -346,13 +372,16 @@ if not profile.quick:  # "less than five posterior σ"
 #
 # The model is `vaecourse.models.build_conv_vae` with its default layers and
 # `latent_dim=4`; its recipe in the zoo trains it on the 1s and 8s of the training split.
-# These defaults are *leaner* than chapter 4's network (`zoo.CONV_VAE_KWARGS`): the cell
-# prints the settings that differ and the parameter counts.
+# These defaults are *leaner* than the network of [chapter 4](04_conv_vae.ipynb)
+# (`zoo.CONV_VAE_KWARGS`): the cell prints the settings that differ and the parameter
+# counts.
 
 # %%
 name = "conv_vae_4d_1and8"
 recipe18 = zoo.RECIPES[name]
-print(recipe18)
+print(f"recipe {name!r}:")
+for key, value in vars(recipe18).items():
+    print(f"  {key} = {value!r}")
 vae18, run18 = zoo.pretrained(name)
 print(run18.describe())
 
@@ -387,16 +416,27 @@ params_here, params_ch4 = (
 )
 print(f"parameters: {params_here:,} here, {params_ch4:,} in chapter 4")
 
+
+def widths(layers):
+    """The Dense widths as a tuple: None → (), 16 → (16,)."""
+    if layers is None:
+        return ()
+    return (layers,) if isinstance(layers, int) else tuple(layers)
+
+
+dense_here, dense_ch4 = widths(here["dense"]), widths(chapter4["dense"])
+hidden_here = widths(here["decoder_hidden"])
+hidden_ch4 = widths(chapter4["decoder_hidden"])
 vaecourse.glue("ch5_params_here", params_here)
 vaecourse.glue("ch5_params_ch4", params_ch4)
-vaecourse.glue("ch5_dense_here", here["dense"])
-vaecourse.glue("ch5_dense_ch4", chapter4["dense"])
-vaecourse.glue("ch5_hidden_ch4", chapter4["decoder_hidden"])
+vaecourse.glue("ch5_dense_here", " and ".join(map(str, dense_here)))
+vaecourse.glue("ch5_dense_ch4", " and ".join(map(str, dense_ch4)))
+vaecourse.glue("ch5_hidden_ch4", " and ".join(map(str, hidden_ch4)))
 # What the next paragraph says.
 for key in ("encoder_filters", "decoder_filters", "upsample_output"):
     assert here[key] == chapter4[key], key
-assert here["dense"] < chapter4["dense"]
-assert here["decoder_hidden"] is None and chapter4["decoder_hidden"]
+assert len(dense_here) == 1 and max(dense_here) < min(dense_ch4)
+assert hidden_here == () and hidden_ch4
 assert params_here < params_ch4
 
 # %% tags=["remove-cell"]
@@ -406,31 +446,33 @@ del vae_ch4
 
 # %% [markdown]
 # Both networks have the same convolutions (32 and 64 filters in the encoder, 64 and 32 in
-# the decoder). They differ in their Dense layers: here the encoder's Dense layer has
-# {glue:text}`ch5_dense_here:d` units, against {glue:text}`ch5_dense_ch4:d` in chapter 4, and
-# the decoder goes from $z$ straight to its 7×7 feature maps, where chapter 4's first passes
-# through a hidden layer of {glue:text}`ch5_hidden_ch4:d` units. In all, this model has
-# {glue:text}`ch5_params_here:,d` parameters, chapter 4's
+# the decoder). They differ in their Dense layers: here the encoder has one Dense layer, of
+# {glue:text}`ch5_dense_here` units, where that of [chapter 4](04_conv_vae.ipynb) has
+# Dense layers of {glue:text}`ch5_dense_ch4` units, and the decoder goes from $z$ straight
+# to its 7×7 feature maps, where the other decoder first passes through Dense layers of
+# {glue:text}`ch5_hidden_ch4` units. In all, this model has
+# {glue:text}`ch5_params_here:,d` parameters, the other
 # {glue:text}`ch5_params_ch4:,d` (the cell asserts what this paragraph says).
 #
 # ### How much each dimension is used
 #
 # First, a measurement that needs no guessing. A dimension that the encoder ignores has
-# $q(z_j\mid x)\approx\mathcal{N}(0,1)$ whatever the image: its posterior mean stays put from
-# image to image, and the decoder cannot rely on it. Such a dimension is called
+# $q(z_j\mid x)\approx\mathcal{N}(0,1)$ whatever the image: its posterior mean stays put
+# from image to image, and the decoder cannot rely on it. Such a dimension is called
 # **inactive** (or collapsed). The standard test is that of {cite:t}`burda2016importance`:
-# dimension $j$ is **active** when its *activity*, the variance over the images of its
-# posterior mean,
+# dimension $j$ is **{term}`active <Active unit>`** when its *activity*, the variance over
+# the images of its posterior mean,
 #
 # $$
 # A_j = \operatorname{Var}_x\big(\mathbb{E}_{q(z\mid x)}[z_j]\big),
-# $$
+# $$ (eq-activity)
 #
 # exceeds 0.01. `evaluation.active_units` applies it. The test says *whether* a dimension is
 # used, not *how much*. For that, the cell also prints each dimension's KL term,
 # $\tfrac12(\sigma_j^2+\mu_j^2-1-\log\sigma_j^2)$, averaged over the test images: by the
-# decomposition above, applied to the coordinate $z_j$ alone, this average is an upper bound
-# on the information (in nats) that $z_j$ carries about the image.
+# decomposition {eq}`eq-kl-decomposition`, applied to the coordinate $z_j$ alone, this
+# average is an upper bound on the information (in {term}`nats <Nats>`) that $z_j$ carries
+# about the image.
 
 # %%
 mu18, log_var18 = vae18.encoder.predict(x18_test, verbose=0)
@@ -459,7 +501,22 @@ vaecourse.glue("ch5_kl_max_dim", j_max)
 vaecourse.glue("ch5_kl_max", float(kl_dims[j_max]))
 if not profile.quick:  # two epochs (quick profile) are too few
     assert active.sum() >= 2  # the grid below varies two of them
-usage.round(3)
+
+# Tables on the page: padded cells, numbers right-aligned.
+CELLS = "padding: 0.3em 0.6em; text-align: right;"
+ROW_NAMES = "text-align: left; white-space: nowrap;"
+TABLE_STYLE = [
+    {"selector": "th, td", "props": CELLS},
+    {"selector": "th.row_heading", "props": ROW_NAMES},
+]
+usage.style.format(
+    {
+        "activity A_j": "{:.3f}",
+        "active (A_j > 0.01)": lambda a: "yes" if a else "no",
+        "mean σ_j": "{:.3f}",
+        "average KL (nats)": "{:.2f}",
+    }
+).set_table_styles(TABLE_STYLE)
 
 # %% tags=["remove-cell"]
 assert (kl_per_dim >= -1e-6).all()
@@ -534,7 +591,7 @@ for j in range(4):
             row[f"{prop} ({digit}s)"] = r
     table[f"dim {j}"] = row
 table = pd.DataFrame(table).T
-table.round(2)
+table.style.format("{:.2f}").set_table_styles(TABLE_STYLE)
 
 
 # %% [markdown]
@@ -576,8 +633,9 @@ for j, label in enumerate(names):
 # −2.5 to 2.5 while the other three stay at the anchor's values: a **traversal** of that
 # coordinate. One row per dimension, all 4 × 11 points decoded in one call.
 #
-# (exercise-5-3)=
-# ### Exercise 5.3: the points of a traversal
+# ```{exercise-start} The points of a traversal
+# :label: exercise-5-3
+# ```
 #
 # Write `traversal_points(anchor, dim, steps)`. `anchor` is one latent point, shape
 # `(latent_dim,)` (an array or a list); `dim` is the coordinate to vary, counted from 0;
@@ -587,7 +645,8 @@ for j, label in enumerate(names):
 # next dimension, start from it again.
 #
 # The cell after the solution builds one row of 11 points for each of the 4 dimensions and
-# decodes the 44 points with your `decode_latents` of Exercise 5.2.
+# decodes the 44 points with your `decode_latents` of {ref}`exercise-5-2`
+# ({numref}`fig-05-traversals`).
 
 
 # %%
@@ -602,15 +661,21 @@ traversal_points = vaecourse.check(
 )
 
 # %% [markdown]
-# ````{admonition} Solution to exercise 5.3
+# ```{exercise-end}
+# ```
+#
+# ```{solution-start} exercise-5-3
 # :class: dropdown
+# ```
 #
 # ```{literalinclude} ../solutions/05_generation_3_traversal_points.py
 # :language: python
 # ```
-# ````
+#
+# ```{solution-end}
+# ```
 
-# %% mystnb={"image": {"alt": "Four rows of decoded digits, one per latent dimension, each varying one coordinate from -2.5 to 2.5 with the others fixed"}}
+# %% mystnb={"figure": {"caption": "Traversals of the 1-and-8 VAE: each row decodes the encoding of one test 8 with one latent coordinate set from −2.5 to 2.5, named after its strongest correlation.", "name": "fig-05-traversals"}, "image": {"alt": "Four rows of decoded digits, one per latent dimension, each varying one coordinate from -2.5 to 2.5 with the others fixed"}}
 steps = np.linspace(-2.5, 2.5, 11).astype("float32")
 anchor = mu18[np.flatnonzero(y18_test == 8)[0]]
 rows = [traversal_points(anchor, j, steps) for j in range(4)]
@@ -622,6 +687,7 @@ plotting.plot_image_rows(
     [f"dim {j}: {names[j].split(' (')[0]}" for j in range(4)],
     n=len(steps),
     title="One coordinate at a time, from −2.5 (left) to 2.5 (right)",
+    scale=0.6,
 )
 plt.show()
 print("anchor (encoding of a test 8):", np.round(anchor, 2))
@@ -630,7 +696,8 @@ print("anchor (encoding of a test 8):", np.round(anchor, 2))
 assert np.isfinite(traversal).all()
 
 # %% [markdown]
-# Now the same properties measured on the *decoded* images of each row. For each dimension,
+# Now the same properties measured on the *decoded* images of each row of
+# {numref}`fig-05-traversals`. For each dimension,
 # "Δ ink", "Δ slant" and "Δ width" give how much that property of the decoded image changes
 # from the left end of the row to the right end, in units of the property's standard
 # deviation over the real test digits. "Δ class" is the change of a class score that is 0
@@ -663,7 +730,7 @@ for j in range(4):
     row["r(ink, z)"] = corr(steps, p["ink"])
     effects[f"dim {j}"] = row
 effects = pd.DataFrame(effects).T
-effects.round(2)
+effects.style.format("{:+.2f}").set_table_styles(TABLE_STYLE)
 
 # %% [markdown]
 # Read the two tables together. A dimension is well named when the encoder side (which
@@ -678,18 +745,17 @@ by_kl = np.argsort(kl_dims)[::-1]  # the dimension with the most KL first
 confirmed = np.zeros(4, bool)
 for j in by_kl:
     prop = names[j].split()[0]
-    line = (
+    print(
         f"dim {j}: average KL {kl_dims[j]:5.2f} nats, largest pixel "
         f"change {pixel_change[j]:.2f}, named {prop}"
     )
     if active[j]:
         changes = np.abs(effects[f"Δ {prop}"].to_numpy())
         confirmed[j] = int(np.argmax(changes)) == j
-        line += (
-            f"; the row that changes the decoded {prop} most is "
+        print(
+            f"       the row that changes the decoded {prop} most: "
             f"dim {int(np.argmax(changes))}"
         )
-    print(line)
 top_two = by_kl[:2]
 print("names confirmed by the decoder:", np.flatnonzero(confirmed).tolist())
 
@@ -711,10 +777,10 @@ if not profile.quick:  # what the next paragraph says
 #
 # A grid over two dimensions shows how factors combine. We take the two dimensions with the
 # largest average KL, keep the others at the anchor's values, and decode a 9×9 grid over
-# −2…2. `plotting.decode_grid` does what the quantile-grid cell above did, with the two
-# varied dimensions and the fixed coordinates as arguments.
+# −2…2 ({numref}`fig-05-two-dims`). `plotting.decode_grid` does what the quantile-grid cell
+# above did, with the two varied dimensions and the fixed coordinates as arguments.
 
-# %% mystnb={"image": {"alt": "9 by 9 grid of digits decoded while varying the two latent dimensions of the 1-and-8 VAE with the largest KL"}}
+# %% mystnb={"figure": {"caption": "The 1-and-8 VAE's decoder over a 9×9 grid of its two dimensions with the most KL, the other two at the values of the anchor 8.", "name": "fig-05-two-dims"}, "image": {"alt": "9 by 9 grid of digits decoded while varying the two latent dimensions of the 1-and-8 VAE with the largest KL"}}
 dim_a, dim_b = (int(d) for d in top_two)
 values = np.linspace(-2, 2, 9)
 mosaic18 = plotting.decode_grid(
@@ -734,9 +800,9 @@ plt.show()
 assert mosaic18.shape == (9 * 28, 9 * 28)
 
 # %% [markdown]
-# Check the grid against the names in the axis labels: along each axis, look for the named
-# property, and for how the two changes combine. When one coordinate changes one property,
-# the dimension is *interpretable*.
+# Check the grid of {numref}`fig-05-two-dims` against the names in the axis labels: along
+# each axis, look for the named property, and for how the two changes combine. When one
+# coordinate changes one property, the dimension is *interpretable*.
 #
 # Why would a factor line up with a coordinate axis at all? Not because of the prior:
 # $\mathcal{N}(0, I)$ looks the same in every rotated frame, so rotating all the codes (and
@@ -755,6 +821,20 @@ assert mosaic18.shape == (9 * 28, 9 * 28)
 # disentanglement than the choice among VAE variants. The names above are measured for this
 # trained model and can change when it is retrained.
 #
+# (ch05-explorer)=
+# ### All four dimensions, live
+#
+# The explorer below holds the 1-and-8 VAE's convolutional decoder, running in your
+# browser: one slider per latent dimension, from −3 to 3, and the digit decoded at that
+# point. Start from the origin, move one slider at a time and compare with the properties
+# measured above; then combine two.
+
+# %%
+explorer.latent_sliders(
+    vae18.decoder, model=name, title="The 1-and-8 VAE's four dimensions"
+)
+
+# %% [markdown]
 # How much each dimension carries depends on the weight of the KL term, the subject of the
 # next section: every nat of KL a dimension carries costs the loss $\beta$ nats.
 #
@@ -764,23 +844,26 @@ assert mosaic18.shape == (9 * 28, 9 * 28)
 # term by a factor $\beta$,
 #
 # $$
-# \mathcal{L}_\beta(x) = -\mathbb{E}_{q(z\mid x)}[\log p(x\mid z)]
-#   + \beta\,\KL\big(q(z\mid x)\,\|\,p(z)\big),
-# $$
+# \begin{aligned}
+# \mathcal{L}_\beta(x) = {} & -\mathbb{E}_{q(z\mid x)}[\log p(x\mid z)] \\
+# & + \beta\,\KL\big(q(z\mid x)\,\|\,p(z)\big),
+# \end{aligned}
+# $$ (eq-beta-vae)
 #
-# gives the **β-VAE** of {cite:t}`higgins2017betavae`. With $\beta = 1$ this is the negative
-# ELBO; other values trade reconstruction against staying close to the prior. A large
-# $\beta$ makes every encoding pay more for carrying information, so the encodings overlap
-# more and the decoder, which must serve every image whose encoding covers a point, draws
-# more average images; Higgins et al. found that this pressure also favours latent
-# dimensions that each capture one independent factor ("disentangled"). A small $\beta$ lets
-# the encodings spread out and sharpen, which helps reconstruction but lets the aggregate
-# posterior drift away from the prior, so that samples drawn from the prior match the codes
-# of the data less well. The models below are the dense 2-D VAE trained with $\beta = 0.1$
-# and $\beta = 4$ (recipes in the zoo), next to the $\beta = 1$ model used above. The β = 1
-# model was trained for more epochs than the other two (the cell prints each recipe's epochs
-# and asserts it); further down, the validation figures of all three after the same number
-# of epochs check that the comparison does not hinge on the extra epochs.
+# gives the **{term}`β-VAE`** of {cite:t}`higgins2017betavae`. With $\beta = 1$ this is the
+# negative {term}`ELBO`; other values trade reconstruction against staying close to the
+# prior. A large $\beta$ makes every encoding pay more for carrying information, so the
+# encodings overlap more and the decoder, which must serve every image whose encoding
+# covers a point, draws more average images; Higgins et al. found that this pressure also
+# favours latent dimensions that each capture one independent factor ("disentangled"). A
+# small $\beta$ lets the encodings spread out and sharpen, which helps reconstruction but
+# lets the aggregate posterior drift away from the prior, so that samples drawn from the
+# prior match the codes of the data less well. The models below are the dense 2-D VAE
+# trained with $\beta = 0.1$ and $\beta = 4$ (recipes in the zoo), next to the $\beta = 1$
+# model used above. The β = 1 model was trained for more epochs than the other two (the
+# cell prints each recipe's epochs and asserts it); further down, the validation figures of
+# all three after the same number of epochs check that the comparison does not hinge on the
+# extra epochs.
 
 # %%
 betas = {
@@ -793,9 +876,8 @@ for beta, model_name in betas.items():
     model, model_run = zoo.pretrained(model_name)
     models_by_beta[beta], runs[beta] = model, model_run
     epochs = zoo.RECIPES[model_name].epochs
-    print(
-        f"β = {beta}: {epochs} epochs in the recipe. {model_run.describe()}"
-    )
+    print(f"β = {beta}: {epochs} epochs in the recipe")
+    print(model_run.describe())
 recipe_epochs = [zoo.RECIPES[m].epochs for m in betas.values()]
 assert recipe_epochs[1] > max(recipe_epochs[0], recipe_epochs[2])
 
@@ -805,11 +887,12 @@ for beta, model in models_by_beta.items():
 
 # %% [markdown]
 # Each is evaluated on the same test images: the two terms of the loss (nats per image, one
-# posterior sample per image), the loss each model was trained to minimise (reconstruction
-# + β·KL) and the $-$ELBO (reconstruction + KL); the spread of the encodings (standard
-# deviation of the posterior means, averaged over the two axes); the average posterior
-# standard deviation σ; and, as above, the share of codes $z \sim q(z\mid x)$ farther than 2
-# from the origin, which is {glue:text}`ch5_beyond_prior:.1%` under the prior.
+# posterior sample per image), the loss each model was trained to minimise,
+# reconstruction + β·KL as in {eq}`eq-beta-vae`, and the $-$ELBO (reconstruction + KL); the
+# spread of the encodings (standard deviation of the posterior means, averaged over the two
+# axes); the average posterior standard deviation σ; and, as above, the share of codes
+# $z \sim q(z\mid x)$ farther than 2 from the origin, which is
+# {glue:text}`ch5_beyond_prior:.1%` under the prior.
 
 # %%
 x_eval = x_test[: profile.choose(reader=2000, quick=500)]
@@ -818,9 +901,9 @@ for beta, model in models_by_beta.items():
     reconstruction, kl = evaluation.elbo_terms(model, x_eval)
     mean, log_var = (np.asarray(a) for a in model.encoder(x_test))
     codes_by_beta[beta] = mean
-    z_codes = mean + np.exp(0.5 * log_var) * np.random.default_rng(
-        1
-    ).standard_normal(mean.shape)
+    eps = np.random.default_rng(1).standard_normal(mean.shape)
+    z_codes = mean + np.exp(0.5 * log_var) * eps
+    radii = np.linalg.norm(z_codes, axis=1)
     rows[f"β = {beta}"] = {
         "reconstruction": reconstruction.mean(),
         "KL": kl.mean(),
@@ -828,10 +911,24 @@ for beta, model in models_by_beta.items():
         "−ELBO": (reconstruction + kl).mean(),
         "spread of means": mean.std(axis=0).mean(),
         "mean σ": np.exp(0.5 * log_var).mean(),
-        "codes beyond radius 2": np.mean(np.linalg.norm(z_codes, axis=1) > 2),
+        "codes beyond radius 2": np.mean(radii > 2),
     }
 beta_table = pd.DataFrame(rows).T
-beta_table.round(3)
+
+# Shown with one column per model, one row per measure (nats, or a share).
+NO_WRAP = [{"selector": "th", "props": "white-space: nowrap;"}]
+shown = beta_table.T.style.set_table_styles(TABLE_STYLE + NO_WRAP)
+for measure, fmt in {
+    "reconstruction": "{:.1f}",
+    "KL": "{:.2f}",
+    "β-weighted loss": "{:.1f}",
+    "−ELBO": "{:.1f}",
+    "spread of means": "{:.2f}",
+    "mean σ": "{:.3f}",
+    "codes beyond radius 2": "{:.1%}",
+}.items():
+    shown = shown.format(fmt, subset=pd.IndexSlice[measure, :])
+shown
 
 # %% tags=["remove-cell"]
 assert (beta_table["KL"] >= 0).all()
@@ -859,12 +956,11 @@ columns = (
 kls, recs, spread, sigmas, beyond = (
     beta_table[c].to_numpy() for c in columns
 )
-print(
-    "KL by β:", np.round(kls, 2), " reconstruction by β:", np.round(recs, 1)
-)
+print("by β = 0.1, 1, 4:")
+print("  KL", np.round(kls, 2), " reconstruction", np.round(recs, 1))
 off_prior = np.abs(beyond - beyond_prior)  # distance from the prior's share
 print(
-    "codes beyond radius 2 by β:",
+    "  codes beyond radius 2",
     np.round(beyond, 3),
     f" (prior: {beyond_prior:.3f})",
 )
@@ -894,10 +990,11 @@ if not profile.quick:  # what the prose around this cell says
     assert beyond[0] > 2 * beyond_prior
     assert off_prior[0] > off_prior[1] > off_prior[2]
 
-# %% mystnb={"image": {"alt": "Three scatters of test encodings coloured by digit for beta 0.1, 1 and 4, with the unit circle of the prior drawn on each"}}
-fig, axes = plt.subplots(1, 3, figsize=(15, 4.8))
-for ax, (beta, c) in zip(axes, codes_by_beta.items()):
-    plotting.plot_latent(c, y_test, ax=ax, title=f"β = {beta}")
+# %% mystnb={"figure": {"caption": "The test encodings (posterior means) of the three models, coloured by digit; dashed circles at radius 1 and 2 of the prior. Each panel has its own scale.", "name": "fig-05-beta-encodings"}, "image": {"alt": "Three scatters of test encodings coloured by digit for beta 0.1, 1 and 4, with the unit circle of the prior drawn on each"}}
+# Three scatters in a 2 × 2 grid, the fourth cell for the legend.
+fig, axes = plt.subplots(2, 2, figsize=(6.8, 6.8))
+for ax, (beta, c) in zip(axes.flat, codes_by_beta.items()):
+    plotting.plot_latent(c, y_test, ax=ax, title=f"β = {beta}", s=2)
     for radius in (1, 2):
         ax.add_patch(
             plt.Circle(
@@ -905,17 +1002,22 @@ for ax, (beta, c) in zip(axes, codes_by_beta.items()):
             )
         )
     ax.set_aspect("equal", adjustable="datalim")
-    if ax is not axes[-1]:
-        ax.get_legend().remove()
-fig.suptitle("Test encodings; dashed circles: radius 1 and 2 of the prior")
+    ax.get_legend().remove()
+legend_ax = axes[1, 1]
+legend_ax.axis("off")
+handles, labels = axes[0, 0].get_legend_handles_labels()
+legend_ax.legend(
+    handles, labels, title="digit", markerscale=4, ncol=2, loc="center"
+)
+fig.suptitle("Test encodings by β, with circles of radius 1 and 2")
 fig.tight_layout()
 plt.show()
 
 # %% [markdown]
 # And samples from the prior, decoded by each of the three models from the *same* 12 draws
-# of $z$:
+# of $z$ ({numref}`fig-05-beta-samples`):
 
-# %% mystnb={"image": {"alt": "Three rows of twelve digits decoded from the same prior draws by the models with beta 0.1, 1 and 4"}}
+# %% mystnb={"figure": {"caption": "The same 12 draws of the prior, decoded by the models trained with β = 0.1, 1 and 4.", "name": "fig-05-beta-samples"}, "image": {"alt": "Three rows of twelve digits decoded from the same prior draws by the models with beta 0.1, 1 and 4"}}
 z_shared = np.random.default_rng(1).standard_normal((12, 2))
 z_shared = z_shared.astype("float32")
 sample_rows = [
@@ -926,12 +1028,14 @@ plotting.plot_image_rows(
     [f"β = {beta}" for beta in betas],
     n=12,
     title="The same 12 prior draws, three decoders",
+    scale=0.55,
 )
 plt.show()
 
 # %% [markdown]
-# Compare the three rows with the scatters and the table above (the cell before the
-# scatters asserts every comparison below):
+# Compare the three rows of {numref}`fig-05-beta-samples` with the scatters of
+# {numref}`fig-05-beta-encodings` and the table above (the cell before the scatters
+# asserts every comparison below):
 #
 # * with the **small** β the encodings spread far beyond the dashed circles:
 #   {glue:text}`ch5_beyond_beta01:.1%` of the codes lie beyond radius 2, more than twice
@@ -946,8 +1050,8 @@ plt.show()
 #   to the prior's
 #   (against {glue:text}`ch5_beyond_beta1:.1%` at β = 1). But each code carries fewer nats
 #   (the KL is the lowest of the three), and the average KL bounds the information the codes
-#   carry about their images (chapter 2): the codes of different images overlap more, and
-#   the reconstruction term is larger than at β = 0.1;
+#   carry about their images ([chapter 2](02_vae_theory.ipynb)): the codes of different
+#   images overlap more, and the reconstruction term is larger than at β = 0.1;
 # * after the same {glue:text}`ch5_same_epochs:d` epochs, on the validation split, the KL
 #   falls and the reconstruction term grows from β = 0.1 to 1 to 4, so these orders do not
 #   come from the β = 1 model's extra epochs.
@@ -956,16 +1060,20 @@ plt.show()
 # $\beta \ge 1$
 #
 # $$
-# \mathcal{L}_\beta(x) \;\ge\; \mathcal{L}_1(x) = -\text{ELBO}(x) \;\ge\; -\log p(x):
-# $$
+# \begin{aligned}
+# \mathcal{L}_\beta(x) \;\ge\; \mathcal{L}_1(x) &= -\text{ELBO}(x) \\
+# &\ge -\log p(x):
+# \end{aligned}
+# $$ (eq-beta-bound)
 #
-# the β-weighted loss remains an upper bound on $-\log p(x)$, the tightest at $\beta = 1$ and
-# looser for $\beta > 1$. Only for $\beta < 1$ is the guarantee lost: then
+# the β-weighted loss remains an upper bound on $-\log p(x)$, the tightest at $\beta = 1$
+# and looser for $\beta > 1$. Only for $\beta < 1$ is the guarantee lost: then
 # $\mathcal{L}_\beta(x) \le -\text{ELBO}(x)$, and the training loss can fall below
-# $-\log p(x)$, so minimising it no longer pushes down a bound on $-\log p(x)$. Whatever β a
-# model was trained with, its own ELBO is still a lower bound on its $\log p(x)$, since the
-# ELBO is one for any encoder: the table's $-$ELBO column is an upper bound on $-\log p(x)$
-# for each of the three models (estimated with one posterior sample per image).
+# $-\log p(x)$, so minimising it no longer pushes down a bound on $-\log p(x)$. Whatever β
+# a model was trained with, its own ELBO is still a lower bound on its $\log p(x)$, since
+# the ELBO is one for any encoder: the table's $-$ELBO row is an upper bound on
+# $-\log p(x)$ for each of the three models (estimated with one posterior sample per
+# image).
 #
 # ## Summary
 #

@@ -1,12 +1,13 @@
 # %% [markdown]
-# # 6. Latent interpolation
+# # Latent interpolation
 #
 # Take two images of digits. There are two ways to go from one to the other in small steps.
 #
-# * In **pixel space**: blend the pixels, $(1-t)\,x_0 + t\,x_1$ for $t$ from 0 to 1. Half-way,
-#   both digits are drawn at half strength on top of each other.
-# * In **latent space**: encode both images, walk along the line between their encodings,
-#   $(1-t)\,\mu_0 + t\,\mu_1$, and decode every point of the walk.
+# * In **pixel space**: blend the pixels, $(1-t)\,x_0 + t\,x_1$ for $t$ from 0 to 1.
+#   Half-way, both digits are drawn at half strength on top of each other.
+# * In **{term}`latent space <Latent space>`**: encode both images, walk along the line
+#   between their encodings, $(1-t)\,\mu_0 + t\,\mu_1$, and decode every point of the
+#   walk.
 #
 # If the latent space of the VAE is a good map of digits, every point of the walk decodes
 # to a plausible digit, and the walk morphs one digit into the other instead of fading one
@@ -18,25 +19,27 @@
 # * explore it with a slider, live in Jupyter and, on this page, without a kernel;
 # * interpolate between the *average* encodings of two classes;
 # * see why, in a latent space of many dimensions, a straight line between two samples of
-#   the prior passes through points of atypically small length, and what to use instead;
-# * write the three paths yourself, in exercises 6.1 to 6.3: the straight line, the path
-#   between the mean encodings of two classes, and the spherical path. The chapter's
-#   figures are drawn with your functions.
+#   the {term}`prior <Prior>` passes through points of atypically small length, and what to
+#   use instead;
+# * write the three paths yourself: the straight line ({ref}`exercise-6-1`), the path
+#   between the mean encodings of two classes ({ref}`exercise-6-2`), and the spherical path
+#   ({ref}`exercise-6-3`). The chapter's figures are drawn with your functions.
 
 # %% [markdown]
 # ## Setting up
 #
-# The model is the dense VAE of chapter 3 (2-D latent), loaded from the course's zoo. The
-# chapter uses the test images, and, once, the codes of some training images.
+# The model is the dense VAE of [chapter 3](03_dense_vae.ipynb) (2-D latent), loaded from
+# the course's zoo. The chapter uses the test images, and, once, the codes of some training
+# images.
 
 # %%
 import matplotlib.pyplot as plt
 import numpy as np
-from IPython.display import HTML, display
-from matplotlib.animation import FuncAnimation
+import pandas as pd
+from IPython.display import display
 
 import vaecourse
-from vaecourse import evaluation, jsanimation, plotting, zoo
+from vaecourse import evaluation, explorer, plotting, zoo
 
 import keras
 
@@ -48,7 +51,7 @@ print(f"Keras {keras.__version__}, profile: {profile.name}")
 vae, run = zoo.pretrained("dense_vae_2d")
 print(run.describe())
 
-(x_train, _), _, (x_test, y_test) = vaecourse.load_mnist_splits(shape="flat")
+(x_train, _), _, (x_test, y_test) = vaecourse.load_mnist_splits("flat")
 x_test, y_test = profile.subset(x_test, y_test, quick=1000)
 test_means = vae.encoder.predict(x_test, verbose=0)[0]
 print("test images:", x_test.shape, " encodings:", test_means.shape)
@@ -59,14 +62,15 @@ assert vae.latent_dim == 2
 # %% [markdown]
 # ## Two digits, two paths
 #
-# We pick two test images, a 0 and a 1 (test images number 3 and 2), and encode them. As
-# in the previous chapters, an image's encoding is the mean $\mu$ of its posterior
-# $q(z\mid x)$. Both paths are the same straight line, $(1-t)\,a + t\,b$, drawn in two
-# spaces: between the two images ($a$ and $b$ have 784 pixels), and between their
-# encodings ($a$ and $b$ have 2 coordinates).
+# We pick two test images, a 0 and a 1 (test images number 3 and 2), and encode them. As in
+# the previous chapters, an image's encoding is the mean $\mu$ of its
+# {term}`posterior <Approximate posterior>` $q(z\mid x)$. Both paths are the same straight
+# line, $(1-t)\,a + t\,b$, drawn in two spaces: between the two images ($a$ and $b$ have
+# 784 pixels), and between their encodings ($a$ and $b$ have 2 coordinates).
 #
-# (exercise-6-1)=
-# ### Exercise 6.1: the straight line
+# ```{exercise-start} The straight line
+# :label: exercise-6-1
+# ```
 #
 # Write `linear_path(a, b, ts)`. In: `a` and `b`, NumPy arrays of shape `(d,)` (two images
 # or two encodings), and `ts`, a 1-D array or a list of $n$ values of $t$. Out: a NumPy
@@ -75,13 +79,14 @@ assert vae.latent_dim == 2
 # broadcasting. The checker tries 2-D points, 784-pixel images, values of $t$ that are not
 # evenly spaced and a `ts` given as a list, and names the usual slips: the ends swapped,
 # weights that do not add up to 1, a `ts` that NumPy pairs with the coordinates instead of
-# the points. The chapter then draws with your function both rows of the next figure, the
-# slider figure, and the straight paths of the last section.
+# the points. The chapter then draws with your function both rows of
+# {numref}`fig-06-two-paths`, the slider figure, and the straight paths of the last
+# section.
 
 
 # %%
 def linear_path(a, b, ts):
-    """Points (1 − t)·a + t·b of the line from a to b, one row per t."""
+    """Points (1 − t)·a + t·b from a to b, one row per t."""
     # Your code here.
     vaecourse.todo()
 
@@ -91,15 +96,21 @@ linear_path = vaecourse.check(
 )
 
 # %% [markdown]
-# ````{admonition} Solution to exercise 6.1
+# ```{exercise-end}
+# ```
+#
+# ```{solution-start} exercise-6-1
 # :class: dropdown
+# ```
 #
 # ```{literalinclude} ../solutions/06_latent_interpolation_1_linear_path.py
 # :language: python
 # ```
-# ````
 #
-# The two paths, each with nine steps from $t=0$ to $t=1$:
+# ```{solution-end}
+# ```
+#
+# The two paths, each with nine steps from $t=0$ to $t=1$ ({numref}`fig-06-two-paths`):
 
 # %%
 INDEX_A, INDEX_B = 3, 2
@@ -117,28 +128,31 @@ assert (y_test[INDEX_A], y_test[INDEX_B]) == (0, 1)
 assert blends.shape == decoded.shape == (len(ts), 784)
 assert np.allclose(blends[0], x_a) and np.allclose(blends[-1], x_b)
 
-# %% mystnb={"image": {"alt": "Top row: a 0 fading into a 1 by pixel blending; bottom row: the decoded latent path, a 0 changing shape step by step into a 1"}}
+# %% mystnb={"figure": {"caption": "Two paths from a test 0 to a test 1: blending the pixels (top), and decoding the points of the straight line between the two encodings (bottom).", "name": "fig-06-two-paths"}, "image": {"alt": "Top row: a 0 fading into a 1 by pixel blending; bottom row: the decoded latent path, a 0 changing shape step by step into a 1"}}
 plotting.plot_image_rows(
     [blends, decoded],
     ["pixel blend", "latent path"],
     n=len(ts),
     title="From a 0 to a 1, t = 0 (left) to t = 1 (right)",
+    scale=0.72,
 )
 plt.show()
 
 # %% [markdown]
 # The pixel blend is a double exposure: in the middle both digits are visible at half
 # strength, a digit no one would write. The latent path changes the *shape*: each step is
-# one stroke pattern, not two drawn on top of each other. The ends of the latent row are not the
-# original images but their reconstructions through the 2-D bottleneck, hence the blur.
+# one stroke pattern, not two drawn on top of each other. The ends of the latent row are
+# not the original images but their reconstructions through the 2-D bottleneck, hence the
+# blur.
 #
-# Can we measure "is not a digit"? The VAE gives each image a loss, the negative ELBO, an
-# upper bound on $-\log p(x)$ (a bound, not the value): the lower it is, the more probable
-# the model can show the image to be. The cell below scores the pixel blends (they are
-# images, so the model can score them) and compares them with the test digits.
+# Can we measure "is not a digit"? The VAE gives each image a loss, the negative
+# {term}`ELBO`, an upper bound on $-\log p(x)$ (a bound, not the value): the lower it is,
+# the more probable the model can show the image to be. The cell below scores the pixel
+# blends (they are images, so the model can score them) and compares them with the test
+# digits ({numref}`fig-06-blend-elbo`).
 
 
-# %% mystnb={"image": {"alt": "Negative ELBO of the pixel blends against t: higher in the middle of the path than at either end, against the band of the test digits"}}
+# %% mystnb={"figure": {"caption": "The negative ELBO of the pixel blends of the 0 and the 1, against the middle 90 % of the test digits' scores.", "name": "fig-06-blend-elbo"}, "image": {"alt": "Negative ELBO of the pixel blends against t: higher in the middle of the path than at either end, against the band of the test digits"}}
 def negative_elbo(model, images):
     reconstruction, kl = evaluation.elbo_terms(model, images)
     return reconstruction + kl
@@ -183,23 +197,28 @@ if not profile.quick:
 # The half-way blend's negative ELBO, {glue:text}`ch6_blend_mid:.0f` nats, is higher than
 # that of either end ({glue:text}`ch6_blend_a:.0f` and {glue:text}`ch6_blend_b:.0f`) and
 # than the median test digit's ({glue:text}`ch6_test_median:.0f`); the cell asserts both.
-# These are bounds, not values of $-\log p(x)$: they say how probable the
-# model can show each image to be, and it shows the double exposure to be less so than
-# either digit. The images of the latent path need no such test: they are what the decoder
+# These are bounds, not values of $-\log p(x)$: they say how probable the model can show
+# each image to be, and it shows the double exposure to be less so than either digit. The
+# images of the latent path need no such test: they are what the {term}`decoder <Decoder>`
 # draws, by construction the model's idea of a digit.
 #
 # ### The path in the latent plane
 #
-# The straight line between the two encodings, over the encodings of the test digits:
+# The straight line between the two encodings, over the encodings of the test digits
+# ({numref}`fig-06-latent-path`):
 
-# %% mystnb={"image": {"alt": "Scatter of test encodings by digit with the straight path from the 0 to the 1 drawn across it"}}
+# %% mystnb={"figure": {"caption": "The nine points of the latent path from the 0 to the 1, over the encodings of the test digits.", "name": "fig-06-latent-path"}, "image": {"alt": "Scatter of test encodings by digit with the straight path from the 0 to the 1 drawn across it"}}
 ax = plotting.plot_latent(
     test_means, y_test, title="The latent path over the test encodings"
 )
 ax.plot(path[:, 0], path[:, 1], "-o", color="black", ms=4, lw=1.5)
 for label, point in (("start", z_a), ("end", z_b)):
     ax.annotate(
-        label, point, xytext=(8, 8), textcoords="offset points", weight="bold"
+        label,
+        point,
+        xytext=(8, 8),
+        textcoords="offset points",
+        weight="bold",
     )
 plt.show()
 
@@ -214,9 +233,8 @@ for point in path:
     counts = np.bincount(y_test[nearest], minlength=10)
     neighbour_labels.append(int(counts.argmax()))
 print("most common label near each point of the path:", neighbour_labels)
-crossed = [
-    c for c in neighbour_labels if c not in (y_test[INDEX_A], y_test[INDEX_B])
-]
+end_labels = (y_test[INDEX_A], y_test[INDEX_B])
+crossed = [c for c in neighbour_labels if c not in end_labels]
 crossed_text = ", ".join(str(c) for c in sorted(set(crossed)))
 vaecourse.glue("ch6_crossed", crossed_text or "none")
 if not profile.quick:
@@ -224,15 +242,39 @@ if not profile.quick:
 
 # %% [markdown]
 # The path runs through the region of at least one other class (digits:
-# {glue:text}`ch6_crossed`; the cell asserts that there is one), and the decoded steps
-# above show it on the way. That is no flaw: in two dimensions, going from one cluster to
-# another *has* to cross whatever lies between.
+# {glue:text}`ch6_crossed`; the cell asserts that there is one), and the decoded steps of
+# {numref}`fig-06-two-paths` show it on the way. That is no flaw: in two dimensions, going
+# from one cluster to another *has* to cross whatever lies between.
 #
+# (ch06-explorer)=
 # ## Explore it yourself
 #
-# One function draws the whole comparison for a pair of images and a value of $t$: the pixel
-# blend, the decoded latent point, and the latent plane with the path and the current point.
-# The slider below and the animation after it both use it.
+# ### On this page, without a kernel
+#
+# The explorer below holds this chapter's decoder, running in your browser. Pick two test
+# digits, A and B, by clicking them on the plane (first A, then B) or in the two menus, and
+# move $t$: on the left the pixel blend $(1-t)\,x_A + t\,x_B$, on the right the decoded
+# point $(1-t)\,\mu_A + t\,\mu_B$ of the latent path, drawn as a line on the plane. It
+# starts with the pair above, the 0 and the 1. Try pairs of different classes, and pairs of
+# the same class.
+
+# %%
+explorer.latent_path(
+    vae.decoder,
+    test_means,
+    y_test,
+    x_test,
+    model="dense_vae_2d",
+    start=(INDEX_A, INDEX_B),
+    title="Two test digits, two paths",
+)
+
+# %% [markdown]
+# ### Live, with a kernel
+#
+# One function draws the whole comparison with matplotlib, for any pair of test images and
+# a value of $t$: the pixel blend, the decoded latent point, and the latent plane with the
+# path and the current point.
 
 # %%
 background = np.random.default_rng(0).choice(
@@ -251,9 +293,9 @@ def comparison_figure(index_a, index_b, dpi=100):
     fig, (ax_pix, ax_lat, ax_plane) = plt.subplots(
         1,
         3,
-        figsize=(9.5, 3.6),
+        figsize=(6.8, 3.0),
         dpi=dpi,
-        gridspec_kw={"width_ratios": [1, 1, 1.25]},
+        gridspec_kw={"width_ratios": [1, 1, 1.3]},
     )
     pix = ax_pix.imshow(xa.reshape(28, 28), cmap="gray_r", vmin=0, vmax=1)
     lat = ax_lat.imshow(xa.reshape(28, 28), cmap="gray_r", vmin=0, vmax=1)
@@ -277,7 +319,7 @@ def comparison_figure(index_a, index_b, dpi=100):
     ax_plane.set_xlabel("latent dimension 1")
     ax_plane.set_ylabel("latent dimension 2")
     ax_pix.set_title("pixel blend")
-    ax_lat.set_title("decoded latent point")
+    ax_lat.set_title("decoded point")
     ax_plane.set_title("latent plane")
     title = fig.suptitle("", y=0.98)
     name_a = f"test image {index_a} (a {y_test[index_a]})"
@@ -297,13 +339,10 @@ def comparison_figure(index_a, index_b, dpi=100):
 
 
 # %% [markdown]
-# ### Live, with a kernel
-#
 # Running this notebook in Jupyter, Binder or Colab, the cell below gives a slider for $t$
-# and two boxes for the indices of the test images (any of the test images: try pairs of
-# different classes, and pairs of the same class). The slider needs a running Python kernel,
-# so the book's build skips this cell (its tag `skip-execution`) and this page shows only its
-# code; here, use the animation further down instead.
+# and two boxes for the indices of the test images (any of the 10,000). The slider needs a
+# running Python kernel, so the book's build skips this cell (its tag `skip-execution`) and
+# this page shows only its code; on the page, use the explorer above.
 
 # %% tags=["skip-execution"]
 import ipywidgets as widgets
@@ -336,60 +375,35 @@ live = widgets.interactive(
 display(live)
 
 # %% [markdown]
-# ### On this page, without a kernel
-#
-# The same figure, pre-rendered for 21 values of $t$ and packed into the page as a small
-# JavaScript animation (`matplotlib.animation.FuncAnimation(...).to_jshtml()`, through a
-# helper, `vaecourse.jsanimation.page_html`, that fits it to the book's pages). Drag its
-# slider, or use the buttons to step through the frames or play them. It works in any
-# browser, with no Python behind it; the price is that the two digits are fixed.
-
-# %% mystnb={"image": {"alt": "Animation with a slider: the pixel blend, the decoded latent point and the point moving along the path in the latent plane, for t from 0 to 1"}}
-FRAMES = 21
-frame_ts = np.linspace(0, 1, FRAMES)
-fig, update = comparison_figure(INDEX_A, INDEX_B, dpi=72)
-animation = FuncAnimation(fig, lambda i: update(frame_ts[i]), frames=FRAMES)
-# to_jshtml(), plus a text alternative for the frames and no outside
-# stylesheet
-page_animation = jsanimation.page_html(
-    animation,
-    alt="Pixel blend, decoded latent point and latent plane at one t",
-)
-plt.close(fig)  # the animation replaces the still figure
-display(HTML(page_animation))
-
-# %% tags=["remove-cell"]
-print(f"{FRAMES} frames, {len(page_animation) / 1e6:.2f} MB of HTML")
-assert page_animation.count("data:image/png;base64") == FRAMES
-
-# %% [markdown]
 # ## Between two classes
 #
 # The average of the encodings of all the test 3s is a point of the latent plane; decoded,
-# it is the model's "typical 3". The same for the 7s. Walking from one to the other is a walk
-# between two typical digits. Compare the decoded average encoding with the *pixel* average
-# of the class, at the left and right ends of the two rows: the pixel average superimposes
-# every way of writing the digit, while the decoded average encoding is one way of writing
-# it, drawn with the blur of the 2-D model.
+# it is the model's "typical 3". The same for the 7s. Walking from one to the other is a
+# walk between two typical digits. Compare the decoded average encoding with the *pixel*
+# average of the class, at the left and right ends of the two rows of
+# {numref}`fig-06-class-means`: the pixel average superimposes every way of writing the
+# digit, while the decoded average encoding is one way of writing it, drawn with the blur
+# of the 2-D model.
 #
-# (exercise-6-2)=
-# ### Exercise 6.2: the path between two classes
+# ```{exercise-start} The path between two classes
+# :label: exercise-6-2
+# ```
 #
 # Write `class_mean_path(encodings, labels, class_a, class_b, ts)`. In: `encodings`, an
 # array of shape `(N, d)` with one row per image; `labels`, the `N` digit labels (a NumPy
-# array of integers); two digits `class_a` and `class_b`; and `ts` as in exercise 6.1.
-# Out: the straight path, shape `(n, d)`, from the mean encoding of the images labelled
-# `class_a` to that of the images labelled `class_b` (you may call your `linear_path`).
-# The checker names the usual slips: row number `class_a` taken for the class, the mean of
-# every row whatever its label, a sum divided by the number of all images, a mean over the
-# wrong axis, the ends swapped. Nothing in the function is about encodings: the next cell
-# calls it on the test encodings, and also on the test *images*, where the mean of a class
-# is its pixel average.
+# array of integers); two digits `class_a` and `class_b`; and `ts` as in
+# {ref}`exercise-6-1`. Out: the straight path, shape `(n, d)`, from the mean encoding of
+# the images labelled `class_a` to that of the images labelled `class_b` (you may call your
+# `linear_path`). The checker names the usual slips: row number `class_a` taken for the
+# class, the mean of every row whatever its label, a sum divided by the number of all
+# images, a mean over the wrong axis, the ends swapped. Nothing in the function is about
+# encodings: the next cell calls it on the test encodings, and also on the test *images*,
+# where the mean of a class is its pixel average.
 
 
 # %%
 def class_mean_path(encodings, labels, class_a, class_b, ts):
-    """The line from the mean encoding of class_a to that of class_b."""
+    """The line from the mean encoding of class_a to class_b's."""
     # Your code here.
     vaecourse.todo()
 
@@ -399,15 +413,21 @@ class_mean_path = vaecourse.check(
 )
 
 # %% [markdown]
-# ````{admonition} Solution to exercise 6.2
+# ```{exercise-end}
+# ```
+#
+# ```{solution-start} exercise-6-2
 # :class: dropdown
+# ```
 #
 # ```{literalinclude} ../solutions/06_latent_interpolation_2_class_mean_path.py
 # :language: python
 # ```
-# ````
+#
+# ```{solution-end}
+# ```
 
-# %% mystnb={"image": {"alt": "Top row: the pixel averages of the 3s and the 7s and their blends; bottom row: the decoded path between the mean encodings of the 3s and the 7s"}}
+# %% mystnb={"figure": {"caption": "From the 3s to the 7s: blends of the two classes' pixel averages (top), and the decoded straight path between their mean encodings (bottom).", "name": "fig-06-class-means"}, "image": {"alt": "Top row: the pixel averages of the 3s and the 7s and their blends; bottom row: the decoded path between the mean encodings of the 3s and the 7s"}}
 CLASS_A, CLASS_B = 3, 7
 class_codes = class_mean_path(test_means, y_test, CLASS_A, CLASS_B, ts)
 class_pixels = class_mean_path(x_test, y_test, CLASS_A, CLASS_B, ts)
@@ -417,6 +437,7 @@ plotting.plot_image_rows(
     ["pixel averages", "mean encodings"],
     n=len(ts),
     title=f"From the average {CLASS_A} to the average {CLASS_B}",
+    scale=0.72,
 )
 plt.show()
 mean_a, mean_b = class_codes[0], class_codes[-1]  # t = 0 and t = 1
@@ -441,12 +462,9 @@ def greyness(images):
 
 grey_pixel = greyness(class_pixels[[0, -1]])
 grey_decoded = greyness(class_path[[0, -1]])
-print(
-    "greyness of the pixel averages:",
-    np.round(grey_pixel, 3),
-    " of the decoded mean encodings:",
-    np.round(grey_decoded, 3),
-)
+print(f"greyness of the {CLASS_A}s and the {CLASS_B}s:")
+print("  pixel averages:        ", np.round(grey_pixel, 3))
+print("  decoded mean encodings:", np.round(grey_decoded, 3))
 if not profile.quick:
     assert grey_decoded.mean() < grey_pixel.mean()
 
@@ -467,22 +485,29 @@ if not profile.quick:
 # $\sqrt{d/2}$: the middle of a straight line between two typical draws is atypically
 # short, *inside* the shell.
 #
-# The **spherical** interpolation (slerp) {cite:p}`white2016sampling` follows the great
-# circle between the two points instead. For two points of equal length it keeps that
-# length all the way; for two typical draws, whose lengths are close, it stays near them:
+# The **spherical** interpolation ({term}`slerp <Slerp>`) {cite:p}`white2016sampling`
+# follows the great circle between the two points instead. For two points of equal length
+# it keeps that length all the way; for two typical draws, whose lengths are close, it
+# stays near them:
 #
 # $$
-# \operatorname{slerp}(z_0, z_1; t) = \frac{\sin((1-t)\,\Omega)}{\sin \Omega}\, z_0
-#   + \frac{\sin(t\,\Omega)}{\sin \Omega}\, z_1,
-# \qquad \cos\Omega = \frac{z_0\cdot z_1}{\lVert z_0\rVert\,\lVert z_1\rVert}.
-# $$
+# \begin{aligned}
+# &\operatorname{slerp}(z_0, z_1; t) \\
+# &\qquad = \frac{\sin((1-t)\,\Omega)}{\sin \Omega}\, z_0 \\
+# &\qquad \phantom{=}\; + \frac{\sin(t\,\Omega)}{\sin \Omega}\, z_1,
+# \end{aligned}
+# $$ (eq-slerp)
 #
-# (exercise-6-3)=
-# ### Exercise 6.3: spherical interpolation
+# where $\Omega$ is the angle between the two points:
+# $\cos\Omega = z_0\cdot z_1 / (\lVert z_0\rVert\,\lVert z_1\rVert)$.
+#
+# ```{exercise-start} Spherical interpolation
+# :label: exercise-6-3
+# ```
 #
 # Write `slerp(z0, z1, ts)`, with the shapes of `linear_path`: `z0` and `z1` of shape
 # `(d,)`, `ts` a 1-D array or a list of $n$ values, a NumPy array of shape `(n, d)` out
-# whose row $i$ is the formula above at $t_i$. Handle the **zero angle**: when `z0` and
+# whose row $i$ is {eq}`eq-slerp` at $t_i$. Handle the **zero angle**: when `z0` and
 # `z1` point the same way, $\Omega = 0$ and the formula divides 0 by 0. As $\Omega \to 0$
 # the two weights tend to $1-t$ and $t$, so there, when $\sin\Omega$ is (nearly) 0,
 # return the straight line. The checker compares your path with the formula for two
@@ -504,13 +529,19 @@ def slerp(z0, z1, ts):
 slerp = vaecourse.check("06_latent_interpolation_3_slerp", slerp)
 
 # %% [markdown]
-# ````{admonition} Solution to exercise 6.3
+# ```{exercise-end}
+# ```
+#
+# ```{solution-start} exercise-6-3
 # :class: dropdown
+# ```
 #
 # ```{literalinclude} ../solutions/06_latent_interpolation_3_slerp.py
 # :language: python
 # ```
-# ````
+#
+# ```{solution-end}
+# ```
 #
 # The cell below draws 1000 pairs from a 20-D prior and measures the length of the
 # midpoint ($t = ½$) of each pair's straight and spherical paths, against the lengths of
@@ -531,15 +562,15 @@ linear_mid = np.linalg.norm(midpoints(linear_path, z0s, z1s), axis=1)
 slerp_mid = np.linalg.norm(midpoints(slerp, z0s, z1s), axis=1)
 low = np.percentile(prior_norms, 5)
 median_linear_mid = np.median(linear_mid)
+print(f"length of a prior draw in {d}-D:")
 print(
-    f"length of a prior draw in {d}-D: "
-    f"median {np.median(prior_norms):.2f} "
-    f"(√d = {np.sqrt(d):.2f}), 5th percentile {low:.2f}"
+    f"  median {np.median(prior_norms):.2f} (√d = {np.sqrt(d):.2f}), "
+    f"5th percentile {low:.2f}"
 )
+print("median length of the midpoint:")
 print(
-    f"median length of the midpoint: straight line "
-    f"{median_linear_mid:.2f} (√(d/2) = {np.sqrt(d / 2):.2f}), "
-    f"slerp {np.median(slerp_mid):.2f}"
+    f"  straight line {median_linear_mid:.2f} "
+    f"(√(d/2) = {np.sqrt(d / 2):.2f}), slerp {np.median(slerp_mid):.2f}"
 )
 prior_shorter = (prior_norms < median_linear_mid).mean()
 print(
@@ -589,23 +620,38 @@ assert abs(np.median(prior_norms) - np.sqrt(chi2.ppf(0.5, d))) < 0.05
 # themselves that share is 5 %).
 
 # %%
-shares = {}
+# The columns of the table: median lengths relative to √d, and a share.
+PRIOR = "prior draw: median length / √d"
+MIDPOINT = "straight midpoint: median length / √d"
+SHORT = "straight midpoints shorter than 95 % of prior draws"
+shares, by_dim = {}, {}
 for dim in (2, 20, 100):
     dim_rng = np.random.default_rng(dim)
     starts, ends = dim_rng.standard_normal((2, 1000, dim))  # as above
     norms = np.linalg.norm(dim_rng.standard_normal((100_000, dim)), axis=1)
     mids = np.linalg.norm(midpoints(linear_path, starts, ends), axis=1)
     shares[dim] = (mids < np.percentile(norms, 5)).mean()
-    print(
-        f"d = {dim:>3}: median length / √d: prior draw "
-        f"{np.median(norms) / np.sqrt(dim):.2f}, straight midpoint "
-        f"{np.median(mids) / np.sqrt(dim):.2f}; straight midpoints "
-        f"shorter than 95 % of prior draws: {shares[dim]:.0%}"
-    )
+    by_dim[f"d = {dim}"] = {
+        PRIOR: np.median(norms) / np.sqrt(dim),
+        MIDPOINT: np.median(mids) / np.sqrt(dim),
+        SHORT: shares[dim],
+    }
 assert shares[2] < shares[20] < shares[100]
 assert shares[2] < 0.2 and shares[20] > 0.5
 for dim, share in shares.items():
     vaecourse.glue(f"ch6_share_{dim}d", float(share))
+
+# A table for the page: padded cells, numbers right-aligned.
+CELLS = "padding: 0.3em 0.6em; text-align: right;"
+ROW_NAMES = "text-align: left; white-space: nowrap;"
+pd.DataFrame(by_dim).T.style.format(
+    {PRIOR: "{:.2f}", MIDPOINT: "{:.2f}", SHORT: "{:.0%}"}
+).set_table_styles(
+    [
+        {"selector": "th, td", "props": CELLS},
+        {"selector": "th.row_heading", "props": ROW_NAMES},
+    ]
+)
 
 # %% [markdown]
 # In 2-D the effect is weak: {glue:text}`ch6_share_2d:.0%` of straight midpoints are
@@ -617,12 +663,14 @@ for dim, share in shares.items():
 # ### Where the decoder was trained
 #
 # A point of atypical length matters because of what the decoder learned. It was not
-# trained on prior draws but on codes drawn from the encoder, $z \sim q(z \mid x)$ for the
-# training images: draws from the aggregate posterior of chapter 2, which the KL term
-# pulls towards the prior without forcing it there. For the decoder, the question is
-# where those codes lie. The next cells load the dense VAE with a **20-D** latent from the
-# zoo (the model of chapter 3 with a wider latent), draw one code from $q(z \mid x)$ for
-# each of the first training images, and measure their lengths against the straight
+# trained on prior draws but on codes drawn from the {term}`encoder <Encoder>`,
+# $z \sim q(z \mid x)$ for the training images: draws from the
+# {term}`aggregate posterior <Aggregate posterior>` of [chapter 2](02_vae_theory.ipynb),
+# which the {term}`KL <KL divergence>` term pulls towards the prior without forcing it
+# there. For the decoder, the question is where those codes lie. The next cells load the
+# dense VAE with a **20-D** latent from the zoo (the model of
+# [chapter 3](03_dense_vae.ipynb) with a wider latent), draw one code from $q(z \mid x)$
+# for each of the first training images, and measure their lengths against the straight
 # midpoints.
 
 # %%
@@ -637,19 +685,18 @@ x_codes = x_train[: profile.choose(reader=10_000, quick=1000)]
 mean20, log_var20 = (
     np.asarray(a) for a in vae20.encoder.predict(x_codes, verbose=0)
 )
-codes20 = mean20 + np.exp(0.5 * log_var20) * rng.standard_normal(mean20.shape)
+eps20 = rng.standard_normal(mean20.shape)
+codes20 = mean20 + np.exp(0.5 * log_var20) * eps20
 code_norms = np.linalg.norm(codes20, axis=1)
 codes_shorter = (code_norms < median_linear_mid).mean()
+print(f"codes drawn from q(z|x) for {len(x_codes):,} training images:")
 print(
-    f"codes drawn from q(z|x) for {len(x_codes):,} training images: "
-    f"median length {np.median(code_norms):.2f}, "
+    f"  median length {np.median(code_norms):.2f}, "
     f"5th percentile {np.percentile(code_norms, 5):.2f}"
 )
-print(
-    f"shorter than the median straight midpoint "
-    f"({median_linear_mid:.2f}): codes {codes_shorter:.1%}, "
-    f"prior draws {prior_shorter:.1%}"
-)
+cut = f"{median_linear_mid:.2f}"
+print(f"shorter than the median straight midpoint ({cut}):")
+print(f"  codes {codes_shorter:.1%}, prior draws {prior_shorter:.1%}")
 vaecourse.glue("ch6_n_codes", len(x_codes))
 vaecourse.glue("ch6_code_median", float(np.median(code_norms)))
 vaecourse.glue("ch6_codes_shorter", float(codes_shorter))
@@ -665,14 +712,16 @@ if not profile.quick:
 # than the median straight midpoint (asserted: less than 10 %). The middle of a straight
 # path between two prior draws lies where the decoder was hardly trained.
 #
-# Now decode both paths between two prior draws with that model.
+# Now take both paths between two prior draws: their lengths along the way
+# ({numref}`fig-06-lengths`), and what that model decodes from them
+# ({numref}`fig-06-prior-paths`).
 
-# %% mystnb={"image": {"alt": "Left: length of the latent point along the straight and the spherical path, the straight one dipping well below the prior's shell; right: the decoded images of both paths"}}
+# %% mystnb={"figure": {"caption": "The length of the latent point along the straight and the spherical path between two draws of the 20-D prior, against the lengths of the prior's draws.", "name": "fig-06-lengths"}, "image": {"alt": "Length of the latent point along the straight and the spherical path: the straight one dips well below the prior's shell in the middle, the spherical one stays in it"}}
 z0, z1 = z0s[0].astype("float32"), z1s[0].astype("float32")
 straight, spherical = linear_path(z0, z1, ts), slerp(z0, z1, ts)
 both = np.asarray(vae20.decoder(np.concatenate([straight, spherical])))
 
-fig, ax = plt.subplots(figsize=(6.5, 3.4))
+fig, ax = plt.subplots(figsize=(6.5, 3.8))
 fine = np.linspace(0, 1, 51)
 for name, path_fn in (("straight line", linear_path), ("slerp", slerp)):
     ax.plot(fine, np.linalg.norm(path_fn(z0, z1, fine), axis=1), label=name)
@@ -686,14 +735,17 @@ ax.axhline(np.sqrt(d), color="black", ls=":", lw=1, label="√d")
 ax.set_xlabel("t")
 ax.set_ylabel("length of z")
 ax.set_title(f"Length along the two paths in {d}-D")
-ax.legend(loc="lower left")
+# Below the axes, so that it covers none of the curves.
+ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2)
 plt.show()
 
+# %% mystnb={"figure": {"caption": "The 20-D dense VAE decodes the nine points of the straight path (top) and of the spherical path (bottom) between the same two draws of the prior.", "name": "fig-06-prior-paths"}, "image": {"alt": "Two rows of nine digits decoded along the straight path and along the spherical path between two draws of the 20-D prior"}}
 plotting.plot_image_rows(
     [both[: len(ts)], both[len(ts) :]],
     ["straight", "slerp"],
     n=len(ts),
     title=f"Between two draws of the {d}-D prior",
+    scale=0.72,
 )
 plt.show()
 
@@ -739,8 +791,8 @@ if not profile.quick:
 #   decoded, morphs one digit into another, through the classes that lie between them.
 # * The VAE gives the half-way pixel blend a higher negative ELBO, a worse bound on
 #   $-\log p(x)$, than either digit.
-# * A figure can be made explorable twice: live with ipywidgets when a kernel runs, and as a
-#   pre-rendered JavaScript animation on a static page.
+# * A figure can be made explorable twice: live with ipywidgets when a kernel runs, and on
+#   a static page with the decoder itself running in the browser.
 # * The decoded mean encoding of a class is one typical way of writing the digit; the mean
 #   of its pixels superimposes all of them.
 # * In a $d$-dimensional Gaussian latent, the origin is the density's mode, but the length

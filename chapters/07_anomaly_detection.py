@@ -1,35 +1,37 @@
 # %% [markdown]
-# # 7. Anomaly detection
+# # Anomaly detection
 #
 # A VAE trained on some kind of data learns what that data looks like. Show it something of
-# another kind and it should cope worse: the reconstruction should be poorer, the ELBO lower,
-# the code far from where the training data sits. That suggests an **anomaly detector** that
-# needs no examples of anomalies to train: train on normal data only, and flag what the
-# model finds unlikely {cite:p}`an2015variational`.
+# another kind and it should cope worse: the reconstruction should be poorer, the
+# {term}`ELBO` lower, the code far from where the training data sits. That suggests an
+# **anomaly detector** that needs no examples of anomalies to train: train on normal data
+# only, and flag what the model finds unlikely {cite:p}`an2015variational`.
 #
 # This chapter puts that idea to a hard test. The VAEs are trained on the digits 0 to 8, and
 # the digit **9** plays the anomaly. Nines are hard to tell apart: a 9 is a 4 with a closed
-# top, or a 7 with a loop. {cite:t}`tonnaer2023linearly` (chapter 3, Table 3.3) reports an
-# area under the ROC curve of 0.66 for held-out nines, with a 2-D VAE scored by its ELBO,
-# where 0.5 is chance and 1 is perfect; we compare our own number with it near the end.
+# top, or a 7 with a loop. {cite:t}`tonnaer2023linearly` (Table 3.3 of the thesis) reports
+# an {term}`area under the ROC curve <AUROC>` of 0.66 for held-out nines, with a 2-D VAE
+# scored by its ELBO, where 0.5 is chance and 1 is perfect; we compare our own number with
+# it near the end.
 #
 # In this chapter you will:
 #
 # * see how the VAE reconstructs digits it never saw;
 # * compare anomaly scores: reconstruction error (L2 and cross-entropy), the negative ELBO, an
-#   importance-weighted bound on −log p(x), and two scores in the latent space;
+#   {term}`importance-weighted bound` on −log p(x), and two scores in the
+#   {term}`latent space`;
 # * rate them with ROC and precision–recall curves, against a PCA baseline, and choose a
 #   detector on validation data;
-# * set a threshold at a stated false-positive rate on the validation split's normal digits,
-#   use the test set once, and see why the test set's false-positive rate is not the one
-#   aimed at;
+# * set a threshold at a stated false-positive rate on the {term}`validation split`'s
+#   normal digits, use the test set once, and see why the test set's false-positive rate is
+#   not the one aimed at;
 # * find what makes the nines hard, and how the picture changes for each digit held out in
 #   turn.
 #
 # Three pieces are yours to write, each checked as soon as you run its cell and used by the
-# rest of the chapter: an anomaly score of your own design (Exercise 7.1), the AUROC and
-# AUPRC that rate every score (Exercise 7.2), and the threshold at a chosen false-positive
-# rate (Exercise 7.3).
+# rest of the chapter: an anomaly score of your own design ({ref}`exercise-7-1`), the
+# AUROC and {term}`AUPRC` that rate every score ({ref}`exercise-7-2`), and the threshold at a
+# chosen false-positive rate ({ref}`exercise-7-3`).
 #
 # The numbers in the text are those the cells compute, and every ordering or bound the text
 # states about them (this score above that one, a gap of more than so many standard errors)
@@ -40,10 +42,13 @@
 # ## Setting up
 
 # %%
+import textwrap
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import seaborn as sns
+from matplotlib.ticker import LogLocator, NullFormatter, ScalarFormatter
 from scipy.stats import spearmanr
 from sklearn import metrics
 from sklearn.decomposition import PCA
@@ -53,6 +58,19 @@ from vaecourse import anomaly, models, plotting, zoo
 from vaecourse.results import headline
 
 import keras
+
+# Tables: padded cells, numbers right-aligned under right-aligned headers
+TABLE_STYLE = [
+    {"selector": "th, td", "props": "padding: 0.25em 0.5em"},
+    {"selector": "td, th.col_heading", "props": "text-align: right"},
+    {"selector": "th.row_heading", "props": "white-space: nowrap"},
+]
+
+
+def styled(frame, fmt="{:.3f}"):
+    """A table as the chapter shows it: padded, numbers aligned."""
+    return frame.style.format(fmt).set_table_styles(TABLE_STYLE)
+
 
 vaecourse.seed_everything(7)
 profile = vaecourse.current_profile()
@@ -104,7 +122,8 @@ counts = {
 }
 for key, n in counts.items():
     vaecourse.glue(f"ch7_n_{key}", n)
-print(counts, f"noise {len(x_noise)}")
+    print(f"{key:12} {n:6,d}")
+print(f"{'noise':12} {len(x_noise):6,d}")
 
 # %% tags=["remove-cell"]
 assert ANOMALY not in set(y_fit)
@@ -117,8 +136,9 @@ assert val_nine.any() and (~val_nine).any() and is_nine.any()
 # %% [markdown]
 # ## A VAE that has never seen a 9
 #
-# The model is the dense VAE of chapter 3 (784–512–2), trained the same way but on the
-# training images above only, and validated on the validation split's normal digits. Its
+# The model is the dense VAE of [chapter 3](03_dense_vae.ipynb) (784–512–2), trained the
+# same way but on the training images above only, and validated on the validation split's
+# normal digits. Its
 # recipe in the zoo is `dense_vae_no9`; the shipped weights are loaded unless
 # `RETRAIN = True`, and a model you train here is saved in `my_weights/`, never over the
 # shipped `weights/`.
@@ -158,10 +178,11 @@ assert run.history["loss"][-1] < run.history["loss"][0]
 # %% [markdown]
 # ## How it reconstructs the digit it never saw
 #
-# Ten normal validation digits and ten validation nines, each above its reconstruction.
+# Eight normal validation digits and eight validation nines, each above its reconstruction
+# ({numref}`fig-07-reconstructions`).
 
-# %% mystnb={"image": {"alt": "Normal validation digits and their reconstructions above validation nines and their reconstructions"}}
-normal_examples, nine_examples = x_val_normal[:10], x_val[val_nine][:10]
+# %% mystnb={"figure": {"caption": "Normal validation digits and validation nines, each above its reconstruction by the 2-D VAE trained on the digits 0 to 8.", "name": "fig-07-reconstructions"}, "image": {"alt": "Normal validation digits and their reconstructions above validation nines and their reconstructions"}}
+normal_examples, nine_examples = x_val_normal[:8], x_val[val_nine][:8]
 plotting.plot_image_rows(
     [
         normal_examples,
@@ -171,6 +192,8 @@ plotting.plot_image_rows(
     ],
     ["normal", "reconstructed", "nine", "reconstructed"],
     title="A VAE trained on 0–8: normal digits and nines through a 2-D code",
+    n=8,
+    scale=0.8,
 )
 plt.show()
 
@@ -182,12 +205,13 @@ plt.show()
 # ````{admonition} Answer
 # :class: dropdown
 #
-# The normal digits come back blurred but as the right digit, as in chapter 3. A nine has no
-# place of its own in the code: the decoder can only draw what its training taught it, so
+# The normal digits come back blurred but as the right digit, as in
+# [chapter 3](03_dense_vae.ipynb). A nine has no place of its own in the code: the
+# {term}`decoder` can only draw what its training taught it, so
 # every image, whatever it is, is explained as the closest normal digit, and a nine comes
-# back as something like a 4, a 7 or a blur between digits. Look for it in the figure. This
-# is what reconstruction-based detection counts on: the gap between a nine and the "normal"
-# digit drawn in its place.
+# back as something like a 4, a 7 or a blur between digits. Look for it in
+# {numref}`fig-07-reconstructions`. This is what reconstruction-based detection counts on:
+# the gap between a nine and the "normal" digit drawn in its place.
 #
 # It is also why the task is hard. A nine and its reconstruction as a 4 or a 7 differ in the
 # pixels of the loop, while a normal 2, 5 or 8 through a 2-D code loses detail too. Whether
@@ -198,9 +222,10 @@ plt.show()
 #
 # The simplest score is the distance between an image and its reconstruction, here the L2
 # norm ‖x − x̂‖ with x̂ the decoded posterior mean. `vaecourse.anomaly` computes it and the other
-# scores of this chapter in batched calls. The x axis is logarithmic: noise is far away.
+# scores of this chapter in batched calls. In {numref}`fig-07-l2-errors` the x axis is
+# logarithmic: noise is far away.
 
-# %% mystnb={"image": {"alt": "Histograms of the reconstruction error of normal validation digits, validation nines and noise images, on a logarithmic axis"}}
+# %% mystnb={"figure": {"caption": "The L2 reconstruction error of the 2-D VAE for normal validation digits, validation nines and uniform noise (densities, logarithmic x axis).", "name": "fig-07-l2-errors"}, "image": {"alt": "Histograms of the reconstruction error of normal validation digits, validation nines and noise images, on a logarithmic axis"}}
 l2_val, _ = anomaly.reconstruction_errors(vae, x_val)
 l2_noise, _ = anomaly.reconstruction_errors(vae, x_noise)
 frame = pd.DataFrame(
@@ -213,7 +238,7 @@ frame = pd.DataFrame(
         + ["uniform noise"] * len(l2_noise),
     }
 )
-fig, ax = plt.subplots(figsize=(8, 4))
+fig, ax = plt.subplots(figsize=(6.6, 4))
 sns.histplot(
     frame,
     x="L2 reconstruction error",
@@ -225,6 +250,10 @@ sns.histplot(
     bins=60,
     ax=ax,
 )
+# plain tick labels on the log axis: 1, 2, 3, 5, 10, 20
+ax.xaxis.set_major_locator(LogLocator(subs=(1, 2, 3, 5)))
+ax.xaxis.set_major_formatter(ScalarFormatter())
+ax.xaxis.set_minor_formatter(NullFormatter())
 ax.set_title("Reconstruction error of the VAE trained on 0–8 (validation)")
 plt.show()
 median_l2 = {
@@ -234,10 +263,13 @@ median_l2 = {
 }
 l2_by_digit = pd.Series(l2_val[~val_nine]).groupby(y_val[~val_nine]).median()
 l2_auroc = anomaly.roc_pr(l2_val[~val_nine], l2_val[val_nine])["AUROC"]
+print("median L2 error:")
+for key, value in median_l2.items():
+    print(f"  {key:7} {value:6.2f}")
+print("median L2 error of each normal digit:")
 print(
-    "median L2 error:", {k: round(float(v), 2) for k, v in median_l2.items()}
+    l2_by_digit.rename("median").to_frame().T.to_string(float_format="%.2f")
 )
-print("median L2 error of each normal digit:", l2_by_digit.round(2).to_dict())
 print(f"a nine's error above a normal digit's in {l2_auroc:.1%} of the pairs")
 for key, value in median_l2.items():
     vaecourse.glue(f"ch7_median_l2_{key}", float(value))
@@ -269,8 +301,8 @@ if not profile.quick:
 # image, and a 2-D model explains every digit with a visible blur. Worse, the error depends
 # on how much the digit draws: a 1, with few pixels to get wrong, has the lowest median error
 # of all the normal digits ({glue:text}`ch7_median_l2_ones:.2f`). A score that mostly
-# measures "how much ink" cannot find nines; the section on ink below measures how much the
-# scores do, and the following sections look for better scores.
+# measures "how much ink" cannot find nines; the section {ref}`ch07-ink` below measures how
+# much the scores do, and the following sections look for better scores.
 # ````
 #
 # ## Seven scores and yours, three models
@@ -278,12 +310,14 @@ if not profile.quick:
 # Each score is larger for images the model finds stranger:
 #
 # * **L2** and **BCE**: the reconstruction error, as a distance and as the binary
-#   cross-entropy in nats (the reconstruction term of the ELBO, at the posterior mean);
-# * **−ELBO**: the negative ELBO, averaged over ten samples z ~ q(z|x), the same ten as the
-#   next score (so it costs no decoder call of its own);
-# * **−log p(x) (IW)**: the importance-weighted bound of chapter 3 with 10 samples
-#   {cite:p}`burda2016importance`, an upper bound on −log p(x) that is tighter than the
-#   −ELBO (in expectation); we call it the IW bound;
+#   cross-entropy in {term}`nats` (the reconstruction term of the ELBO, at the posterior
+#   mean);
+# * **−ELBO**: the negative ELBO, averaged over ten samples z ~ q(z|x) (the
+#   {term}`approximate posterior`), the same ten as the next score (so it costs no decoder
+#   call of its own);
+# * **−log p(x) (IW)**: the importance-weighted bound of [chapter 3](03_dense_vae.ipynb)
+#   with 10 samples {cite:p}`burda2016importance`, an upper bound on −log p(x) that is
+#   tighter than the −ELBO (in expectation); we call it the IW bound;
 # * **IW − complexity**: the same, minus the length in nats of the binarised image compressed
 #   with zlib. Likelihoods favour simple images {cite:p}`nalisnick2019deep`; subtracting a
 #   generic measure of complexity is meant to keep what is specific to the model
@@ -295,12 +329,14 @@ if not profile.quick:
 #   nearest training images (all of them).
 #
 # Besides the 2-D VAE, two models trained on the same images: the same dense VAE with a
-# **16-D** latent space, and the **convolutional** VAE of chapter 4 (recipes
+# **16-D** latent space, and a **convolutional** VAE: the first version of the network of
+# [chapter 4](04_conv_vae.ipynb), with one `Dense` layer each way (recipes
 # `dense_vae_no9_16d` and `conv_vae_no9` in the zoo; the convolutional one trained for 15
 # epochs to save time, and without chapter 4's weight decay).
 #
-# (exercise-7-1)=
-# ### Exercise 7.1: a score of your own
+# ```{exercise-start} A score of your own
+# :label: exercise-7-1
+# ```
 #
 # Before the chapter computes these, design an eighth. Write `my_anomaly_score(model, x)`:
 # a VAE of this course and a batch of `n` images in the shape it takes (rows of 784 pixels
@@ -331,13 +367,19 @@ my_anomaly_score = vaecourse.check(
 )
 
 # %% [markdown]
-# ````{admonition} Solution to exercise 7.1
+# ```{exercise-end}
+# ```
+#
+# ```{solution-start} exercise-7-1
 # :class: dropdown
+# ```
 #
 # ```{literalinclude} ../solutions/07_anomaly_detection_1_my_score.py
 # :language: python
 # ```
-# ````
+#
+# ```{solution-end}
+# ```
 #
 # The book runs the reference solution, so in its tables "your score" is the sum of the 20
 # largest pixel errors of each image. It follows question 1's answer: a nine differs from
@@ -402,6 +444,7 @@ for name in ("dense_vae_no9_16d", "conv_vae_no9"):
     assert zoo.RECIPES[name].digits == NORMAL_DIGITS
 assert zoo.RECIPES["conv_vae_no9"].epochs == 15
 assert zoo.RECIPES["conv_vae_no9"].weight_decay == 0.0
+assert zoo.RECIPES["conv_vae_no9"].kwargs == zoo.CONV_VAE_ONE_DENSE_KWARGS
 for label, scores in val_scores.items():
     assert list(scores) == ALL_SCORES
     for name, s in scores.items():
@@ -423,8 +466,9 @@ for label, scores in val_scores.items():
 # anomalies are rare: {glue:text}`ch7_val_share_nines:.0%` of the validation images are
 # nines, and that is the AUPRC of a score that says nothing.
 #
-# (exercise-7-2)=
-# ### Exercise 7.2: AUROC and AUPRC
+# ```{exercise-start} AUROC and AUPRC
+# :label: exercise-7-2
+# ```
 #
 # Write `auroc_auprc(normal, anomalous)`: the scores of the normal images and those of the
 # anomalies (two 1-D arrays, of any lengths) in, the dict `{"AUROC": ..., "AUPRC": ...}` of
@@ -446,7 +490,7 @@ for label, scores in val_scores.items():
 
 # %%
 def auroc_auprc(normal, anomalous):
-    """AUROC and AUPRC of a score; the anomalies are the positives."""
+    """AUROC and AUPRC; the anomalies are the positives."""
     # Your code here.
     vaecourse.todo()
 
@@ -456,13 +500,19 @@ auroc_auprc = vaecourse.check(
 )
 
 # %% [markdown]
-# ````{admonition} Solution to exercise 7.2
+# ```{exercise-end}
+# ```
+#
+# ```{solution-start} exercise-7-2
 # :class: dropdown
+# ```
 #
 # ```{literalinclude} ../solutions/07_anomaly_detection_2_auroc_auprc.py
 # :language: python
 # ```
-# ````
+#
+# ```{solution-end}
+# ```
 
 
 # %%
@@ -485,8 +535,10 @@ print(
     f"validation: {np.sum(val_nine)} nines among {len(x_val)} images "
     f"(an AUPRC of {np.mean(val_nine):.2f} is chance)"
 )
-results.style.format(precision=3).background_gradient(
-    cmap="Greens", axis=None
+# the best score of each column on a light background
+styled(results).highlight_max(
+    axis=0,
+    props="background-color: #dff0d8; color: #1a1a1a; font-weight: bold",
 )
 
 # %%
@@ -495,7 +547,7 @@ best_score, best_model = auroc_table.stack().idxmax()
 best_auroc = auroc_table.loc[best_score, best_model]
 print(
     f"best single score on validation: {best_score!r} of the {best_model} "
-    f"VAE, AUROC {best_auroc:.3f}"
+    f"VAE,\n  AUROC {best_auroc:.3f}"
 )
 noise_auroc = {
     label: auroc_auprc(
@@ -504,10 +556,9 @@ noise_auroc = {
     )["AUROC"]
     for label in detectors
 }
-print(
-    "your score, noise against normal digits: AUROC",
-    {label: round(a, 3) for label, a in noise_auroc.items()},
-)
+print("your score, noise against normal digits: AUROC")
+for label, a in noise_auroc.items():
+    print(f"  {label:10} {a:.3f}")
 vaecourse.glue("ch7_noise_auroc_min", float(min(noise_auroc.values())))
 vaecourse.glue("ch7_best_score", best_score)
 vaecourse.glue("ch7_best_auroc", float(best_auroc))
@@ -543,6 +594,7 @@ if BOOK_SCORE:
 # {glue:text}`ch7_noise_auroc_min:.3f` or more, printed above).
 
 # %% [markdown]
+# (ch07-ink)=
 # ## Why nines are hard: ink
 #
 # The answer to question 2 suspected that the reconstruction error mostly measures how much
@@ -568,13 +620,14 @@ print(
     f"mean ink: normal digits {mean_ink['normal']:.0f}, nines "
     f"{mean_ink['nines']:.0f} (sum of pixel values)"
 )
-print("mean ink of each normal digit:", ink_by_digit.round(0).to_dict())
+print("mean ink of each normal digit:")
+print(ink_by_digit.rename("ink").to_frame().T.to_string(float_format="%.0f"))
 print(f"AUROC of −ink as a score: {less_ink_auroc:.3f}")
 print("rank correlation of each score with ink, normal validation digits:")
 for key, value in mean_ink.items():
     vaecourse.glue(f"ch7_mean_ink_{key}", float(value))
 vaecourse.glue("ch7_less_ink_auroc", float(less_ink_auroc))
-ink_table.round(2)
+styled(ink_table, "{:.2f}")
 
 # %% tags=["remove-cell"]
 PIXEL_SCORES = ["L2", "BCE", "-ELBO", "-log p(x) (IW)"]
@@ -638,12 +691,12 @@ mean_complexity = {
 }
 print(
     f"complexity of the normal digits: IQR "
-    f"{iqr(complexity_val[~val_nine]):.0f} nats, rank correlation with "
-    f"ink {complexity_ink:.2f}; mean complexity: normal "
-    f"{mean_complexity['normal']:.0f}, "
-    f"nines {mean_complexity['nines']:.0f}"
+    f"{iqr(complexity_val[~val_nine]):.0f} nats,\n"
+    f"  rank correlation with ink {complexity_ink:.2f}\n"
+    f"mean complexity: normal {mean_complexity['normal']:.0f} nats, "
+    f"nines {mean_complexity['nines']:.0f} nats"
 )
-correction.round(2)
+styled(correction.T, "{:.2f}")
 
 # %% tags=["remove-cell"]
 for key, value in {
@@ -695,7 +748,7 @@ assert mean_complexity["nines"] > mean_complexity["normal"]
 # against at most {glue:text}`ch7_iw_iqr_max:.0f` for the IW bound of any model) and rises
 # with ink itself (rank correlation {glue:text}`ch7_complexity_ink:.2f`), so the difference
 # is mostly minus the complexity: its rank correlation with −complexity is
-# {glue:text}`ch7_corrected_minus_cx_min:.2f` or more (last column).
+# {glue:text}`ch7_corrected_minus_cx_min:.2f` or more (last row).
 #
 # Nor does it find nines: its AUROC is below the IW bound's for every model, and at most
 # {glue:text}`ch7_corrected_auroc_max:.2f`, at or near chance. It is below 0.5 for
@@ -720,11 +773,10 @@ for label, model in detectors.items():
 neighbours = pd.DataFrame(neighbour_digits).fillna(0.0).sort_index()
 neighbours.index.name = "digit of a neighbour"
 four_or_seven = neighbours.loc[[4, 7]].sum()
-print(
-    "share of the nines' nearest training codes that are 4s or 7s:",
-    four_or_seven.round(2).to_dict(),
-)
-neighbours.T.round(2)
+print("share of the nines' nearest training codes that are 4s or 7s:")
+for label, share in four_or_seven.items():
+    print(f"  {label:10} {share:.2f}")
+styled(neighbours.T, "{:.2f}")
 
 # %% tags=["remove-cell"]
 vaecourse.glue("ch7_four_seven_min", float(four_or_seven.min()))
@@ -752,8 +804,8 @@ if not profile.quick:
 # %% [markdown]
 # ## ROC and precision–recall curves
 #
-# The curves for the scores of the model with the best single score on validation, with
-# the PCA baseline of the next section in grey.
+# {numref}`fig-07-roc-pr` shows the curves for the scores of the model with the best single
+# score on validation, with the PCA baseline of {ref}`the next section <ch07-pca>` dashed.
 
 # %%
 N_PCA = 16
@@ -769,15 +821,15 @@ pca_rates = rate(pca_val)
 pca_ink = spearmanr(pca_val[~val_nine], ink[~val_nine])[0]
 print(
     f"PCA with {N_PCA} components "
-    f"({pca.explained_variance_ratio_.sum():.0%} of the variance): "
-    f"AUROC {pca_rates['AUROC']:.3f}, AUPRC {pca_rates['AUPRC']:.3f}, "
+    f"({pca.explained_variance_ratio_.sum():.0%} of the variance):\n"
+    f"  AUROC {pca_rates['AUROC']:.3f}, AUPRC {pca_rates['AUPRC']:.3f}, "
     f"rank correlation with ink {pca_ink:.2f}"
 )
 vaecourse.glue("ch7_pca_val_auroc", float(pca_rates["AUROC"]))
 vaecourse.glue("ch7_pca_ink", float(pca_ink))
 
-# %% mystnb={"image": {"alt": "ROC curves and precision-recall curves of every score of the best VAE for held-out nines on validation data, with the PCA baseline"}}
-fig, (ax_roc, ax_pr) = plt.subplots(1, 2, figsize=(12, 4.8))
+# %% mystnb={"figure": {"caption": "ROC curves (top) and precision–recall curves (bottom) of every score of the VAE with the best single score, validation nines against normal validation digits, with the PCA baseline dashed.", "name": "fig-07-roc-pr"}, "image": {"alt": "ROC curves and precision-recall curves of every score of the best VAE for held-out nines on validation data, with the PCA baseline"}}
+fig, (ax_roc, ax_pr) = plt.subplots(2, 1, figsize=(5.9, 9.0))
 y_true = val_nine.astype(int)
 for name, s in val_scores[best_model].items():
     metrics.RocCurveDisplay.from_predictions(y_true, s, name=name, ax=ax_roc)
@@ -789,26 +841,28 @@ pca_precision, pca_recall, _ = metrics.precision_recall_curve(y_true, pca_val)
 ax_roc.plot(
     pca_fpr,
     pca_tpr,
-    color="grey",
+    color="black",
     linestyle="--",
     label=f"PCA ({N_PCA}) (AUC = {pca_rates['AUROC']:.2f})",
 )
 ax_pr.plot(
     pca_recall,
     pca_precision,
-    color="grey",
+    color="black",
     linestyle="--",
     drawstyle="steps-post",
     label=f"PCA ({N_PCA}) (AP = {pca_rates['AUPRC']:.2f})",
 )
 ax_roc.plot([0, 1], [0, 1], color="black", linewidth=0.5)
 ax_roc.set_title(f"ROC, {best_model} VAE, validation")
+ax_roc.set_xlabel("false-positive rate (normal digits flagged)")
+ax_roc.set_ylabel("true-positive rate (nines caught)")
 ax_pr.axhline(np.mean(val_nine), color="black", linewidth=0.5)
 ax_pr.set_title(f"Precision–recall, {best_model} VAE, validation")
-for ax in (ax_roc, ax_pr):
-    ax.legend(
-        fontsize=8, loc="lower right" if ax is ax_roc else "upper right"
-    )
+ax_pr.set_xlabel("recall (nines caught)")
+ax_pr.set_ylabel("precision (nines among the flagged)")
+for ax in (ax_roc, ax_pr):  # the legends beside the curves, not on them
+    ax.legend(loc="center left", bbox_to_anchor=(1.02, 0.5), frameon=False)
 fig.tight_layout()
 plt.show()
 
@@ -817,14 +871,15 @@ if not profile.quick:
     assert pca_ink > 0.2 and pca_rates["AUROC"] < best_auroc - 0.1
 
 # %% [markdown]
+# (ch07-pca)=
 # ## The PCA baseline
 #
-# Principal component analysis is the linear autoencoder: project onto the first principal
-# components of the training images and back. Its reconstruction error is the classical
-# anomaly score, and the fair baseline for everything above. The cell before the curves fits
-# it with 16 components, the size of the larger latent space, and prints its AUROC
-# ({glue:text}`ch7_pca_val_auroc:.2f`) and AUPRC. It is cheap, and it shares the weakness of
-# the pixel scores: its error too rises with ink (rank correlation
+# Principal component analysis is the linear {term}`autoencoder`: project onto the first
+# principal components of the training images and back. Its reconstruction error is the
+# classical anomaly score, and the fair baseline for everything above. The cell before the
+# curves fits it with 16 components, the size of the larger latent space, and prints its
+# AUROC ({glue:text}`ch7_pca_val_auroc:.2f`) and AUPRC. It is cheap, and it shares the
+# weakness of the pixel scores: its error too rises with ink (rank correlation
 # {glue:text}`ch7_pca_ink:.2f`).
 #
 # ## Combining scores
@@ -858,7 +913,7 @@ combined_table["better part (AUROC)"] = auroc_table.loc[list(COMBINED)].max()
 print(
     f"{' + '.join(COMBINED)}, standardised on the normal validation digits:"
 )
-combined_table.round(3)
+styled(combined_table)
 
 # %% tags=["remove-cell"]
 vaecourse.glue(
@@ -880,14 +935,13 @@ if not profile.quick:
 #
 # ## The convolutional VAE as a detector
 #
-# The convolutional VAE of chapter 4 fits digits better than the dense 2-D VAE: its −ELBO
-# on the normal validation digits, an upper bound on −log p(x), is lower
+# The convolutional VAE fits digits better than the dense 2-D VAE: its −ELBO on the normal validation digits, an upper bound on −log p(x), is lower
 # ({glue:text}`ch7_mean_elbo_conv:.1f` nats against {glue:text}`ch7_mean_elbo_dense:.1f`).
-# Does it find nines better? The figure shows the −ELBO of all three models, each
-# standardised on its own normal validation digits, for normal digits and nines.
+# Does it find nines better? {numref}`fig-07-conv-elbo` shows the −ELBO of all three models,
+# each standardised on its own normal validation digits, for normal digits and nines.
 
-# %% mystnb={"image": {"alt": "Density curves of the standardised negative ELBO for normal validation digits and nines, for the three VAEs"}}
-fig, axes = plt.subplots(1, 3, figsize=(14, 3.6), sharey=True)
+# %% mystnb={"figure": {"caption": "The −ELBO of each VAE, standardised on its own normal validation digits: density of the normal validation digits and of the validation nines, one model a panel, with the AUROC of the −ELBO in the panel's title.", "name": "fig-07-conv-elbo"}, "image": {"alt": "Density curves of the standardised negative ELBO for normal validation digits and nines, for the three VAEs, one panel above the other"}}
+fig, axes = plt.subplots(3, 1, figsize=(6.4, 7.8), sharex=True, sharey=True)
 for ax, label in zip(axes, detectors):
     s = anomaly.standardise(
         val_scores[label]["-ELBO"], val_scores[label]["-ELBO"][~val_nine]
@@ -896,22 +950,23 @@ for ax, label in zip(axes, detectors):
         x=s[~val_nine], ax=ax, label="normal digits", fill=True, clip=(-5, 15)
     )
     sns.kdeplot(x=s[val_nine], ax=ax, label="nines", fill=True, clip=(-5, 15))
-    ax.set_xlim(-5, 15)
-    ax.set_xlabel("−ELBO, standardised on normal validation digits")
+    ax.set_xlim(-4, 8)
     ax.set_title(f"{label} VAE (AUROC {auroc_table.loc['-ELBO', label]:.2f})")
-axes[0].legend()
+axes[-1].set_xlabel("−ELBO, standardised on the normal validation digits")
+axes[0].legend(loc="upper right")
 fig.tight_layout()
 plt.show()
 
+# %%
 mean_elbo = {
     label: val_scores[label]["-ELBO"][~val_nine].mean() for label in detectors
 }
-print(
-    "mean −ELBO of the normal validation digits (nats):",
-    {k: round(float(v), 1) for k, v in mean_elbo.items()},
-)
+print("mean −ELBO of the normal validation digits (nats):")
+for label, value in mean_elbo.items():
+    print(f"  {label:10} {value:6.1f}")
+print("AUROC of the pixel scores:")
 pixel_auroc = auroc_table.loc[PIXEL_SCORES]
-pixel_auroc.round(3)
+styled(pixel_auroc)
 
 # %% tags=["remove-cell"]
 vaecourse.glue("ch7_mean_elbo_conv", float(mean_elbo["conv 2-D"]))
@@ -937,9 +992,9 @@ if not profile.quick:
 # dense 2-D VAE from {glue:text}`ch7_dense_pixel_min:.2f` to
 # {glue:text}`ch7_dense_pixel_max:.2f` (the table; each pair within 0.1 of each other), all
 # far below the latent kNN distance of the 16-D model ({glue:text}`ch7_knn_auroc_16d:.2f`).
-# A better fit to the digits did not make a much better detector of nines. In the figure the
-# nines' curve sits close to the normal digits' for every model: the best −ELBO of the three
-# has an AUROC of {glue:text}`ch7_elbo_auroc_max:.2f`.
+# A better fit to the digits did not make a much better detector of nines. In
+# {numref}`fig-07-conv-elbo` the nines' curve sits close to the normal digits' for every
+# model: the best −ELBO of the three has an AUROC of {glue:text}`ch7_elbo_auroc_max:.2f`.
 
 # %% [markdown]
 # ## A threshold at a chosen false-positive rate
@@ -948,8 +1003,9 @@ if not profile.quick:
 # **false-positive rate** we accept on normal data, 5%, and set the threshold so that 5% of
 # the normal **validation** digits, which played no part in training, score above it.
 #
-# (exercise-7-3)=
-# ### Exercise 7.3: a threshold at a chosen false-positive rate
+# ```{exercise-start} A threshold at a chosen false-positive rate
+# :label: exercise-7-3
+# ```
 #
 # Write `threshold_at_fpr(validation_scores, fpr)`: the scores of normal validation images
 # (a 1-D array) and a rate `fpr` strictly between 0 and 1 in, one number out, the threshold.
@@ -962,7 +1018,7 @@ if not profile.quick:
 
 # %%
 def threshold_at_fpr(validation_scores, fpr):
-    """Score above which a fraction fpr of the validation scores lie."""
+    """Score above which a fraction fpr of the scores lie."""
     # Your code here.
     vaecourse.todo()
 
@@ -972,13 +1028,19 @@ threshold_at_fpr = vaecourse.check(
 )
 
 # %% [markdown]
-# ````{admonition} Solution to exercise 7.3
+# ```{exercise-end}
+# ```
+#
+# ```{solution-start} exercise-7-3
 # :class: dropdown
+# ```
 #
 # ```{literalinclude} ../solutions/07_anomaly_detection_3_threshold.py
 # :language: python
 # ```
-# ````
+#
+# ```{solution-end}
+# ```
 #
 # A detector in use works at one threshold, so compare the models there too. For each model
 # and three scores, the table gives the validation AUROC (your `auroc_auprc`) and the share
@@ -1011,7 +1073,7 @@ working_point = pd.DataFrame(
         for measure in ("AUROC", f"nines caught at {FPR:.0%} FP")
     }
 )
-working_point.round(3)
+styled(working_point.T)
 
 # %% tags=["remove-cell"]
 caught = working_point.xs(f"nines caught at {FPR:.0%} FP", axis=1, level=1)
@@ -1073,11 +1135,11 @@ print(
     f"chosen: {chosen_score!r} of the {chosen_model} VAE, validation AUROC "
     f"{chosen_val_auroc:.3f}"
 )
+print("normal validation digits above the threshold:")
 for who, t in [("yours", threshold), ("the course's", course_threshold)]:
     print(
-        f"  threshold {t:.4f} ({who}): "
-        f"{np.mean(val_s[~val_nine] > t):.2%} of the normal validation "
-        f"digits above it"
+        f"  {who:12} threshold {t:.4f}: "
+        f"{np.mean(val_s[~val_nine] > t):.2%} of them"
     )
 print(f"  validation nines above your threshold: {val_recall:.1%}")
 vaecourse.glue("ch7_chosen_model", chosen_model)
@@ -1095,7 +1157,7 @@ vaecourse.glue("ch7_chosen_val_auroc", float(chosen_val_auroc))
 # thresholded at the threshold set on validation data. The PCA baseline is rated beside it.
 
 
-# %% mystnb={"image": {"alt": "Confusion matrix of normal test digits and test nines flagged by the chosen detector at its validation threshold"}}
+# %% mystnb={"figure": {"caption": "The test images flagged by the chosen detector at the threshold set on the normal validation digits: true class against the detector's verdict.", "name": "fig-07-confusion"}, "image": {"alt": "Confusion matrix of normal test digits and test nines flagged by the chosen detector at its validation threshold"}}
 def on_test(label, name):
     """The score `name` of the model `label` on the test images."""
     if name == "combined":
@@ -1113,15 +1175,15 @@ matrix = metrics.confusion_matrix(is_nine, flagged)
 test_fpr, test_recall = fp / (fp + tn), tp / (tp + fn)
 test_precision = tp / max(tp + fp, 1)
 print(
-    f"{chosen_score!r} of the {chosen_model} VAE on the test set: "
-    f"AUROC {test_rates['AUROC']:.3f}, AUPRC {test_rates['AUPRC']:.3f} "
+    f"{chosen_score!r} of the {chosen_model} VAE on the test set:\n"
+    f"  AUROC {test_rates['AUROC']:.3f}, AUPRC {test_rates['AUPRC']:.3f} "
     f"(validation: AUROC {chosen_val_auroc:.3f})"
 )
 print(f"PCA baseline on the test set: AUROC {pca_test_rates['AUROC']:.3f}")
 print(
-    f"at the validation threshold: false-positive rate {test_fpr:.1%} "
-    f"(aimed at {FPR:.0%}), nines caught {test_recall:.1%}, "
-    f"precision {test_precision:.1%}"
+    f"at the validation threshold:\n"
+    f"  false-positive rate {test_fpr:.1%} (aimed at {FPR:.0%})\n"
+    f"  nines caught {test_recall:.1%}, precision {test_precision:.1%}"
 )
 metrics.ConfusionMatrixDisplay(
     matrix, display_labels=["normal (0–8)", "nine"]
@@ -1155,9 +1217,9 @@ if not profile.quick:
 # AUPRC of {glue:text}`ch7_test_auprc:.3f`; the PCA baseline's AUROC is
 # {glue:text}`ch7_pca_test_auroc:.3f`. These are the chapter's reported numbers: the
 # detector was fixed before the test set was looked at, so they are not flattered by the
-# choice, as the validation AUROC of the best of many candidates may be. At the threshold,
-# the detector catches {glue:text}`ch7_test_recall:.1%` of the test nines
-# ({glue:text}`ch7_val_recall:.1%` of the validation nines), and
+# choice, as the validation AUROC of the best of many candidates may be. At the threshold
+# ({numref}`fig-07-confusion`), the detector catches {glue:text}`ch7_test_recall:.1%` of the
+# test nines ({glue:text}`ch7_val_recall:.1%` of the validation nines), and
 # {glue:text}`ch7_test_precision:.1%` of the images it flags are nines. How many nines are
 # caught at the accepted false-positive rate is the honest figure of merit of a deployed
 # detector.
@@ -1171,7 +1233,7 @@ if not profile.quick:
 # with the standard error of the gap itself, which adds the threshold's own uncertainty
 # from the validation sample.
 
-# %% mystnb={"image": {"alt": "Left: false-positive rate on the normal test digits against the rate aimed at on validation, with the diagonal and a band of two standard errors. Right: the distribution of the chosen score for normal validation and normal test digits, with the threshold"}}
+# %% mystnb={"figure": {"caption": "Top: the false-positive rate on the normal test digits at every rate aimed at on the normal validation digits, with the diagonal and a band of two standard errors. Bottom: the chosen score of the normal validation and normal test digits, with the threshold.", "name": "fig-07-fpr-drift"}, "image": {"alt": "Top: false-positive rate on the normal test digits against the rate aimed at on validation, with the diagonal and a band of two standard errors. Bottom: the distribution of the chosen score for normal validation and normal test digits, with the threshold"}}
 normal_val_s, normal_test_s = val_s[~val_nine], test_s[~is_nine]
 n_val, n_test = len(normal_val_s), len(normal_test_s)
 se_test = np.sqrt(FPR * (1 - FPR) / n_test)
@@ -1182,8 +1244,9 @@ print(
     f"test {test_fpr:.2%}"
 )
 print(
-    f"standard error of a 5% rate on {n_test} test images: {se_test:.2%}; "
-    f"of the gap: {se_gap:.2%}; the gap is {gap_in_se:.1f} of them"
+    f"standard error of a 5% rate on {n_test:,} test images: {se_test:.2%}\n"
+    f"standard error of the gap: {se_gap:.2%}; "
+    f"the gap is {gap_in_se:.1f} of them"
 )
 
 # the same comparison at every rate one could aim at
@@ -1192,7 +1255,7 @@ achieved = [
     np.mean(normal_test_s > threshold_at_fpr(normal_val_s, a)) for a in aims
 ]
 band = 2 * np.sqrt(aims * (1 - aims) * (1 / n_val + 1 / n_test))
-fig, (ax_rate, ax_hist) = plt.subplots(1, 2, figsize=(12, 4.2))
+fig, (ax_rate, ax_hist) = plt.subplots(2, 1, figsize=(6.6, 8.4))
 ax_rate.fill_between(
     aims,
     aims - band,
@@ -1204,8 +1267,9 @@ ax_rate.fill_between(
 ax_rate.plot(aims, aims, color="black", linewidth=0.8)
 ax_rate.plot(aims, achieved, marker=".", label="normal test digits")
 ax_rate.set_xlabel("false-positive rate on the normal validation digits")
-ax_rate.set_ylabel("false-positive rate on the normal test digits")
-ax_rate.legend()
+ax_rate.set_ylabel("rate on the normal test digits")
+ax_rate.set_title("False positives: validation against test")
+ax_rate.legend(loc="upper left")
 low, high = np.percentile(np.r_[normal_val_s, normal_test_s], [0.5, 99.5])
 bins = np.linspace(low, high, 60)
 ax_hist.hist(
@@ -1224,10 +1288,13 @@ ax_hist.hist(
 )
 ax_hist.axvline(threshold, color="black", linestyle="--", label="threshold")
 ax_hist.set_xlabel(f"{chosen_score} ({chosen_model} VAE)")
-ax_hist.legend()
+ax_hist.set_ylabel("density")
+ax_hist.set_title("The chosen score of normal digits")
+ax_hist.legend(loc="upper right")
 fig.tight_layout()
 plt.show()
 
+# %%
 # is it the mix of digits? each digit's test rate, weighted as in validation
 per_digit_fpr = pd.DataFrame(
     {
@@ -1256,15 +1323,17 @@ se_halves = np.sqrt(FPR * (1 - FPR) * (1 / n_halves[0] + 1 / n_halves[1]))
 halves_in_se = abs(fpr_halves[0] - fpr_halves[1]) / se_halves
 print(f"test rate with the validation mix of digits: {test_fpr_val_mix:.2%}")
 print(
-    f"a normal test digit scores above a normal validation digit in "
-    f"{shift_auroc:.1%} of the pairs ({shift_in_se:.1f} standard errors "
-    f"from 50%)"
+    f"a normal test digit scores above a normal validation digit\n"
+    f"  in {shift_auroc:.1%} of the pairs "
+    f"({shift_in_se:.1f} standard errors from 50%)"
 )
 print(
-    f"test rate of the first half {fpr_halves[0]:.2%}, of the last half "
-    f"{fpr_halves[1]:.2%}: {halves_in_se:.1f} standard errors apart"
+    f"test rate of the first half {fpr_halves[0]:.2%}, "
+    f"of the last half {fpr_halves[1]:.2%}:\n"
+    f"  {halves_in_se:.1f} standard errors apart"
 )
-per_digit_fpr.T.round(3)
+print("rate of each normal digit above the threshold:")
+styled(per_digit_fpr.T, "{:.1%}")
 
 # %% tags=["remove-cell"]
 for key, value in {
@@ -1314,7 +1383,8 @@ if BOOK_DETECTOR:
 # apart. Between the validation and the test digits as wholes, a normal test digit scores
 # above a normal validation digit in {glue:text}`ch7_shift_auroc:.1%` of the pairs, where
 # 50% would mean the two are scored alike ({glue:text}`ch7_shift_in_se:.1f` standard errors
-# away), and the left panel compares the two rates at every rate one could aim at. The mix
+# away), and the top panel of {numref}`fig-07-fpr-drift` compares the two rates at every rate
+# one could aim at. The mix
 # of digits is not the cause: with the test digits weighted like the validation digits, the
 # test rate would be {glue:text}`ch7_fpr_val_mix:.1%`.
 #
@@ -1328,10 +1398,10 @@ if BOOK_DETECTOR:
 #
 # ## Comparing with the published number
 #
-# {cite:t}`tonnaer2023linearly` (chapter 3, Table 3.3) reports an AUROC of 0.66 for held-out
-# nines with a 2-D VAE and its ELBO as the score. The same setting here is the −ELBO of the
-# dense 2-D VAE, and its test AUROC is computed below, with a bootstrap standard error
-# (the spread of the AUROC over test sets drawn with replacement from ours).
+# {cite:t}`tonnaer2023linearly` (Table 3.3 of the thesis) reports an AUROC of 0.66 for
+# held-out nines with a 2-D VAE and its ELBO as the score. The same setting here is the
+# −ELBO of the dense 2-D VAE, and its test AUROC is computed below, with a bootstrap
+# standard error (the spread of the AUROC over test sets drawn with replacement from ours).
 
 # %%
 elbo_2d_test = on_test("dense 2-D", "-ELBO")
@@ -1347,13 +1417,12 @@ for _ in range(200):
     boot.append(metrics.roc_auc_score(is_nine[rows], elbo_2d_test[rows]))
 elbo_2d_se = np.std(boot)
 print(
-    f"−ELBO of the dense 2-D VAE, test AUROC {elbo_2d_auroc:.3f} "
-    f"(bootstrap standard error {elbo_2d_se:.3f}); Tonnaer: 0.66"
+    f"−ELBO of the dense 2-D VAE: test AUROC {elbo_2d_auroc:.3f}\n"
+    f"  (bootstrap standard error {elbo_2d_se:.3f}); Tonnaer: 0.66"
 )
-print(
-    "−ELBO on validation, the three models:",
-    auroc_table.loc["-ELBO"].round(3).to_dict(),
-)
+print("AUROC of the −ELBO on validation:")
+for label, value in auroc_table.loc["-ELBO"].items():
+    print(f"  {label:10} {value:.3f}")
 
 # %% tags=["remove-cell"]
 TONNAER_AUROC = 0.66  # Tonnaer (2023), Table 3.3, 2-D latent space, digit 9
@@ -1377,10 +1446,10 @@ if not profile.quick:
 # falls from 0.66 to 0.58 when the latent space grows from 2 to 32 dimensions. The choices
 # varied in this chapter move ours less than the gap: the −ELBO of the three VAEs scores
 # from {glue:text}`ch7_elbo_val_min:.2f` to {glue:text}`ch7_elbo_auroc_max:.2f` on the
-# validation nines (the per-digit table below holds a fourth, a 16-D VAE trained on all the
-# training images). Which of the differences matters most, and how much two training runs
-# of one recipe differ, we have not measured: no model here was retrained with another
-# seed.
+# validation nines (the per-digit heat map below, {numref}`fig-07-per-digit`, holds a
+# fourth, a 16-D VAE trained on all the training images). Which of the differences matters
+# most, and how much two training runs of one recipe differ, we have not measured: no model
+# here was retrained with another seed.
 
 # %% [markdown]
 # ## Every digit held out in turn
@@ -1401,8 +1470,9 @@ if profile.quick:
     )
 else:
     table = anomaly.load_table()
-print(table["description"])
-print("settings:", table["settings"])
+print(textwrap.fill(table["description"], width=72))
+settings = ", ".join(f"{k} {v}" for k, v in table["settings"].items())
+print(textwrap.fill(f"settings: {settings}", width=72))
 per_digit = pd.DataFrame(table["auroc"]).T
 per_digit.index.name = "held-out digit"
 assert list(per_digit.columns) == list(anomaly.SCORE_NAMES)
@@ -1410,8 +1480,8 @@ assert ((per_digit >= 0) & (per_digit <= 1)).all().all()
 if not profile.quick:
     assert list(per_digit.index) == [str(d) for d in range(10)]
 
-# %% mystnb={"image": {"alt": "Heat map of the AUROC of each anomaly score for each held-out digit"}}
-fig, ax = plt.subplots(figsize=(9, 4.8))
+# %% mystnb={"figure": {"caption": "The test AUROC of each anomaly score (columns) with each digit held out of training in turn (rows): a dense VAE with a 16-D latent space, trained on the nine other digits.", "name": "fig-07-per-digit"}, "image": {"alt": "Heat map of the AUROC of each anomaly score for each held-out digit"}}
+fig, ax = plt.subplots(figsize=(6.8, 5.6))
 sns.heatmap(
     per_digit.astype(float),
     annot=True,
@@ -1422,8 +1492,11 @@ sns.heatmap(
     cbar_kws={"label": "AUROC"},
     ax=ax,
 )
-ax.set_title("AUROC per held-out digit (dense VAE, 16-D latent), test set")
+ax.set_title("AUROC per held-out digit (dense VAE, 16-D), test set")
 ax.set_xlabel("anomaly score")
+ax.tick_params(axis="x", labelrotation=35)
+plt.setp(ax.get_xticklabels(), ha="right", rotation_mode="anchor")
+ax.tick_params(axis="y", labelrotation=0)
 plt.show()
 print("mean AUROC over the held-out digits:")
 print(per_digit.mean().round(3).to_string())
@@ -1453,14 +1526,14 @@ if not profile.quick:
     assert (best_per_digit.drop(nine) > best_per_digit[nine]).sum() >= 6
 
 # %% [markdown]
-# The table shows how uneven the task is. The nine is among the hard cases: the best score
-# for it, {glue:text}`ch7_table_nine_best:.2f`, is below the best score for
-# {glue:text}`ch7_table_easier:d` of the other nine digits. (Its −ELBO here,
-# {glue:text}`ch7_table_nine_elbo:.2f`, is the fourth VAE's number mentioned above.) Look at
-# the held-out **1**: a 1 has less ink than any other digit, and every pixel score ranks
+# The heat map ({numref}`fig-07-per-digit`) shows how uneven the task is. The nine is among
+# the hard cases: the best score for it, {glue:text}`ch7_table_nine_best:.2f`, is below the
+# best score for {glue:text}`ch7_table_easier:d` of the other nine digits. (Its −ELBO here,
+# {glue:text}`ch7_table_nine_elbo:.2f`, is the fourth VAE's number mentioned above.) Look
+# at the held-out **1**: a 1 has less ink than any other digit, and every pixel score ranks
 # ones as *more normal* than the normal digits, with AUROCs of at most
-# {glue:text}`ch7_table_ones_pixel_max:.2f`. That is the ink effect in its purest form.
-# For the held-out 1 the complexity correction pays off (an AUROC of
+# {glue:text}`ch7_table_ones_pixel_max:.2f`. That is the ink effect in its purest form. For
+# the held-out 1 the complexity correction pays off (an AUROC of
 # {glue:text}`ch7_table_ones_corrected:.2f`), and the latent scores, which ignore the ink,
 # reach {glue:text}`ch7_table_ones_latent_min:.2f` or more.
 #
@@ -1474,8 +1547,8 @@ if not profile.quick:
 #   {glue:text}`ch7_pca_val_auroc:.2f`): they partly measure ink. The convolutional VAE, a
 #   better model of digits, is not much different with these scores.
 # * In the book, looking at the few worst-reconstructed pixels instead of all of them (the
-#   reference solution of exercise 7.1) is the best score of both 2-D models, whose latent
-#   plane has no room for the nines.
+#   reference solution of {ref}`exercise-7-1`) is the best score of both 2-D models, whose
+#   latent plane has no room for the nines.
 # * A larger latent space (16-D) lets the codes of nines land farther from those of the
 #   normal digits. In the book, the best single score of the chapter is a latent score of
 #   that model, its **{glue:text}`ch7_best_score`** ({glue:text}`ch7_best_auroc:.3f`); the

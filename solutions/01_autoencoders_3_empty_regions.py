@@ -4,6 +4,7 @@ from scipy.spatial import cKDTree
 
 def farthest_from_codes(candidates, codes, n):
     """The n candidates farthest from any code, farthest first."""
-    distance, _ = cKDTree(codes).query(candidates)  # to the nearest code
+    # each candidate's distance to its nearest code
+    distance, _ = cKDTree(codes).query(candidates)
     order = np.argsort(distance)[::-1][:n]
     return np.asarray(candidates)[order]

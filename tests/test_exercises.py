@@ -48,7 +48,7 @@ def test_unfilled_stub_says_so_and_hands_over_the_reference(name, capsys):
     used = vaecourse.check(name, _stub)
     printed = capsys.readouterr().out.strip().splitlines()
     assert printed == [
-        f"Exercise {exercise.number} is not done yet: the chapter uses the reference solution."
+        f"Exercise {exercise.number} is not done yet; the chapter uses the solution."
     ]
     assert used is not _stub
     origin = (

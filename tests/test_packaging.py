@@ -146,3 +146,27 @@ def test_the_wheel_holds_every_module_and_runs_from_site_packages(tmp_path):
         "files"
     ]
     assert found["root"] == str(ROOT)
+
+
+def test_axe_core_is_pinned_and_make_test_installs_it():
+    # tests/test_accessibility.py injects node_modules/axe-core/axe.min.js into Chromium.
+    package = json.loads((ROOT / "package.json").read_text())
+    lock = json.loads((ROOT / "package-lock.json").read_text())
+    assert package.get("private") is True
+    assert set(package) & {"dependencies", "scripts"} == set()
+    pinned = package["devDependencies"]["axe-core"]
+    assert pinned[0].isdigit(), (
+        f"axe-core must be pinned exactly, not {pinned!r}"
+    )
+    assert (
+        lock["packages"][""]["devDependencies"] == package["devDependencies"]
+    )
+    assert lock["packages"]["node_modules/axe-core"]["version"] == pinned
+    assert "node_modules/" in (ROOT / ".gitignore").read_text().split()
+    makefile = (ROOT / "Makefile").read_text()
+    test_target = next(
+        line for line in makefile.splitlines() if line.startswith("test:")
+    )
+    assert "axe-packages" in test_target.split()
+    assert "npm ci" in makefile and "nodejs:/usr/bin/node" in makefile
+    assert "AXE := node_modules/axe-core/axe.min.js" in makefile

@@ -101,3 +101,18 @@ def test_a_quick_build_never_feeds_the_reader_book(tmp_path):
         p.name for p in (tmp_path / "_build" / ".jupyter_cache").iterdir()
     }
     assert caches == {"quick", "reader"}
+
+
+def test_new_weights_get_a_cache_of_their_own(tmp_path):
+    """After a retraining the chapters run again: the cache is keyed on the weights."""
+    spec = importlib.util.spec_from_file_location(
+        "profile_keyed_cache", ROOT / "_ext" / "profile_keyed_cache.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.weights_key(tmp_path) == ""
+    (tmp_path / "a.weights.h5").write_bytes(b"one")
+    first = module.weights_key(tmp_path)
+    (tmp_path / "a.weights.h5").write_bytes(b"two")
+    assert first and module.weights_key(tmp_path) not in ("", first)
+    assert module.weights_key(ROOT / "weights"), "no shipped weights found"

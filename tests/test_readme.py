@@ -31,3 +31,16 @@ def test_chapter_map_is_current():
     assert readme == readme_with_map(readme), (
         "README.md's chapter map is out of date: run `python -m tools.chapter_map --write`"
     )
+
+
+def test_readme_says_what_make_test_installs_for_the_accessibility_tests():
+    text = " ".join(README.read_text().split())
+    for words in (
+        "`nodejs` and `npm`",
+        "axe-core",
+        "`npm ci`",
+        "package-lock.json",
+    ):
+        assert words in text, (
+            f"README.md's set-up text does not mention {words}"
+        )

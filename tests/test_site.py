@@ -6,7 +6,17 @@ from outside the site; every image loaded, with alt text that says what it shows
 typeset by MathJax (served by the site itself); headings in order; no horizontal scrolling on
 a 390 px phone screen. Notebook pages are also checked for their Binder and Colab launch
 buttons and for solution dropdowns that open to show the solution file's code. The search
-page must find every chapter by a word of its own; and no page may link to a missing file.
+page must find every chapter by a word of its own, with result snippets of prose (no raw
+LaTeX, no cell output); and no page may link to a missing file or anchor.
+
+Readability gates: every page weighs at most 3 MB (1.5 MB gzip-compressed) as a browser
+downloads it, everything it loads included (``tools.benchmark.load_weight``), and the theme's
+icons are still drawn from the cut-down Font Awesome; at 1280 px no code cell scrolls
+sideways and every output figure is shown at 75 % of its width or more, has a numbered
+caption ("Fig. 6.2 ...") and opens at full size on a click or Enter (also over file://);
+every output PNG carries the course's figure check (``vaecourse.plotting.figure_png``:
+at most 900 px wide, no text under 12 px); chapter titles are numbered by Sphinx and
+exercises are sphinx-exercise boxes "Exercise N.k" with the anchor ``#exercise-N-k``.
 
 ``VAECOURSE_SITE`` (see ``tests/conftest.py``) points these tests at a site built elsewhere;
 pages of ``_toc.yml`` that such a site lacks are then skipped instead of failing.
@@ -462,4 +472,585 @@ def test_no_page_links_to_a_missing_local_file(built_site):
                 missing.append(f"{page.relative_to(built_site)} -> {url}")
     assert not missing, "links to missing files:\n" + "\n".join(
         sorted(set(missing))
+    )
+
+
+# --------------------------------------------------------------------------------------
+# page weight, as a browser downloads each page
+# --------------------------------------------------------------------------------------
+
+PAGE_MB = 3.0  # tools/benchmark.py's TARGETS
+PAGE_GZIP_MB = 1.5
+
+
+@pytest.mark.parametrize("entry", PAGES, ids=page_id)
+def test_page_weighs_at_most_3_mb_as_loaded(
+    entry, built_site, site_url, browser
+):
+    from tools.benchmark import load_weight
+
+    page_path(built_site, entry)
+    weight = load_weight(
+        browser, f"{site_url}/{quote(entry)}.html", site_url, built_site
+    )
+    heaviest = sorted(weight["files"].items(), key=lambda kv: -kv[1][0])[:6]
+    listing = "\n".join(
+        f"  {raw / 2**10:7.0f} kB ({gz / 2**10:5.0f} kB gzip)  {name}"
+        for name, (raw, gz) in heaviest
+    )
+    raw_mb, gz_mb = weight["raw_bytes"] / 2**20, weight["gzip_bytes"] / 2**20
+    assert len(weight["files"]) > 5, (
+        f"{entry}: only {sorted(weight['files'])} were measured"
+    )
+    assert raw_mb <= PAGE_MB, (
+        f"{entry} downloads {raw_mb:.2f} MB (> {PAGE_MB} MB) in "
+        f"{len(weight['files'])} files; the heaviest:\n{listing}"
+    )
+    assert gz_mb <= PAGE_GZIP_MB, (
+        f"{entry} downloads {gz_mb:.2f} MB gzip-compressed (> {PAGE_GZIP_MB} MB); "
+        f"the heaviest:\n{listing}"
+    )
+
+
+def test_fontawesome_is_cut_to_the_icons_the_site_uses(built_site):
+    """_ext/light_pages.py: the theme's 1.5 MB bundle of every icon is not shipped."""
+    bundle = built_site / "_static" / "scripts" / "fontawesome.js"
+    text = bundle.read_text()
+    assert len(text) < 200_000, (
+        f"fontawesome.js is {len(text) / 2**20:.2f} MB: the full icon set"
+    )
+    assert "Font Awesome Free" in text and "License" in text, (
+        "the Font Awesome licence comment is gone from fontawesome.js"
+    )
+
+
+def test_fontawesome_subset_keeps_icons_by_name_and_alias():
+    """The subsetting of _ext/light_pages.py, on the theme's own bundle."""
+    import importlib.util
+
+    import pydata_sphinx_theme
+
+    spec = importlib.util.spec_from_file_location(
+        "light_pages", ROOT / "_ext" / "light_pages.py"
+    )
+    light_pages = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(light_pages)
+    theme = Path(pydata_sphinx_theme.__file__).parent / "theme"
+    bundle = theme / "pydata_sphinx_theme/static/scripts/fontawesome.js"
+    full = bundle.read_text()
+    # fa-search is an alias of magnifying-glass; github is a brand; file is in two sets
+    text, kept, total = light_pages.subset_fontawesome(
+        full, {"search", "github", "file", "solid", "lg"}, "/*! licence */"
+    )
+    assert total > 1500 and kept == 4, (kept, total)
+    assert len(text) < len(full) / 10
+    assert text.startswith("/*! licence */")
+    assert '"magnifying-glass":[512,512,[128269,"search"]' in text
+    assert "github:[" in text and "trash-can" not in text
+    names = [
+        [name for name, _, _ in icons]
+        for _, _, icons in light_pages.icon_packs(text)
+    ]
+    assert sorted(map(sorted, names)) == [
+        ["file"],
+        ["file", "magnifying-glass"],
+        ["github"],
+    ], names
+    # the rest of the bundle is untouched
+    assert text.split("var p={", 1)[0].endswith(
+        full.split("var p={", 1)[0][-2000:]
+    )
+
+
+# The icons of the theme: each Font Awesome <i> is replaced by an <svg> that draws it.
+ICONS_JS = """
+const svgs = [...document.querySelectorAll('svg.svg-inline--fa')];
+const drawn = s => [...s.querySelectorAll('path')].some(p => (p.getAttribute('d') || '').length > 10);
+const visible = e => { const r = e.getBoundingClientRect();
+    return r.width > 0 && r.height > 0 && getComputedStyle(e).visibility !== 'hidden'; };
+const header = [...document.querySelectorAll(
+        '.bd-header-article .article-header-buttons > *, .bd-header-article .primary-toggle,'
+        + ' .bd-header-article .secondary-toggle')]
+    .filter(visible);
+return {
+    pending: [...document.querySelectorAll(
+        'i.fa, i.fas, i.far, i.fab, i.fa-solid, i.fa-regular, i.fa-brands')]
+        .map(i => i.className),
+    missing: svgs.filter(s => s.querySelector('.missing') || !drawn(s))
+        .map(s => (s.getAttribute('data-prefix') || '') + ' ' + (s.getAttribute('data-icon') || s.className.baseVal)),
+    header: header.map(b => {
+        const icon = [...b.querySelectorAll('svg, img')].find(visible);
+        const r = icon ? icon.getBoundingClientRect() : {width: 0, height: 0};
+        return {label: (b.getAttribute('aria-label') || b.title || b.textContent).trim().slice(0, 40),
+                icon: icon ? icon.tagName.toLowerCase() : null,
+                width: r.width, height: r.height,
+                drawn: icon && icon.tagName.toLowerCase() === 'svg' ? drawn(icon) : !!icon};
+    }),
+};
+"""
+
+
+@pytest.mark.parametrize("entry", PAGES, ids=page_id)
+def test_theme_icons_are_drawn(entry, built_site, site_url, browser):
+    open_page(browser, site_url, built_site, entry)
+    deadline = time.time() + 10
+    while True:
+        state = browser.execute_script(ICONS_JS)
+        if not state["pending"] or time.time() > deadline:
+            break
+        time.sleep(0.2)
+    assert not state["pending"], (
+        f"{entry}: icons never drawn (Font Awesome left them as <i>): {state['pending']}"
+    )
+    assert not state["missing"], (
+        f"{entry}: icons missing from the site's fontawesome.js: {state['missing']}"
+    )
+    assert len(state["header"]) >= 3, (
+        f"{entry}: the article header shows {len(state['header'])} buttons"
+    )
+    blank = [
+        b
+        for b in state["header"]
+        if not b["drawn"] or b["width"] < 4 or b["height"] < 4
+    ]
+    assert not blank, (
+        f"{entry}: header buttons without a visible icon: {blank}"
+    )
+
+
+# --------------------------------------------------------------------------------------
+# figures and code cells at desktop width (1280 px)
+# --------------------------------------------------------------------------------------
+
+# Output images that are not matplotlib figures (no vaecourse-figure stamp in the PNG),
+# by page and the start of their alt text, with the reason.
+NOT_MATPLOTLIB = {
+    (
+        "chapters/04_conv_vae",
+        "Diagram of the encoder",
+    ): "a graphviz drawing of the model (keras.utils.plot_model)",
+    (
+        "chapters/04_conv_vae",
+        "Diagram of the decoder",
+    ): "a graphviz drawing of the model (keras.utils.plot_model)",
+}
+CHAPTER_RE = re.compile(r"chapters/(\d+)_")
+FIGURES_JS = """
+// Figures: images of cell outputs, not the frames of a JS animation (vaecourse.jsanimation)
+const outputs = [...document.querySelectorAll('div.cell_output img')]
+    .filter(img => !img.closest('.animation')
+                   && !(img.getAttribute('src') || '').startsWith('data:'));
+return {
+    figures: outputs.map(img => {
+        const link = img.closest('a');
+        const figure = img.closest('figure');
+        const caption = figure && figure.querySelector('figcaption');
+        return {
+            src: img.currentSrc || img.src, alt: img.alt || '',
+            natural: img.naturalWidth, shown: img.clientWidth,
+            visible: img.getClientRects().length > 0,
+            href: link ? link.href : null,
+            focusable: !!link && link.tabIndex >= 0 && link.hasAttribute('href'),
+            caption: caption ? caption.textContent.replace(/\\s+/g, ' ').trim() : null,
+        };
+    }),
+    wide: [...document.querySelectorAll('div.cell_input pre, div.cell_output pre')]
+        .filter(p => p.scrollWidth > p.clientWidth + 1)
+        .map(p => ({kind: p.closest('div.cell_input') ? 'input' : 'output',
+                    overflow: p.scrollWidth - p.clientWidth,
+                    line: p.textContent.split('\\n')
+                        .reduce((a, b) => b.length > a.length ? b : a, '').slice(0, 90)})),
+    width: window.innerWidth,
+};
+"""
+_DESKTOP_STATE: dict = {}
+
+
+def desktop_state(browser, site_url, built_site, entry) -> dict:
+    """Figures and code blocks of a page at 1280 px (read once per page and session)."""
+    key = (site_url, entry)
+    if key not in _DESKTOP_STATE:
+        open_page(browser, site_url, built_site, entry)
+        state = browser.execute_script(FIGURES_JS)
+        assert state["width"] >= 1200, (
+            f"the desktop window is {state['width']} px"
+        )
+        _DESKTOP_STATE[key] = state
+    return _DESKTOP_STATE[key]
+
+
+@pytest.mark.parametrize("entry", NOTEBOOK_PAGES, ids=page_id)
+def test_code_cells_fit_their_box_at_1280px(
+    entry, built_site, site_url, browser
+):
+    wide = desktop_state(browser, site_url, built_site, entry)["wide"]
+    assert not wide, (
+        f"{entry}: {len(wide)} code cells scroll sideways at 1280 px "
+        "(keep lines within 78 characters):\n"
+        + "\n".join(
+            f"  {w['kind']} +{w['overflow']} px: {w['line']!r}" for w in wide
+        )
+    )
+
+
+@pytest.mark.parametrize("entry", NOTEBOOK_PAGES, ids=page_id)
+def test_figures_are_shown_at_three_quarters_of_their_size_or_more(
+    entry, built_site, site_url, browser
+):
+    figures = desktop_state(browser, site_url, built_site, entry)["figures"]
+    small = [
+        f"{f['src'].rsplit('/', 1)[-1][:12]}… ({f['alt'][:40]!r}): "
+        f"{f['shown']} of {f['natural']} px"
+        for f in figures
+        if f["visible"] and f["natural"] and f["shown"] < 0.75 * f["natural"]
+    ]
+    assert not small, (
+        f"{entry}: figures shown at less than 75 % of their width at 1280 px "
+        "(draw them at most 9 in wide):\n  " + "\n  ".join(small)
+    )
+
+
+@pytest.mark.parametrize("entry", NOTEBOOK_PAGES, ids=page_id)
+def test_figures_have_numbered_captions(entry, built_site, site_url, browser):
+    figures = desktop_state(browser, site_url, built_site, entry)["figures"]
+    chapter = int(CHAPTER_RE.match(entry).group(1))
+    bad = [
+        f"{f['alt'][:50]!r}: caption {f['caption']!r}"
+        for f in figures
+        if not re.match(rf"Fig\. {chapter}\.\d+\s*\S", f["caption"] or "")
+    ]
+    assert not bad, (
+        f"{entry}: output figures without a caption 'Fig. {chapter}.k …' (give the "
+        "cell myst-nb figure metadata):\n  " + "\n  ".join(bad)
+    )
+
+
+@pytest.mark.parametrize("entry", NOTEBOOK_PAGES, ids=page_id)
+def test_figures_open_at_full_size(entry, built_site, site_url, browser):
+    """Every output figure is a link to its image file, reachable with the keyboard."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    figures = desktop_state(browser, site_url, built_site, entry)["figures"]
+    if not figures:
+        pytest.skip(f"{entry} shows no figure")
+    unlinked = [
+        f["alt"][:50]
+        for f in figures
+        if not f["href"]
+        or not f["focusable"]
+        or urlsplit(f["href"]).path != urlsplit(f["src"]).path
+    ]
+    assert not unlinked, (
+        f"{entry}: output figures that do not open their image on click: {unlinked}"
+    )
+    # Over file:// too, with the keyboard: focus the first figure's link, press Enter.
+    browser.get(page_path(built_site, entry).resolve().as_uri())
+    link = browser.find_element(By.CSS_SELECTOR, "div.cell_output a img")
+    link = link.find_element(By.XPATH, "./ancestor::a[1]")
+    browser.execute_script(
+        "arguments[0].scrollIntoView({block: 'center'}); arguments[0].focus();",
+        link,
+    )
+    assert browser.execute_script(
+        "return document.activeElement === arguments[0]", link
+    ), f"{entry}: the figure link cannot take the keyboard focus"
+    link.send_keys(Keys.ENTER)
+    deadline = time.time() + 10
+    while not browser.current_url.endswith(".png"):
+        assert time.time() < deadline, (
+            f"{entry}: Enter on a figure did not open its image "
+            f"(at {browser.current_url})"
+        )
+        time.sleep(0.1)
+    assert browser.current_url.startswith("file://")
+    natural = browser.execute_script(
+        "const i = document.images[0]; return i && i.complete ? i.naturalWidth : 0"
+    )
+    assert natural == figures[0]["natural"], (
+        f"{entry}: the opened image is {natural} px wide, the figure "
+        f"{figures[0]['natural']} px"
+    )
+
+
+class _OutputImages(html.parser.HTMLParser):
+    """The ``<img>`` of a page's cell outputs (``div.cell_output``): (src, alt).
+
+    Not the frames of a JS animation (``div.animation``, vaecourse.jsanimation): its
+    ``<img>`` gets ``data:`` PNGs from a script."""
+
+    def __init__(self):
+        super().__init__()
+        self.stack: list[set[str]] = []  # the classes of each open <div>
+        self.images: list[tuple[str, str]] = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "div":
+            self.stack.append(set((attrs.get("class") or "").split()))
+            return
+        classes = set().union(*self.stack)
+        src = attrs.get("src") or ""
+        if (
+            tag == "img"
+            and "cell_output" in classes
+            and "animation" not in classes
+            and not src.startswith("data:")
+        ):
+            self.images.append((src, attrs.get("alt") or ""))
+
+    def handle_endtag(self, tag):
+        if tag == "div" and self.stack:
+            self.stack.pop()
+
+
+@pytest.mark.parametrize("entry", NOTEBOOK_PAGES, ids=page_id)
+def test_output_figures_carry_the_course_figure_check(entry, built_site):
+    """The PNG of every output figure was made by ``vaecourse.plotting.figure_png``:
+    at most 900 px wide, no text under 12 px (read from its ``vaecourse-figure`` chunk)."""
+    import json
+
+    from PIL import Image
+
+    from vaecourse.plotting import MAX_WIDTH_PX, MIN_FONT_PX, PNG_KEY
+
+    page = page_path(built_site, entry)
+    parser = _OutputImages()
+    parser.feed(page.read_text(errors="replace"))
+    problems = []
+    for src, alt in parser.images:
+        path = (page.parent / unquote(src.split("?")[0])).resolve()
+        name = f"{path.name[:12]}… ({alt[:50]!r})"
+        if any(
+            entry == where and alt.startswith(start)
+            for where, start in NOT_MATPLOTLIB
+        ):
+            continue
+        if path.suffix.lower() != ".png":
+            problems.append(f"{name}: not a PNG")
+            continue
+        with Image.open(path) as image:
+            width, stamp = image.width, image.text.get(PNG_KEY)
+        if stamp is None:
+            problems.append(
+                f"{name}: no {PNG_KEY} chunk (not drawn with the course style: "
+                "import vaecourse.plotting in the chapter's set-up cell)"
+            )
+            continue
+        check = json.loads(stamp)
+        if width > MAX_WIDTH_PX or check["width_px"] > MAX_WIDTH_PX:
+            problems.append(f"{name}: {width} px wide (> {MAX_WIDTH_PX})")
+        smallest = check.get("min_font_px")
+        if smallest is not None and smallest < MIN_FONT_PX:
+            problems.append(
+                f"{name}: text of {smallest} px (< {MIN_FONT_PX} px)"
+            )
+    assert not problems, (
+        f"{entry}: output figures that break the figure style:\n  "
+        + "\n  ".join(problems)
+    )
+
+
+# --------------------------------------------------------------------------------------
+# numbering: chapter titles and exercises
+# --------------------------------------------------------------------------------------
+
+CHAPTER_PAGES = [e for e in PAGES if CHAPTER_RE.match(e)]
+EXERCISE_LABEL_RE = re.compile(
+    r"\{exercise-start\}[^\n]*\n:label:\s*(exercise-(\d+)-(\d+))"
+)
+
+
+@pytest.mark.parametrize("entry", CHAPTER_PAGES, ids=page_id)
+def test_chapter_title_is_numbered_by_sphinx(
+    entry, built_site, site_url, browser
+):
+    open_page(browser, site_url, built_site, entry)
+    title = browser.execute_script(
+        """
+        const h = document.querySelector('article h1');
+        if (!h) return null;
+        const c = h.cloneNode(true);
+        c.querySelectorAll('.headerlink').forEach(e => e.remove());
+        const number = c.querySelector('.section-number');
+        const text = c.textContent.replace(/\\s+/g, ' ').trim();
+        if (number) number.remove();
+        return {text: text, number: number ? number.textContent.trim() : null,
+                rest: c.textContent.replace(/\\s+/g, ' ').trim()};
+        """
+    )
+    chapter = int(CHAPTER_RE.match(entry).group(1))
+    assert title, f"{entry} has no title"
+    assert title["number"] == f"{chapter}.", (
+        f"{entry}: Sphinx numbers the title {title['text']!r} as "
+        f"{title['number']!r}, not '{chapter}.' (_toc.yml numbered, book order)"
+    )
+    assert not re.match(r"\d+\.", title["rest"]), (
+        f"{entry}: the title {title['text']!r} is numbered twice: drop the "
+        "number from the heading in the source"
+    )
+
+
+@pytest.mark.parametrize("entry", CHAPTER_PAGES, ids=page_id)
+def test_exercises_are_numbered_by_chapter(
+    entry, built_site, site_url, browser
+):
+    chapter = int(CHAPTER_RE.match(entry).group(1))
+    labels = EXERCISE_LABEL_RE.findall(markdown_text(entry))
+    open_page(browser, site_url, built_site, entry)
+    state = browser.execute_script(
+        """
+        const clean = e => { if (!e) return null; const c = e.cloneNode(true);
+            c.querySelectorAll('.headerlink').forEach(x => x.remove());
+            return c.textContent.replace(/\\s+/g, ' ').trim(); };
+        const article = document.querySelector('article');
+        return {
+            exercises: [...article.querySelectorAll('div.exercise')].map(d => ({
+                id: d.id, title: clean(d.querySelector('.admonition-title'))})),
+            headings: [...article.querySelectorAll('h2, h3, h4, h5, h6')].map(clean)
+                .filter(t => /^Exercise\\b/i.test(t)),
+        };
+        """
+    )
+    assert not state["headings"], (
+        f"{entry}: exercises written as headings, not sphinx-exercise directives: "
+        f"{state['headings']}"
+    )
+    for label, n, _ in labels:
+        assert int(n) == chapter, (
+            f"{entry}: the exercise label {label} is not of chapter {chapter}"
+        )
+    titles = [e["title"] or "" for e in state["exercises"]]
+    assert len(titles) == len(labels), (
+        f"{entry}: {len(labels)} exercise labels in the source, "
+        f"{len(titles)} exercises on the page: {titles}"
+    )
+    for k, (exercise, (label, _, number)) in enumerate(
+        zip(state["exercises"], labels), start=1
+    ):
+        assert re.match(
+            rf"Exercise {chapter}\.{k}\b", exercise["title"] or ""
+        ), (
+            f"{entry}: exercise {k} is titled {exercise['title']!r}, "
+            f"not 'Exercise {chapter}.{k} …'"
+        )
+        assert exercise["id"] == label and int(number) == k, (
+            f"{entry}: Exercise {chapter}.{k} has the id {exercise['id']!r} and the "
+            f"label {label!r}; expected exercise-{chapter}-{k}"
+        )
+
+
+class _Ids(html.parser.HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.ids: set[str] = set()
+        self.hrefs: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            if name == "id" and value:
+                self.ids.add(value)
+            if tag == "a" and name == "href" and value:
+                self.hrefs.append(value)
+
+
+def test_links_to_exercises_figures_and_equations_resolve(built_site):
+    """A link to ``page.html#exercise-6-1`` (or a figure, an equation) lands on it."""
+    pages = {}
+    for entry in PAGES:
+        path = built_site / f"{entry}.html"
+        if path.exists():
+            parser = _Ids()
+            parser.feed(path.read_text(errors="replace"))
+            pages[path.resolve()] = parser
+    broken, checked = [], 0
+    for path, parser in pages.items():
+        for href in parser.hrefs:
+            parts = urlsplit(href)
+            if parts.scheme or parts.netloc or not parts.fragment:
+                continue
+            fragment = unquote(parts.fragment)
+            if not re.match(
+                r"(exercise|solution|fig|eq|equation)-", fragment
+            ):
+                continue
+            target = (
+                (path.parent / unquote(parts.path)).resolve()
+                if parts.path
+                else path
+            )
+            checked += 1
+            if target not in pages or fragment not in pages[target].ids:
+                broken.append(
+                    f"{path.relative_to(built_site.resolve())} -> {href}"
+                )
+    assert not broken, "links to missing anchors:\n" + "\n".join(
+        sorted(set(broken))
+    )
+
+
+@pytest.mark.parametrize("entry", CHAPTER_PAGES, ids=page_id)
+def test_exercise_anchors_resolve(entry, built_site):
+    labels = [
+        l for l, _, _ in EXERCISE_LABEL_RE.findall(markdown_text(entry))
+    ]
+    parser = _Ids()
+    parser.feed(page_path(built_site, entry).read_text(errors="replace"))
+    missing = [lab for lab in labels if lab not in parser.ids]
+    assert not missing, (
+        f"{entry}: #{', #'.join(missing)} lead nowhere on the page"
+    )
+
+
+# --------------------------------------------------------------------------------------
+# search snippets
+# --------------------------------------------------------------------------------------
+
+SNIPPET_WORDS = ["latent", "decoder", "posterior", "encoder"]
+RAW_SNIPPET_RE = re.compile(
+    r"\\\(|\\\)|\\\[|\\frac|\\begin|\$\$|[\u2500-\u257f]"
+)
+
+
+@pytest.mark.parametrize("word", SNIPPET_WORDS)
+def test_search_snippets_show_prose_not_latex_or_outputs(
+    word, built_site, site_url, browser
+):
+    browser.get(f"{site_url}/search.html?q={quote(word)}")
+    deadline = time.time() + 40
+    state, previous, since = None, None, time.time()
+    while time.time() < deadline:
+        state = browser.execute_script(
+            """
+            const s = document.querySelector('#search-results .search-summary');
+            const items = [...document.querySelectorAll('#search-results li')];
+            return {done: !!s && !/Preparing|Searching/i.test(s.textContent),
+                    results: items.length,
+                    snippets: items.map(li => li.querySelector('p.context'))
+                                   .filter(p => p).map(p => p.textContent)};
+            """
+        )
+        if state != previous:
+            previous, since = state, time.time()
+        elif (
+            state["done"]
+            and state["results"]
+            and (
+                len(state["snippets"]) == state["results"]
+                or time.time() - since > 3
+            )
+        ):
+            break
+        time.sleep(0.2)
+    assert state and state["results"] >= 3, (
+        f"searching for {word!r} found {state and state['results']} pages"
+    )
+    assert len(state["snippets"]) >= state["results"] // 2, (
+        f"searching for {word!r}: {len(state['snippets'])} snippets for "
+        f"{state['results']} results"
+    )
+    raw = [s for s in state["snippets"] if RAW_SNIPPET_RE.search(s)]
+    assert not raw, (
+        f"searching for {word!r}: snippets with LaTeX or output text:\n"
+        + "\n".join(f"  {s[:200]!r}" for s in raw)
     )

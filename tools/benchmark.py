@@ -8,7 +8,8 @@ Measures:
 * each chapter executed alone in a fresh kernel in the reader profile, on 2 cores and on
   1 core (``taskset -c 0``, as Binder runs it): wall time and peak RSS (GNU time);
 * the README's test command (``make test``);
-* each built page's weight: the HTML plus the images it shows;
+* each built page's weight as a browser downloads it: every file the page loads in
+  headless Chromium (HTML, scripts, style sheets, fonts, images), raw and gzip-compressed;
 * the headline metrics printed by the chapters, and the largest relative difference of the
   printed numbers between the two reader-profile runs (determinism).
 
@@ -18,6 +19,11 @@ Writes ``results/benchmark.json`` and ``results/benchmark.md`` (shown in the boo
 from __future__ import annotations
 
 import argparse
+import contextlib
+import functools
+import gzip
+import http.server
+import importlib.util
 import json
 import os
 import platform
@@ -26,13 +32,14 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
-from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import quote, unquote, urlsplit
 
 from vaecourse.paths import RESULTS_DIR, ROOT, WEIGHTS_DIR
 
-from .book import chapter_notebooks
+from .book import chapter_notebooks, toc_entries
 from .execute import stream_text
 
 REPORT_JSON = RESULTS_DIR / "benchmark.json"
@@ -49,6 +56,7 @@ TARGETS = {
     "chapter_rss_mb": 1229,
     "tests_s": 180,
     "page_mb": 3.0,
+    "page_gzip_mb": 1.5,
 }
 NUMBER = re.compile(r"-?\d+\.\d+(?:e-?\d+)?")
 # Times (and ratios of times) vary from run to run; every other printed number must not.
@@ -87,38 +95,171 @@ def gnu_time(cmd) -> tuple[float, float, str]:
     return wall, rss_kb / 1024, proc.stdout
 
 
-class _Assets(HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.images = []
+# Scripts run on a page as the reader's browser loads it (tests/test_site.py uses them too).
+# Every resource of a page is fetched once it is settled: lazy images scrolled to, MathJax
+# done (it fetches its fonts as it typesets), the web fonts in.
+_SETTLE = """
+const done = arguments[arguments.length - 1];
+(async () => {
+    const mj = window.MathJax;
+    if (mj && mj.startup && mj.startup.promise) {
+        try { await mj.startup.promise; } catch (e) {}
+    }
+    for (const img of document.images) { img.loading = 'eager'; img.scrollIntoView(); }
+    window.scrollTo(0, 0);
+    await Promise.all([...document.images].map(img => img.complete ? null
+        : new Promise(r => { img.addEventListener('load', r); img.addEventListener('error', r); })));
+    if (document.fonts) { await document.fonts.ready; }
+    done(true);
+})().catch(e => done(String(e)));
+"""
+_RESOURCES = (
+    "return [...performance.getEntriesByType('navigation'),"
+    " ...performance.getEntriesByType('resource')].map(e => e.name)"
+)
 
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if (
-            tag == "img"
-            and attrs.get("src")
-            and not attrs["src"].startswith("data:")
-        ):
-            self.images.append(attrs["src"])
+
+def settle_page(driver, timeout: float = 60) -> None:
+    """Wait until the loaded page has fetched everything a reader scrolling it would get."""
+    deadline = time.time() + timeout
+    while driver.execute_script("return document.readyState") != "complete":
+        if time.time() > deadline:
+            raise TimeoutError(f"{driver.current_url} did not finish loading")
+        time.sleep(0.1)
+    driver.set_script_timeout(timeout)
+    driver.execute_async_script(_SETTLE)
 
 
-def page_weights(html_dir: Path) -> dict[str, float]:
-    """MB per chapter page: the HTML (with its inline data) plus the local images it shows."""
-    out = {}
-    pages = [
-        html_dir / "intro.html",
-        *sorted(html_dir.glob("chapters/*.html")),
-        *sorted(html_dir.glob("appendix/*.html")),
-    ]
-    for page in pages:
-        parser = _Assets()
-        parser.feed(page.read_text(errors="replace"))
-        size = page.stat().st_size
-        for src in set(parser.images):
-            img = (page.parent / src.split("#")[0].split("?")[0]).resolve()
-            if img.is_file():
-                size += img.stat().st_size
-        out[str(page.relative_to(html_dir))] = size / 2**20
+def loaded_urls(driver, quiet: float = 1.0, timeout: float = 30) -> list[str]:
+    """The URLs the page has fetched (the page itself first), once no new one came for
+    ``quiet`` seconds."""
+    deadline = time.time() + timeout
+    urls, since = driver.execute_script(_RESOURCES), time.time()
+    while time.time() - since < quiet and time.time() < deadline:
+        time.sleep(0.2)
+        now = driver.execute_script(_RESOURCES)
+        if len(now) != len(urls):
+            urls, since = now, time.time()
+    return urls
+
+
+def _file_sizes(path: Path, cache: dict) -> tuple[int, int]:
+    if path not in cache:
+        data = path.read_bytes()
+        cache[path] = (len(data), len(gzip.compress(data, 6, mtime=0)))
+    return cache[path]
+
+
+def load_weight(
+    driver, url: str, site_url: str, site: Path, cache: dict | None = None
+) -> dict:
+    """What a browser downloads to show ``url`` (a page of ``site`` served at ``site_url``).
+
+    Opens the page in ``driver`` (headless Chromium) as on a first visit (no cache), lets
+    it settle, and adds up every file it fetched (the HTML, scripts, style sheets, fonts,
+    images: Performance navigation and resource entries), once each: ``raw_bytes`` as the
+    files are, and
+    ``gzip_bytes`` each compressed with gzip (level 6, what a web server sends to a
+    browser that accepts it). ``files`` maps each file (relative to ``site``) to its two
+    sizes; ``outside`` lists fetched URLs that are not files of the site.
+    """
+    cache = {} if cache is None else cache
+    if not getattr(driver, "_vaecourse_timing_buffer", False):
+        # The default buffer keeps 250 resource entries; a page with many images and
+        # MathJax fonts could pass it.
+        driver.execute_cdp_cmd(
+            "Page.addScriptToEvaluateOnNewDocument",
+            {"source": "performance.setResourceTimingBufferSize(100000);"},
+        )
+        driver._vaecourse_timing_buffer = True
+    # A first visit: nothing from the cache of pages opened before (a web font that the
+    # browser holds already is loaded by a page that declares it without using it).
+    driver.execute_cdp_cmd("Network.enable", {})
+    driver.execute_cdp_cmd("Network.clearBrowserCache", {})
+    driver.execute_cdp_cmd(
+        "Network.setCacheDisabled", {"cacheDisabled": True}
+    )
+    try:
+        driver.get(url)
+        settle_page(driver)
+        urls = loaded_urls(driver)
+    finally:
+        driver.execute_cdp_cmd(
+            "Network.setCacheDisabled", {"cacheDisabled": False}
+        )
+    files, outside = {}, []
+    base = site_url.rstrip("/") + "/"
+    for name in urls:
+        if not name.startswith(base):
+            if not name.startswith("data:"):
+                outside.append(name)
+            continue
+        rel = unquote(urlsplit(name).path).lstrip("/")
+        path = site / rel
+        if path.is_dir():
+            path = path / "index.html"
+        if not path.is_file():
+            outside.append(
+                name
+            )  # fetched, but no such file: a failed request
+            continue
+        files[str(path.relative_to(site))] = _file_sizes(path, cache)
+    return {
+        "raw_bytes": sum(raw for raw, _ in files.values()),
+        "gzip_bytes": sum(gz for _, gz in files.values()),
+        "files": files,
+        "outside": outside,
+    }
+
+
+@contextlib.contextmanager
+def serve(site: Path):
+    """``site`` served on 127.0.0.1 by a thread of this process; yields its base URL."""
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    handler = functools.partial(Quiet, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+
+
+def chromium(width: int = 1280, height: int = 1000):
+    """Headless Chromium as the browser tests drive it (``tests/conftest.py``)."""
+    spec = importlib.util.spec_from_file_location(
+        "vaecourse_browser", ROOT / "tests" / "conftest.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.make_driver(width, height)
+
+
+def page_weights(html_dir: Path) -> dict[str, dict]:
+    """Each page of ``_toc.yml`` as a browser loads it from ``html_dir``: MB raw and gzip."""
+    out, cache = {}, {}
+    driver = chromium()
+    try:
+        with serve(html_dir) as url:
+            for entry in toc_entries():
+                page = f"{entry}.html"
+                if not (html_dir / page).is_file():
+                    continue
+                weight = load_weight(
+                    driver, f"{url}/{quote(page)}", url, html_dir, cache
+                )
+                out[page] = {
+                    "mb": weight["raw_bytes"] / 2**20,
+                    "gzip_mb": weight["gzip_bytes"] / 2**20,
+                    "files": len(weight["files"]),
+                }
+    finally:
+        driver.quit()
     return out
 
 
@@ -231,23 +372,47 @@ def write_report(report: dict) -> None:
         "",
         "Each chapter alone in a fresh kernel, reader profile (shipped weights):",
         "",
-        "| chapter | 2 cores | 1 core | peak RSS (1 core) | page weight |",
-        "| --- | --- | --- | --- | --- |",
+        "| chapter | 2 cores | 1 core | peak RSS (1 core) |",
+        "| --- | --- | --- | --- |",
     ]
     for stem, two in report.get("chapters_2_cores", {}).items():
         one = report["chapters_1_core"][stem]
-        weight = report.get("page_mb", {}).get(f"chapters/{stem}.html")
-        weight = f"{weight:.2f} MB" if weight is not None else "–"
         lines.append(
             f"| {stem} | {two['wall_s']:.0f} s | {one['wall_s']:.0f} s | "
-            f"{one['peak_rss_mb']} MB | {weight} |"
+            f"{one['peak_rss_mb']} MB |"
         )
     lines += [
         "",
-        f"Targets per chapter: ≤ {t['chapter_1core_s']} s on 1 core, "
-        f"≤ {t['chapter_rss_mb'] / 1024:.1f} GB peak RSS, page ≤ {t['page_mb']} MB.",
+        (
+            f"Targets per chapter: ≤ {t['chapter_1core_s']} s on 1 core, "
+            f"≤ {t['chapter_rss_mb'] / 1024:.1f} GB peak RSS."
+        ),
         "",
     ]
+    if report.get("pages"):
+        lines += [
+            (
+                "Each page as a browser downloads it (every file it loads: HTML, "
+                "scripts, style sheets, fonts, images), as the files are and "
+                "gzip-compressed:"
+            ),
+            "",
+            "| page | files | weight | compressed |",
+            "| --- | --- | --- | --- |",
+        ]
+        for page, w in report["pages"].items():
+            lines.append(
+                f"| {page.removesuffix('.html')} | {w['files']} | "
+                f"{w['mb']:.2f} MB | {w['gzip_mb']:.2f} MB |"
+            )
+        lines += [
+            "",
+            (
+                f"Targets per page: ≤ {t['page_mb']} MB, ≤ {t['page_gzip_mb']} MB "
+                "compressed."
+            ),
+            "",
+        ]
     if report.get("headlines"):
         lines += [
             "Headline metrics (printed by the chapters):",
@@ -267,6 +432,12 @@ def main(argv=None) -> int:
     parser.add_argument("--skip-build", action="store_true")
     parser.add_argument("--skip-tests", action="store_true")
     parser.add_argument("--skip-chapters", action="store_true")
+    parser.add_argument(
+        "--site",
+        type=Path,
+        help="weigh the pages of this built site (a _build/html folder) instead "
+        "of the one the build makes",
+    )
     args = parser.parse_args(argv)
     env = {**os.environ, "VAECOURSE_PROFILE": "reader"}
     env.pop("VAECOURSE_RETRAIN", None)
@@ -294,12 +465,21 @@ def main(argv=None) -> int:
         )
         report["cached_build_s"] = round(run_timed(BUILD, env=env), 1)
         print(f"  {report['cached_build_s']} s", flush=True)
-        report["page_mb"] = {
-            k: round(v, 3)
-            for k, v in page_weights(ROOT / "_build" / "html").items()
+    if args.site or not args.skip_build:
+        site = args.site or ROOT / "_build" / "html"
+        print(f"page weights of {site} ...", flush=True)
+        report.pop(
+            "page_mb", None
+        )  # the HTML and its images only: superseded
+        report["pages"] = {
+            page: {k: round(v, 3) for k, v in w.items()}
+            for page, w in page_weights(site).items()
         }
-        for page, mb in report["page_mb"].items():
-            print(f"  page {page}: {mb:.2f} MB")
+        for page, w in report["pages"].items():
+            print(
+                f"  {page}: {w['mb']:.2f} MB, {w['gzip_mb']:.2f} MB compressed "
+                f"({w['files']:.0f} files)"
+            )
 
     if not args.skip_chapters:
         outdir = Path(tempfile.mkdtemp(prefix="vaecourse-chapters-"))

@@ -45,6 +45,8 @@ def chapter_map() -> str:
     for source in chapter_sources():
         text = source.read_text()
         title = re.search(r"^# # (.+)$", text, re.MULTILINE).group(1)
+        # Sphinx numbers the chapters (_toc.yml's numbered: 1) from the file order.
+        title = f"{int(source.stem[:2])}. {title}"
         mine = [
             e
             for name, e in sorted(exercises().items())

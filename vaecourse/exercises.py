@@ -95,8 +95,10 @@ def check(name: str, answer):
         exercise.checker(
             reference
         )  # the reference must pass too: the build checks it
+        # One line that fits an exercise box on the page (about 68 columns).
         print(
-            f"Exercise {exercise.number} is not done yet: the chapter uses the reference solution."
+            f"Exercise {exercise.number} is not done yet; "
+            "the chapter uses the solution."
         )
         return reference
     except AssertionError as err:

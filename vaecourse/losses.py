@@ -21,7 +21,7 @@ def clip_log_var(log_var):
 
 
 def gaussian_kl(mean, log_var):
-    """KL( N(mean, diag σ²) ‖ N(0, I) ) per example, summed over latent dimensions.
+    """KL( N(mean, diag σ²) ‖ N(0, I) ) per example, summed over dimensions.
 
     Closed form: ½ Σ_j (σ_j² + μ_j² − 1 − log σ_j²).
     """
@@ -32,10 +32,10 @@ def gaussian_kl(mean, log_var):
 
 
 def bernoulli_nll(x, probs):
-    """−log p(x|z) for Bernoulli pixels with means ``probs``, summed over all pixels.
+    """−log p(x|z) for Bernoulli pixels with means ``probs``, summed.
 
-    This is the binary cross-entropy summed (not averaged) over the 784 pixels, so that
-    it has the same scale as the KL term: nats per image.
+    This is the binary cross-entropy summed (not averaged) over the 784
+    pixels, so that it has the same scale as the KL term: nats per image.
     """
     probs = ops.clip(probs, EPS, 1.0 - EPS)
     x = ops.reshape(x, (ops.shape(x)[0], -1))

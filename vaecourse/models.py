@@ -201,9 +201,9 @@ def build_conv_decoder(
 class VAE(keras.Model):
     """A variational autoencoder with its own training step.
 
-    The loss per image is ``reconstruction + beta * kl`` in nats: the Bernoulli negative
-    log-likelihood of the pixels summed over the image, plus KL(q(z|x) ‖ N(0, I)).
-    Both terms are tracked separately during training.
+    The loss per image is ``reconstruction + beta * kl`` in nats: the
+    Bernoulli negative log-likelihood of the pixels summed over the image,
+    plus KL(q(z|x) ‖ N(0, I)). Both terms are tracked during training.
     """
 
     def __init__(
@@ -268,10 +268,11 @@ class VAE(keras.Model):
         return self._update(*self.loss_terms(x, training=False))
 
     def reconstruct(self, x, batch_size: int = 1000):
-        """Deterministic reconstructions: decode the posterior mean of each image.
+        """Deterministic reconstructions: decode each posterior mean.
 
-        Batches are passed through the encoder and decoder directly rather than through
-        ``predict``, which would first copy all of ``x`` into a TensorFlow dataset.
+        Batches go through the encoder and decoder directly rather than
+        through ``predict``, which would first copy all of ``x`` into a
+        TensorFlow dataset.
         """
         parts = []
         for start in range(0, len(x), batch_size):
@@ -314,8 +315,9 @@ def build_conv_vae(
 ):
     """A convolutional VAE, ready to compile.
 
-    The defaults are the network chapter 5 uses; chapter 4's, the recipe ``conv_vae_2d`` of
-    the zoo, widens the Dense layers: ``dense=256, decoder_hidden=512``.
+    The defaults are the network chapter 5 uses. Chapter 4's (``zoo.CONV_VAE_KWARGS``)
+    has two wide Dense layers each way: ``dense=(512, 256)``,
+    ``decoder_hidden=(256, 512)``.
     """
     return VAE(
         build_conv_encoder(latent_dim, encoder_filters, dense),
@@ -334,9 +336,13 @@ def summary(model, line_length: int = 78) -> None:
     Keras colours its summary for a terminal; on the page those colours have too little
     contrast with the output background, and the default width scrolls sideways.
     """
+    from IPython.utils.capture import capture_output
+
     lines = []
-    model.summary(
-        print_fn=lambda text, line_break=None: lines.append(text),
-        line_length=line_length,
-    )
+    # In a notebook Keras's console also displays an empty HTML output: capture it.
+    with capture_output():
+        model.summary(
+            print_fn=lambda text, line_break=None: lines.append(text),
+            line_length=line_length,
+        )
     print("\n".join(lines).rstrip())

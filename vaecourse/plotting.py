@@ -139,6 +139,10 @@ def use_course_style() -> None:
         sys.modules.get("IPython") and sys.modules["IPython"].get_ipython()
     )
     if shell is not None and hasattr(shell, "display_formatter"):
+        # Load the backend now: the inline backend, loaded with the first
+        # figure, installs its own PNG formatter over this one.
+        plt.switch_backend(matplotlib.get_backend())
+        matplotlib.rcParams.update(COURSE_STYLE)
         png = shell.display_formatter.formatters["image/png"]
         png.for_type(Figure, figure_png)
 
@@ -233,6 +237,12 @@ def decode_grid(decoder, xs, ys, fixed=None, dims=(0, 1), batch_size=1024):
     return images.transpose(0, 2, 1, 3).reshape(len(ys) * 28, len(xs) * 28)
 
 
+def _tick_label(value) -> str:
+    """Two significant digits, and no exponent from 100 up: -118.5 → "-118"."""
+    text = f"{value:.2g}"
+    return f"{value:.0f}" if "e" in text and abs(value) >= 1 else text
+
+
 def plot_mosaic(
     mosaic,
     xs,
@@ -254,10 +264,12 @@ def plot_mosaic(
     )
     step = max(1, len(xs) // 5)
     ax.set_xticks(
-        range(0, len(xs), step), [f"{v:.2g}" for v in np.asarray(xs)[::step]]
+        range(0, len(xs), step),
+        [_tick_label(v) for v in np.asarray(xs)[::step]],
     )
     ax.set_yticks(
-        range(0, len(ys), step), [f"{v:.2g}" for v in np.asarray(ys)[::step]]
+        range(0, len(ys), step),
+        [_tick_label(v) for v in np.asarray(ys)[::step]],
     )
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)

@@ -1,0 +1,200 @@
+"""The live latent explorers of the built site (vaecourse/explorer.py, explorer.js).
+
+The page's JavaScript decoder must draw what Keras draws: each explorer decodes a fixed set
+of latent points in headless Chromium and the pixels are compared with the Keras decoder of
+the same shipped model. Dragging the point with the pointer and moving it with the keyboard
+must change the digit, and the explorer must work from ``file://`` with no console errors.
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pytest
+from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+
+#: Which explorers each chapter page holds, by kind: removing one fails the tests.
+EXPECTED = {
+    "chapters/01_autoencoders": ["plane"],
+    "chapters/03_dense_vae": ["plane"],
+    "chapters/05_generation": ["sliders"],
+    "chapters/06_latent_interpolation": ["path"],
+}
+#: The largest pixel difference allowed between the page and Keras (int16 weights).
+TOLERANCE = 2e-3
+
+
+def _page(site, entry):
+    return site / f"{entry}.html"
+
+
+def _open(driver, url):
+    driver.get(url)
+    for _ in range(100):
+        ready = driver.execute_script(
+            "return document.readyState === 'complete' && "
+            "!!window.VaeExplorer && window.VaeExplorer.instances.length > 0"
+        )
+        if ready:
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"no explorer started on {url}")
+
+
+def _instances(driver):
+    return driver.execute_script(
+        "return window.VaeExplorer.instances.map("
+        "e => ({model: e.model, kind: e.root.className.split('vae-explorer-')[1],"
+        " dim: e.decoder.latentDim}))"
+    )
+
+
+def _errors(driver):
+    return [
+        entry
+        for entry in driver.get_log("browser")
+        if entry["level"] == "SEVERE"
+    ]
+
+
+@pytest.fixture(scope="module")
+def keras_decoders():
+    from vaecourse import zoo
+
+    cache = {}
+
+    def get(name):
+        if name not in cache:
+            cache[name] = zoo.pretrained(name)[0].decoder
+        return cache[name]
+
+    return get
+
+
+@pytest.mark.parametrize("entry", sorted(EXPECTED))
+def test_page_decoder_draws_what_keras_draws(
+    entry, built_site, site_url, browser, keras_decoders
+):
+    _open(browser, f"{site_url}/{entry}.html")
+    found = _instances(browser)
+    assert [f["kind"] for f in found] == EXPECTED[entry], (
+        f"{entry}: explorers {found}, expected {EXPECTED[entry]}"
+    )
+    rng = np.random.default_rng(0)
+    for index, info in enumerate(found):
+        points = rng.uniform(-3, 3, size=(16, info["dim"])).astype("float32")
+        result = browser.execute_script(
+            "const e = window.VaeExplorer.instances[arguments[0]];"
+            "const t0 = performance.now();"
+            "const out = arguments[1].map(z => Array.from(e.decoder.decode(z)));"
+            "return {out, ms: (performance.now() - t0) / arguments[1].length};",
+            index,
+            points.tolist(),
+        )
+        ours = np.asarray(result["out"]).reshape(len(points), -1)
+        theirs = keras_decoders(info["model"]).predict(points, verbose=0)
+        difference = np.abs(ours - theirs.reshape(len(points), -1)).max()
+        assert difference <= TOLERANCE, (
+            f"{entry}: the page's decoder of {info['model']} differs from Keras "
+            f"by {difference:.2e} (allowed {TOLERANCE:g})"
+        )
+        print(
+            f"{entry} {info['model']}: largest difference {difference:.1e}, "
+            f"{result['ms']:.1f} ms per decode"
+        )
+    assert not _errors(browser), _errors(browser)
+
+
+def _digit(driver, index=0):
+    return driver.execute_script(
+        "return Array.from(window.VaeExplorer.instances[arguments[0]].pixels)",
+        index,
+    )
+
+
+PLANES = [e for e, kinds in EXPECTED.items() if "plane" in kinds]
+
+
+@pytest.mark.parametrize("entry", PLANES)
+def test_dragging_and_the_keyboard_move_the_point(
+    entry, built_site, site_url, browser
+):
+    _open(browser, f"{site_url}/{entry}.html")
+    canvas = browser.find_elements(
+        By.CSS_SELECTOR, ".vae-explorer .vx-plane"
+    )[0]
+    browser.execute_script(
+        "arguments[0].scrollIntoView({block: 'center'})", canvas
+    )
+    before = _digit(browser)
+    readout = canvas.find_element(
+        By.XPATH, "ancestor::div[contains(@class, 'vae-explorer')]"
+    ).find_element(By.CSS_SELECTOR, ".vx-readout")
+    text_before = readout.text
+    ActionChains(browser).move_to_element_with_offset(
+        canvas, -100, 80
+    ).click_and_hold().move_by_offset(30, 20).release().perform()
+    dragged = _digit(browser)
+    assert np.abs(np.subtract(dragged, before)).max() > 0.05, (
+        f"{entry}: dragging the point did not change the digit"
+    )
+    assert readout.text != text_before, f"{entry}: the readout did not change"
+    canvas.send_keys(Keys.HOME)
+    home = _digit(browser)
+    for _ in range(8):
+        canvas.send_keys(Keys.ARROW_RIGHT)
+    moved = _digit(browser)
+    assert np.abs(np.subtract(moved, home)).max() > 0.05, (
+        f"{entry}: the arrow keys did not move the point"
+    )
+    assert not _errors(browser), _errors(browser)
+
+
+def test_the_sliders_and_the_path_respond(built_site, site_url, browser):
+    _open(browser, f"{site_url}/chapters/05_generation.html")
+    slider = browser.find_elements(
+        By.CSS_SELECTOR, ".vae-explorer-sliders input[type=range]"
+    )[0]
+    browser.execute_script(
+        "arguments[0].scrollIntoView({block: 'center'})", slider
+    )
+    before = _digit(browser)
+    for _ in range(30):
+        slider.send_keys(Keys.ARROW_RIGHT)
+    assert np.abs(np.subtract(_digit(browser), before)).max() > 0.05
+    _open(browser, f"{site_url}/chapters/06_latent_interpolation.html")
+    t = browser.find_element(By.CSS_SELECTOR, ".vae-explorer-path input.vx-t")
+    browser.execute_script(
+        "arguments[0].scrollIntoView({block: 'center'})", t
+    )
+    before = _digit(browser)
+    t.send_keys(Keys.END)
+    assert np.abs(np.subtract(_digit(browser), before)).max() > 0.05
+    assert not _errors(browser), _errors(browser)
+
+
+def test_explorers_work_from_disk(built_site, browser):
+    """Opened as files (file://), with no server: no fetch, no modules."""
+    for entry in sorted(EXPECTED):
+        _open(browser, _page(built_site, entry).resolve().as_uri())
+        out = browser.execute_script(
+            "const e = window.VaeExplorer.instances[0];"
+            "return Array.from(e.decoder.decode(new Array(e.decoder.latentDim)"
+            ".fill(0.5)))"
+        )
+        assert len(out) == 784 and 0 <= min(out) and max(out) <= 1, entry
+        assert not _errors(browser), (entry, _errors(browser))
+
+
+def test_export_refuses_a_layer_it_cannot_run():
+    import keras
+
+    from vaecourse.explorer import export_decoder
+
+    z = keras.Input((2,))
+    model = keras.Model(z, keras.layers.BatchNormalization()(z))
+    with pytest.raises(ValueError, match="cannot run the layer"):
+        export_decoder(model)
