@@ -22,6 +22,8 @@ AXE := node_modules/axe-core/axe.min.js
 
 book: diagram-packages $(INSTALLED)
 	$(BIN)/python -m tools.chapter_sources --check
+	# The live explorers' decoders go to _static/explorers/, loaded when a reader starts one.
+	VAECOURSE_EXPLORER_ASSETS=$(CURDIR)/_static/explorers \
 	VAECOURSE_PROFILE=reader $(BIN)/jupyter-book build . -W -n --keep-going
 
 test: browser-packages axe-packages book

@@ -38,6 +38,10 @@ def weights_key(folder: Path) -> str:
 def key_cache_on_profile(app, config):
     profile = os.environ.get(PROFILE_ENV, "").strip() or "reader"
     profile = re.sub(r"[^\w-]", "_", profile)  # a safe folder name
+    if os.environ.get("VAECOURSE_EXPLORER_ASSETS"):
+        # The site build writes the live explorers' decoders to files the pages load
+        # (vaecourse/explorer.py): its outputs differ from a notebook run's.
+        profile = f"{profile}-site"
     weights = weights_key(Path(app.srcdir) / "weights")
     if weights:
         profile = f"{profile}-weights-{weights}"

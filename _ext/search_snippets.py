@@ -4,9 +4,10 @@ Sphinx 7.4's search page (``_static/searchtools.js``) shows under each result a 
 from the page's text: it fetches the page, drops ``.headerlink``, ``script`` and ``style``
 elements (``Search.htmlToText``) and takes the ``textContent`` of ``[role=main]`` around
 the first word found. On these pages that text often starts in raw LaTeX (``\\(z = \\mu +
-…``) or in a cell's output (a model summary's box drawing). ``search_snippets.js`` (served
-from ``_static``, on the search page only) wraps ``Search.htmlToText`` so that it also drops
-cell outputs and display maths, and writes each inline formula as "…".
+…``), in a cell's output (a model summary's box drawing) or in the theme's print-only table
+of contents. ``search_snippets.js`` (served from ``_static``, on the search page only)
+wraps ``Search.htmlToText`` so that it also drops cell outputs, display maths and the
+theme's navigation, and writes each inline formula as "…".
 
 The search index itself is unchanged: words of outputs and maths are still found.
 """

@@ -385,7 +385,7 @@ grid_over_codes = vaecourse.check(
 # tile's 28 pixel rows next to those of the other tiles of its row, so that the mosaic is
 # one big image.
 
-# %% mystnb={"figure": {"caption": "What the decoder draws at the 225 points of a 15 × 15 grid over the box of the test codes, each tile at its point's place.", "name": "fig-01-mosaic"}, "image": {"alt": "15 by 15 mosaic of images decoded over the code box: clean digits over whole corners that no code reaches, blends where clusters meet, broken strokes in one corner"}}
+# %% mystnb={"figure": {"caption": "What the decoder draws at the 225 points of a 15 \u00d7 15 grid over the box of the test codes, each tile at its point's place.", "name": "fig-01-mosaic"}, "image": {"alt": "15 by 15 mosaic of images decoded over the code box: clean digits over whole corners that no code reaches, blends where clusters meet, broken strokes in one corner"}}
 n = 15
 grid_points = grid_over_codes(codes, n)
 tiles = decoder.predict(grid_points, verbose=0).reshape(n, n, 28, 28)

@@ -124,7 +124,7 @@ vaecourse.summary(encoder)
 #
 # $$
 # z = \mu + \sigma \odot \varepsilon, \qquad \varepsilon \sim \mathcal{N}(0, I),
-# $$ (eq-reparam)
+# $$ (eq-03-reparam)
 #
 # with $\sigma = \exp(\tfrac{1}{2} \log \sigma^2)$. In Keras 3 it is a small layer:
 # `keras.random.normal` draws $\varepsilon$ with the batch's shape (whatever the batch
@@ -411,7 +411,7 @@ assert np.allclose(yours, reconstruction + kl, rtol=1e-5)
 #
 # Write `train_step(model, optimizer, x, loss_fn)`. The `model` is a `vaecourse.models.VAE`:
 # `model.encoder(x)` gives `(mean, log_var)`, `model.sampling([mean, log_var])` draws
-# $z$ by {eq}`eq-reparam`, and `model.decoder(z)` gives the pixel
+# $z$ by {eq}`eq-03-reparam`, and `model.decoder(z)` gives the pixel
 # probabilities. `x` is a batch of images, `(batch, 784)`, and `loss_fn(x, probs, mean,
 # log_var)` a per-image loss such as yours. The step computes the batch's mean loss under a
 # `tf.GradientTape`, takes its gradients with respect to `model.trainable_weights` (the
@@ -798,7 +798,7 @@ explorer.latent_plane(
 # w_k = \frac{p(x \mid z_k)\, p(z_k)}{q(z_k \mid x)}, \\
 # \mathcal{L}_K = \mathbb{E}\Big[\log \frac{1}{K} \sum_{k=1}^{K} w_k\Big].
 # \end{gathered}
-# $$ (eq-iw-bound)
+# $$ (eq-03-iw-bound)
 #
 # Both are lower bounds on $\log p(x)$, so their negatives are upper bounds on
 # $-\log p(x)$, the number we would like to report. $\mathcal{L}_1$ is the ELBO, and
@@ -813,7 +813,7 @@ explorer.latent_plane(
 # Write `iw_bound(log_px_z, log_pz, log_qz)`. In: three NumPy arrays of shape `(n, K)`, for
 # `n` images and `K` samples $z_k \sim q(z \mid x)$ of each: $\log p(x \mid z_k)$,
 # $\log p(z_k)$ and $\log q(z_k \mid x)$. Out: for each image, the estimate
-# $\log \frac{1}{K} \sum_k w_k$ whose expectation is $\mathcal{L}_K$ in {eq}`eq-iw-bound`,
+# $\log \frac{1}{K} \sum_k w_k$ whose expectation is $\mathcal{L}_K$ in {eq}`eq-03-iw-bound`,
 # shape `(n,)`. Mind the scale: the log weights of an MNIST image lie tens to hundreds of
 # nats below zero (the next cell prints their range for the 2-D VAE), and a poorer model or
 # a larger image pushes them so low that $e^{\log w}$ underflows to 0, even in float64.
@@ -1124,7 +1124,7 @@ assert profile.quick or r20["neg_elbo"] <= 102.0
 #
 # * A dense VAE has the shape of the autoencoder of [chapter 1](01_autoencoders.ipynb), with
 #   two changes: the encoder outputs $(\mu, \log\sigma^2)$ and a sampling layer draws
-#   $z = \mu + \sigma \odot \varepsilon$ {eq}`eq-reparam`; the loss {eq}`eq-loss` adds a KL
+#   $z = \mu + \sigma \odot \varepsilon$ {eq}`eq-03-reparam`; the loss {eq}`eq-loss` adds a KL
 #   term to a binary cross-entropy summed over the pixels.
 # * In Keras 3 write it as a subclassed `keras.Model` with its own `train_step`, or with your
 #   own `GradientTape` loop; the functional `add_loss` of older tutorials no longer works.
@@ -1133,6 +1133,6 @@ assert profile.quick or r20["neg_elbo"] <= 102.0
 #   prior, not their mixture $q(z)$: here $q(z)$ is wider than $\mathcal{N}(0, I)$, a
 #   mixture of narrow bumps.
 # * On the test set, the ELBO is a lower bound on $\log p(x)$ and the importance-weighted
-#   bound $\mathcal{L}_K$ {eq}`eq-iw-bound` tightens it as $K$ grows; both remain bounds,
+#   bound $\mathcal{L}_K$ {eq}`eq-03-iw-bound` tightens it as $K$ grows; both remain bounds,
 #   not $\log p(x)$ itself. The 20-D model and the deeper 2-D model have lower values of both than the
 #   first 2-D model, each after several changes to its recipe at once.

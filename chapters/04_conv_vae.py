@@ -550,7 +550,7 @@ assert vae.count_params() == package_vae.count_params()
 # package and the Graphviz program `dot` (if either is missing, the cell stops and says what
 # to install). First the encoder ({numref}`fig-04-encoder`):
 
-# %% mystnb={"figure": {"caption": "The encoder's layers, with the shape of each one's input and output.", "name": "fig-04-encoder"}, "image": {"alt": "Diagram of the encoder: image 28×28×1, conv_0 to 14×14×32, conv_1 to 7×7×64, flatten to 3,136, enc_dense_0 to 512, enc_dense_1 to 256, then two Dense heads z_mean and z_log_var of 2 numbers each"}}
+# %% mystnb={"figure": {"caption": "The encoder's layers, with the shape of each one's input and output.", "name": "fig-04-encoder"}, "image": {"alt": "Diagram of the encoder: image 28\u00d728\u00d71, conv_0 to 14\u00d714\u00d732, conv_1 to 7\u00d77\u00d764, flatten to 3,136, enc_dense_0 to 512, enc_dense_1 to 256, then two Dense heads z_mean and z_log_var of 2 numbers each"}}
 import importlib.util
 import os
 import shutil
@@ -594,7 +594,7 @@ diagram(encoder)
 # %% [markdown]
 # Then the decoder ({numref}`fig-04-decoder`):
 
-# %% mystnb={"figure": {"caption": "The decoder's layers, with the shape of each one's input and output.", "name": "fig-04-decoder"}, "image": {"alt": "Diagram of the decoder: z of 2 numbers, dec_hidden_0 to 256, dec_hidden_1 to 512, dec_dense to 3,136, to_maps to 7×7×64, deconv_0 to 14×14×64, deconv_1 to 28×28×32, pixel_probs with a sigmoid to 28×28×1"}}
+# %% mystnb={"figure": {"caption": "The decoder's layers, with the shape of each one's input and output.", "name": "fig-04-decoder"}, "image": {"alt": "Diagram of the decoder: z of 2 numbers, dec_hidden_0 to 256, dec_hidden_1 to 512, dec_dense to 3,136, to_maps to 7\u00d77\u00d764, deconv_0 to 14\u00d714\u00d764, deconv_1 to 28\u00d728\u00d732, pixel_probs with a sigmoid to 28\u00d728\u00d71"}}
 diagram(decoder)
 
 # %% [markdown]

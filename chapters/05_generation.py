@@ -110,7 +110,7 @@ assert samples.shape == (40, 784)
 #
 # $$
 # q(z) = \mathbb{E}_{x}\big[q(z\mid x)\big],
-# $$ (eq-aggregate-posterior)
+# $$ (eq-05-aggregate-posterior)
 #
 # the average of all the encodings' Gaussians ([chapter 2](02_vae_theory.ipynb)). Sampling
 # from the prior works where $q(z)$ and $p(z)$ agree: there, a prior draw is a code like
@@ -165,7 +165,7 @@ assert np.isclose(beyond_prior, np.exp(-2.0))
 # (the cell asserts that the codes' share is the larger).
 #
 # Why does training leave such a gap? The KL term pulls each $q(z\mid x)$ towards the prior,
-# not their aggregate $q(z)$ of {eq}`eq-aggregate-posterior`. Averaged over the data, it
+# not their aggregate $q(z)$ of {eq}`eq-05-aggregate-posterior`. Averaged over the data, it
 # splits into two parts ([chapter 2](02_vae_theory.ipynb), {cite:p}`hoffman2016elbo`):
 #
 # $$
@@ -297,7 +297,7 @@ decode_latents = vaecourse.check(
 # with the largest $z_2$ in the top row, like the $y$ axis of a plot
 # ({numref}`fig-05-manifold`).
 
-# %% mystnb={"figure": {"caption": "The manifold of digits: the dense VAE's decoder over a 15×15 grid of the prior's quantiles, 0.05 to 0.95 on each axis.", "name": "fig-05-manifold"}, "image": {"alt": "15 by 15 mosaic of digits decoded over the normal quantiles of the 2-D latent, changing smoothly from one class to the next"}}
+# %% mystnb={"figure": {"caption": "The manifold of digits: the dense VAE's decoder over a 15\u00d715 grid of the prior's quantiles, 0.05 to 0.95 on each axis.", "name": "fig-05-manifold"}, "image": {"alt": "15 by 15 mosaic of digits decoded over the normal quantiles of the 2-D latent, changing smoothly from one class to the next"}}
 n = 15
 grid = norm.ppf(np.linspace(0.05, 0.95, n))
 print(f"grid from {grid[0]:.2f} to {grid[-1]:.2f}")
@@ -675,7 +675,7 @@ traversal_points = vaecourse.check(
 # ```{solution-end}
 # ```
 
-# %% mystnb={"figure": {"caption": "Traversals of the 1-and-8 VAE: each row decodes the encoding of one test 8 with one latent coordinate set from −2.5 to 2.5, named after its strongest correlation.", "name": "fig-05-traversals"}, "image": {"alt": "Four rows of decoded digits, one per latent dimension, each varying one coordinate from -2.5 to 2.5 with the others fixed"}}
+# %% mystnb={"figure": {"caption": "Traversals of the 1-and-8 VAE: each row decodes the encoding of one test 8 with one latent coordinate set from \u22122.5 to 2.5, named after its strongest correlation.", "name": "fig-05-traversals"}, "image": {"alt": "Four rows of decoded digits, one per latent dimension, each varying one coordinate from -2.5 to 2.5 with the others fixed"}}
 steps = np.linspace(-2.5, 2.5, 11).astype("float32")
 anchor = mu18[np.flatnonzero(y18_test == 8)[0]]
 rows = [traversal_points(anchor, j, steps) for j in range(4)]
@@ -780,7 +780,7 @@ if not profile.quick:  # what the next paragraph says
 # −2…2 ({numref}`fig-05-two-dims`). `plotting.decode_grid` does what the quantile-grid cell
 # above did, with the two varied dimensions and the fixed coordinates as arguments.
 
-# %% mystnb={"figure": {"caption": "The 1-and-8 VAE's decoder over a 9×9 grid of its two dimensions with the most KL, the other two at the values of the anchor 8.", "name": "fig-05-two-dims"}, "image": {"alt": "9 by 9 grid of digits decoded while varying the two latent dimensions of the 1-and-8 VAE with the largest KL"}}
+# %% mystnb={"figure": {"caption": "The 1-and-8 VAE's decoder over a 9\u00d79 grid of its two dimensions with the most KL, the other two at the values of the anchor 8.", "name": "fig-05-two-dims"}, "image": {"alt": "9 by 9 grid of digits decoded while varying the two latent dimensions of the 1-and-8 VAE with the largest KL"}}
 dim_a, dim_b = (int(d) for d in top_two)
 values = np.linspace(-2, 2, 9)
 mosaic18 = plotting.decode_grid(
@@ -1017,7 +1017,7 @@ plt.show()
 # And samples from the prior, decoded by each of the three models from the *same* 12 draws
 # of $z$ ({numref}`fig-05-beta-samples`):
 
-# %% mystnb={"figure": {"caption": "The same 12 draws of the prior, decoded by the models trained with β = 0.1, 1 and 4.", "name": "fig-05-beta-samples"}, "image": {"alt": "Three rows of twelve digits decoded from the same prior draws by the models with beta 0.1, 1 and 4"}}
+# %% mystnb={"figure": {"caption": "The same 12 draws of the prior, decoded by the models trained with \u03b2 = 0.1, 1 and 4.", "name": "fig-05-beta-samples"}, "image": {"alt": "Three rows of twelve digits decoded from the same prior draws by the models with beta 0.1, 1 and 4"}}
 z_shared = np.random.default_rng(1).standard_normal((12, 2))
 z_shared = z_shared.astype("float32")
 sample_rows = [

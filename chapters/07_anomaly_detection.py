@@ -828,7 +828,7 @@ print(
 vaecourse.glue("ch7_pca_val_auroc", float(pca_rates["AUROC"]))
 vaecourse.glue("ch7_pca_ink", float(pca_ink))
 
-# %% mystnb={"figure": {"caption": "ROC curves (top) and precision–recall curves (bottom) of every score of the VAE with the best single score, validation nines against normal validation digits, with the PCA baseline dashed.", "name": "fig-07-roc-pr"}, "image": {"alt": "ROC curves and precision-recall curves of every score of the best VAE for held-out nines on validation data, with the PCA baseline"}}
+# %% mystnb={"figure": {"caption": "ROC curves (top) and precision\u2013recall curves (bottom) of every score of the VAE with the best single score, validation nines against normal validation digits, with the PCA baseline dashed.", "name": "fig-07-roc-pr"}, "image": {"alt": "ROC curves and precision-recall curves of every score of the best VAE for held-out nines on validation data, with the PCA baseline"}}
 fig, (ax_roc, ax_pr) = plt.subplots(2, 1, figsize=(5.9, 9.0))
 y_true = val_nine.astype(int)
 for name, s in val_scores[best_model].items():
@@ -940,7 +940,7 @@ if not profile.quick:
 # Does it find nines better? {numref}`fig-07-conv-elbo` shows the −ELBO of all three models,
 # each standardised on its own normal validation digits, for normal digits and nines.
 
-# %% mystnb={"figure": {"caption": "The −ELBO of each VAE, standardised on its own normal validation digits: density of the normal validation digits and of the validation nines, one model a panel, with the AUROC of the −ELBO in the panel's title.", "name": "fig-07-conv-elbo"}, "image": {"alt": "Density curves of the standardised negative ELBO for normal validation digits and nines, for the three VAEs, one panel above the other"}}
+# %% mystnb={"figure": {"caption": "The \u2212ELBO of each VAE, standardised on its own normal validation digits: density of the normal validation digits and of the validation nines, one model a panel, with the AUROC of the \u2212ELBO in the panel's title.", "name": "fig-07-conv-elbo"}, "image": {"alt": "Density curves of the standardised negative ELBO for normal validation digits and nines, for the three VAEs, one panel above the other"}}
 fig, axes = plt.subplots(3, 1, figsize=(6.4, 7.8), sharex=True, sharey=True)
 for ax, label in zip(axes, detectors):
     s = anomaly.standardise(

@@ -32,16 +32,30 @@ def _page(site, entry):
 
 
 def _open(driver, url):
+    """Open the page and start its explorers (on the site, each loads its decoder
+    when the reader presses its start button)."""
     driver.get(url)
     for _ in range(100):
+        if driver.execute_script("return document.readyState === 'complete'"):
+            break
+        time.sleep(0.1)
+    count = driver.execute_script(
+        "document.querySelectorAll('.vae-explorer .vx-start')"
+        ".forEach(b => b.click());"
+        "return document.querySelectorAll('.vae-explorer').length"
+    )
+    for _ in range(200):
         ready = driver.execute_script(
-            "return document.readyState === 'complete' && "
-            "!!window.VaeExplorer && window.VaeExplorer.instances.length > 0"
+            "return !!window.VaeExplorer && "
+            "window.VaeExplorer.instances.length === arguments[0]",
+            count,
         )
-        if ready:
+        if count and ready:
             return
         time.sleep(0.1)
-    raise AssertionError(f"no explorer started on {url}")
+    raise AssertionError(
+        f"the explorers of {url} did not start ({count} found)"
+    )
 
 
 def _instances(driver):
@@ -63,12 +77,16 @@ def _errors(driver):
 @pytest.fixture(scope="module")
 def keras_decoders():
     from vaecourse import zoo
+    from vaecourse.training import weights_path
 
     cache = {}
 
     def get(name):
+        # The shipped weights, whatever the profile (the quick one trains).
         if name not in cache:
-            cache[name] = zoo.pretrained(name)[0].decoder
+            model = zoo.build(name)
+            model.load_weights(weights_path(name))
+            cache[name] = model.decoder
         return cache[name]
 
     return get
@@ -113,6 +131,39 @@ def _digit(driver, index=0):
         "return Array.from(window.VaeExplorer.instances[arguments[0]].pixels)",
         index,
     )
+
+
+def test_the_pointer_and_the_keyboard_move_the_sliders(
+    built_site, site_url, browser
+):
+    _open(browser, f"{site_url}/chapters/05_generation.html")
+    sliders = browser.find_elements(
+        By.CSS_SELECTOR, ".vae-explorer-sliders input[type=range]"
+    )
+    browser.execute_script(
+        "arguments[0].scrollIntoView({block: 'center'})", sliders[0]
+    )
+    before = _digit(browser)
+    for _ in range(30):
+        sliders[0].send_keys(Keys.ARROW_RIGHT)
+    by_keys = _digit(browser)
+    assert np.abs(np.subtract(by_keys, before)).max() > 0.05, (
+        "the arrow keys did not change the digit"
+    )
+    ActionChains(browser).move_to_element(
+        sliders[1]
+    ).click_and_hold().move_by_offset(60, 0).release().perform()
+    assert np.abs(np.subtract(_digit(browser), by_keys)).max() > 0.05, (
+        "dragging a slider with the pointer did not change the digit"
+    )
+    readout = browser.find_element(
+        By.CSS_SELECTOR, ".vae-explorer-sliders .vx-readout"
+    ).text
+    assert (
+        readout.startswith("z = (")
+        and readout != "z = (0.00, 0.00, 0.00, 0.00)"
+    )
+    assert not _errors(browser), _errors(browser)
 
 
 PLANES = [e for e, kinds in EXPECTED.items() if "plane" in kinds]

@@ -423,6 +423,10 @@ def test_search_finds_the_chapter(entry, built_site, site_url, browser):
         if done:
             break
         time.sleep(0.2)
+    # Read the results again: they may have grown since the read above, before "done".
+    found = browser.execute_script(
+        "return [...document.querySelectorAll('#search-results a')].map(a => a.href)"
+    )
     pages = {
         unquote(urlsplit(h).path).lstrip("/").removesuffix(".html")
         for h in found

@@ -23,6 +23,7 @@ import base64
 import html
 import itertools
 import json
+import os
 from pathlib import Path
 
 import numpy as np
@@ -107,11 +108,60 @@ def _hex(colour) -> str:
     return "#" + "".join(f"{round(255 * c):02x}" for c in colour[:3])
 
 
+#: When the book is built (``make book`` sets it), the explorers' script and data go to
+#: files in ``_static/explorers/`` that the page loads when the reader starts an
+#: explorer: the page itself stays light. Elsewhere (Jupyter, Colab) they are inline.
+SITE_ASSETS_ENV = "VAECOURSE_EXPLORER_ASSETS"
+
+
+def _lazy_files(data: dict) -> tuple[str, str]:
+    """Write the runtime and ``data`` as classic scripts for the site; their URLs."""
+    import hashlib
+
+    folder = Path(os.environ[SITE_ASSETS_ENV])
+    folder.mkdir(parents=True, exist_ok=True)
+    payload = json.dumps(data, separators=(",", ":"))
+    key = hashlib.sha256(payload.encode()).hexdigest()[:16]
+    (folder / "explorer.js").write_text(_RUNTIME.read_text())
+    (folder / f"data-{key}.js").write_text(
+        "window.VaeExplorerData = window.VaeExplorerData || {};\n"
+        f"window.VaeExplorerData[{json.dumps(key)}] = {payload};\n"
+    )
+    return key, f"{len(payload) / 1e6:.1f} MB"
+
+
 def _page(kind: str, body: str, data: dict, model: str):
     from IPython.display import HTML
 
     element = f"vaecourse-explorer-{next(_ids)}"
     data = {**data, "kind": kind, "model": model}
+    if os.environ.get(SITE_ASSETS_ENV):
+        key, size = _lazy_files(data)
+        # Classic scripts added on demand load from file:// too (a fetch would not).
+        button = (
+            f'<button type="button" class="vx-start" data-key="{key}">'
+            f"Start the live decoder (loads {size})</button>"
+        )
+        script = (
+            "<script>(function () {"
+            f"var root = document.getElementById({json.dumps(element)});"
+            "var button = root.querySelector('.vx-start');"
+            "var base = '../_static/explorers/';"
+            "function add(src, then) { var s = document.createElement('script');"
+            " s.src = src; s.onload = then; document.head.appendChild(s); }"
+            "button.addEventListener('click', function () {"
+            " button.disabled = true; button.textContent = 'Loading…';"
+            " add(base + 'explorer.js', function () {"
+            "  add(base + 'data-' + button.dataset.key + '.js', function () {"
+            "   button.remove();"
+            f"   window.VaeExplorer.start({json.dumps(element)},"
+            "    window.VaeExplorerData[button.dataset.key]); }); }); });"
+            "})();</script>"
+        )
+        return HTML(
+            f'<div class="vae-explorer vae-explorer-{kind}" id="{element}">'
+            f"{button}{body}</div>\n{script}"
+        )
     script = (
         f"<script>{_RUNTIME.read_text()}</script>\n"
         f"<script>window.VaeExplorer.start({json.dumps(element)}, "
@@ -297,10 +347,10 @@ def latent_path(
         '<div style="display:flex;gap:0.75rem">'
         '<figure style="margin:0"><canvas class="vx-blend" role="img" '
         f'aria-label="Pixel blend of A and B at t" {_DIGIT}></canvas>'
-        "<figcaption>pixel blend</figcaption></figure>"
+        '<p style="margin:0">pixel blend</p></figure>'
         '<figure style="margin:0"><canvas class="vx-digit" role="img" '
         f'aria-label="Decoded latent path at t" {_DIGIT}></canvas>'
-        "<figcaption>latent path</figcaption></figure></div>"
+        '<p style="margin:0">latent path</p></figure></div>'
         '<p class="vx-readout" aria-live="polite" '
         'style="max-width:20rem;margin:0.5rem 0"></p></div></div>' + _legend()
     )

@@ -128,6 +128,11 @@ def figure_png(fig: Figure) -> bytes:
     info = PngInfo()
     info.add_text(PNG_KEY, json.dumps(report))
     out = io.BytesIO()
+    # No alpha channel: the figures are opaque. A figure of at most 256 colours (a grid
+    # of grey digits) is stored exactly with a palette, lighter still.
+    image = image.convert("RGB")
+    if image.getcolors(256) is not None:
+        image = image.quantize(colors=256, method=Image.Quantize.MEDIANCUT)
     image.save(out, format="png", pnginfo=info, optimize=True)
     return out.getvalue()
 

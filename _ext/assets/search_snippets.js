@@ -7,9 +7,16 @@
   }
   const htmlToText = Search.htmlToText;
   // Removed from the text a snippet is cut from: outputs of code cells (model summaries,
-  // tables, logs), display maths and what MathJax would have drawn.
+  // tables, logs), display maths and what MathJax would have drawn, and what is not the
+  // page's prose (the print-only table of contents, the header's buttons, the
+  // previous/next links).
   const DROP = [
     ".cell_output",
+    ".onlyprint",
+    "nav",
+    ".bd-header-article",
+    ".prev-next-area",
+    ".bd-footer-article",
     "div.math",
     "mjx-container",
     ".MathJax",
