@@ -24,6 +24,10 @@ def dedupe_scripts(app, pagename, templatename, context, doctree):
     seen, unique = set(), []
     for script in scripts:
         key = _script_key(script)
+        # Jupyter Book adds every .js under _static/ to every page; the live explorers'
+        # decoders (_static/explorers/, vaecourse/explorer.py) load only on demand.
+        if "explorers/" in key[0]:
+            continue
         if key not in seen:
             seen.add(key)
             unique.append(script)
