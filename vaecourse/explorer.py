@@ -135,12 +135,13 @@ def _page(kind: str, body: str, data: dict, model: str):
 
     element = f"vaecourse-explorer-{next(_ids)}"
     data = {**data, "kind": kind, "model": model}
+    start = f"window.VaeExplorer.start({json.dumps(element)}, "
     if os.environ.get(SITE_ASSETS_ENV):
         key, size = _lazy_files(data)
         # Classic scripts added on demand load from file:// too (a fetch would not).
-        button = (
+        body = (
             f'<button type="button" class="vx-start" data-key="{key}">'
-            f"Start the live decoder (loads {size})</button>"
+            f"Start the live decoder (loads {size})</button>{body}"
         )
         script = (
             "<script>(function () {"
@@ -153,20 +154,15 @@ def _page(kind: str, body: str, data: dict, model: str):
             " button.disabled = true; button.textContent = 'Loading…';"
             " add(base + 'explorer.js', function () {"
             "  add(base + 'data-' + button.dataset.key + '.js', function () {"
-            "   button.remove();"
-            f"   window.VaeExplorer.start({json.dumps(element)},"
+            f"   button.remove(); {start}"
             "    window.VaeExplorerData[button.dataset.key]); }); }); });"
             "})();</script>"
         )
-        return HTML(
-            f'<div class="vae-explorer vae-explorer-{kind}" id="{element}">'
-            f"{button}{body}</div>\n{script}"
+    else:
+        script = (
+            f"<script>{_RUNTIME.read_text()}</script>\n<script>{start}"
+            f"{json.dumps(data, separators=(',', ':'))});</script>"
         )
-    script = (
-        f"<script>{_RUNTIME.read_text()}</script>\n"
-        f"<script>window.VaeExplorer.start({json.dumps(element)}, "
-        f"{json.dumps(data, separators=(',', ':'))});</script>"
-    )
     return HTML(
         f'<div class="vae-explorer vae-explorer-{kind}" id="{element}">'
         f"{body}</div>\n{script}"
