@@ -186,3 +186,10 @@ def load_mnist_splits(
             x, y = x[keep], y[keep]
         out.append((normalise(x, shape), y))
     return tuple(out)
+
+
+def binarize(x: np.ndarray, seed: int) -> np.ndarray:
+    """Binary images drawn from grey ones: each pixel is 1 with probability its grey level
+    (a fixed draw for a given ``seed``), as float32."""
+    rng = np.random.default_rng(seed)
+    return (rng.random(x.shape, dtype=np.float32) < x).astype(np.float32)

@@ -14,21 +14,25 @@ from keras import ops
 LOG_VAR_RANGE = (-30.0, 20.0)
 #: decoder probabilities are clipped to [EPS, 1 - EPS] before taking logs.
 EPS = 1e-6
+LOG_2PI = 1.8378770664093453  # log 2π
 
 
 def clip_log_var(log_var):
     return ops.clip(log_var, *LOG_VAR_RANGE)
 
 
-def gaussian_kl(mean, log_var):
-    """KL( N(mean, diag σ²) ‖ N(0, I) ) per example, summed over dimensions.
+def gaussian_kl_per_dim(mean, log_var):
+    """KL( N(μ_j, σ_j²) ‖ N(0, 1) ) for each example and latent dimension j.
 
-    Closed form: ½ Σ_j (σ_j² + μ_j² − 1 − log σ_j²).
+    Closed form: ½ (σ_j² + μ_j² − 1 − log σ_j²).
     """
     log_var = clip_log_var(log_var)
-    return 0.5 * ops.sum(
-        ops.exp(log_var) + ops.square(mean) - 1.0 - log_var, axis=-1
-    )
+    return 0.5 * (ops.exp(log_var) + ops.square(mean) - 1.0 - log_var)
+
+
+def gaussian_kl(mean, log_var):
+    """KL( N(mean, diag σ²) ‖ N(0, I) ) per example, summed over dimensions."""
+    return ops.sum(gaussian_kl_per_dim(mean, log_var), axis=-1)
 
 
 def bernoulli_nll(x, probs):
@@ -42,4 +46,20 @@ def bernoulli_nll(x, probs):
     probs = ops.reshape(probs, (ops.shape(probs)[0], -1))
     return -ops.sum(
         x * ops.log(probs) + (1.0 - x) * ops.log(1.0 - probs), axis=-1
+    )
+
+
+def gaussian_nll(x, means, log_sigma):
+    """−log p(x|z) for Gaussian pixels N(means, σ²), one σ for every pixel, summed.
+
+    ½ Σ_i ((x_i − μ_i) / σ)² + 784 (log σ + ½ log 2π): with σ fixed this is the summed
+    squared error, scaled, plus a constant. It is a *density* of continuous pixels, so its
+    nats are not comparable with the Bernoulli likelihood's.
+    """
+    x = ops.reshape(x, (ops.shape(x)[0], -1))
+    means = ops.reshape(means, (ops.shape(means)[0], -1))
+    n_pixels = ops.cast(ops.shape(x)[1], x.dtype)
+    squared = ops.sum(ops.square(x - means), axis=-1)
+    return 0.5 * squared * ops.exp(-2.0 * log_sigma) + n_pixels * (
+        log_sigma + 0.5 * LOG_2PI
     )

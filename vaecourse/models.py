@@ -12,7 +12,13 @@ import numpy as np
 import tensorflow as tf
 from keras import layers, ops
 
-from .losses import bernoulli_nll, clip_log_var, gaussian_kl
+from .losses import (
+    bernoulli_nll,
+    clip_log_var,
+    gaussian_kl,
+    gaussian_kl_per_dim,
+    gaussian_nll,
+)
 
 N_PIXELS = 784
 
@@ -78,30 +84,36 @@ def _widths(hidden, argument: str = "hidden") -> tuple[int, ...]:
     return widths
 
 
-def _hidden_stack(h, widths, prefix):
-    """Dense ReLU layers named ``prefix`` (one layer) or ``prefix_0``, ``prefix_1``, …"""
+def _hidden_stack(h, widths, prefix, activation="relu"):
+    """Dense layers named ``prefix`` (one layer) or ``prefix_0``, ``prefix_1``, …"""
     for i, width in enumerate(widths):
         name = prefix if len(widths) == 1 else f"{prefix}_{i}"
-        h = layers.Dense(width, activation="relu", name=name)(h)
+        h = layers.Dense(width, activation=activation, name=name)(h)
     return h
 
 
 def build_dense_encoder(
-    latent_dim: int = 2, hidden=512, input_dim: int = N_PIXELS
+    latent_dim: int = 2,
+    hidden=512,
+    input_dim: int = N_PIXELS,
+    activation: str = "relu",
 ):
     """784 → 512 (ReLU) → (μ, log σ²): the encoder of the dense VAE.
 
     ``hidden`` may be a tuple of widths, for example ``(512, 256)``: 784 → 512 → 256 → (μ, log σ²).
     """
     image = keras.Input(shape=(input_dim,), name="image")
-    h = _hidden_stack(image, _widths(hidden), "enc_hidden")
+    h = _hidden_stack(image, _widths(hidden), "enc_hidden", activation)
     mean = layers.Dense(latent_dim, name="z_mean")(h)
     log_var = layers.Dense(latent_dim, name="z_log_var")(h)
     return keras.Model(image, [mean, log_var], name="dense_encoder")
 
 
 def build_dense_decoder(
-    latent_dim: int = 2, hidden=512, output_dim: int = N_PIXELS
+    latent_dim: int = 2,
+    hidden=512,
+    output_dim: int = N_PIXELS,
+    activation: str = "relu",
 ):
     """latent → 512 (ReLU) → 784 (sigmoid): pixel probabilities of the dense VAE.
 
@@ -109,7 +121,7 @@ def build_dense_decoder(
     makes latent → 256 → 512 → 784.
     """
     z = keras.Input(shape=(latent_dim,), name="z")
-    h = _hidden_stack(z, _widths(hidden)[::-1], "dec_hidden")
+    h = _hidden_stack(z, _widths(hidden)[::-1], "dec_hidden", activation)
     probs = layers.Dense(
         output_dim, activation="sigmoid", name="pixel_probs"
     )(h)
@@ -198,22 +210,75 @@ def build_conv_decoder(
     return keras.Model(z, probs, name="conv_decoder")
 
 
+LIKELIHOODS = ("bernoulli", "gaussian", "gaussian_learned")
+
+
 class VAE(keras.Model):
     """A variational autoencoder with its own training step.
 
-    The loss per image is ``reconstruction + beta * kl`` in nats: the
-    Bernoulli negative log-likelihood of the pixels summed over the image,
+    The loss per image is ``reconstruction + beta * kl`` in nats: the negative
+    log-likelihood of the pixels summed over the image (Bernoulli pixels by default),
     plus KL(q(z|x) ‖ N(0, I)). Both terms are tracked during training.
+
+    Chapter 8's variants, all off by default:
+
+    * ``likelihood="gaussian"``: pixels ~ N(decoder output, σ²) with a fixed
+      ``decoder_sigma``; ``"gaussian_learned"``: one σ for every pixel, learned with the
+      network (the σ-VAE of Rybkin et al. 2021).
+    * ``free_bits=λ``: the training loss counts at least λ nats of KL per latent
+      dimension (averaged over the batch; Kingma et al. 2016), so the optimiser gains
+      nothing by switching a dimension off.
+    * ``kl_warmup_steps=n``: the KL weight grows linearly from 0 to ``beta`` over the
+      first n training steps (warm-up, or KL annealing).
+    * ``binarize=True``: each training batch is binarised afresh, pixel ~ Bernoulli(its
+      grey level) (dynamic binarisation, as in Burda et al. 2016).
+
+    Validation (``test_step``) always reports the plain loss ``reconstruction + beta * kl``.
     """
 
     def __init__(
-        self, encoder, decoder, beta: float = 1.0, seed=None, **kwargs
+        self,
+        encoder,
+        decoder,
+        beta: float = 1.0,
+        seed=None,
+        *,
+        likelihood: str = "bernoulli",
+        decoder_sigma: float = 1.0,
+        free_bits: float = 0.0,
+        kl_warmup_steps: int = 0,
+        binarize: bool = False,
+        **kwargs,
     ):
         super().__init__(**kwargs)
+        if likelihood not in LIKELIHOODS:
+            raise ValueError(
+                f"likelihood={likelihood!r}: use one of {LIKELIHOODS}."
+            )
+        if free_bits < 0 or kl_warmup_steps < 0 or decoder_sigma <= 0:
+            raise ValueError(
+                "free_bits and kl_warmup_steps must be >= 0 and decoder_sigma > 0; "
+                f"got {free_bits}, {kl_warmup_steps}, {decoder_sigma}."
+            )
         self.encoder = encoder
         self.decoder = decoder
         self.beta = float(beta)
+        self.likelihood = likelihood
+        self.decoder_sigma = float(decoder_sigma)
+        self.free_bits = float(free_bits)
+        self.kl_warmup_steps = int(kl_warmup_steps)
+        self.binarize = bool(binarize)
         self.sampling = Sampling(seed=seed, name="sampling")
+        # Created only when used, so that the weight files of the other models keep
+        # their layout.
+        if likelihood == "gaussian_learned":
+            self.log_sigma = self.add_weight(
+                shape=(), initializer="zeros", name="log_sigma"
+            )
+        if binarize:
+            self.binarize_seed = keras.random.SeedGenerator(
+                None if seed is None else seed + 1
+            )
         self.loss_tracker = keras.metrics.Mean(name="loss")
         self.reconstruction_tracker = keras.metrics.Mean(
             name="reconstruction"
@@ -236,38 +301,92 @@ class VAE(keras.Model):
             self.kl_tracker,
         ]
 
+    # The hooks a conditional VAE overrides: what the data holds, and what the encoder
+    # and the decoder take besides x and z.
+    def unpack(self, data):
+        """``(x, condition)`` from a batch; an unconditional VAE has no condition."""
+        return (data[0] if isinstance(data, tuple) else data), None
+
+    def encode(self, x, condition=None, training=False):
+        return self.encoder(x, training=training)
+
+    def decode(self, z, condition=None, training=False):
+        return self.decoder(z, training=training)
+
     def call(self, x, training=False):
-        mean, log_var = self.encoder(x, training=training)
-        return self.decoder(self.sampling([mean, log_var]), training=training)
+        mean, log_var = self.encode(x, training=training)
+        return self.decode(self.sampling([mean, log_var]), training=training)
 
-    def loss_terms(self, x, training=False):
-        """Per-example (reconstruction, kl) for one sample z ~ q(z|x)."""
-        mean, log_var = self.encoder(x, training=training)
+    def pixel_log_sigma(self):
+        """log σ of the Gaussian pixels (fixed, or learned)."""
+        if self.likelihood == "gaussian_learned":
+            return self.log_sigma
+        return ops.convert_to_tensor(float(np.log(self.decoder_sigma)))
+
+    def reconstruction_nll(self, x, outputs):
+        """−log p(x|z) per example, for the decoder's ``outputs``."""
+        if self.likelihood == "bernoulli":
+            return bernoulli_nll(x, outputs)
+        return gaussian_nll(x, outputs, self.pixel_log_sigma())
+
+    def _forward(self, x, condition, training):
+        mean, log_var = self.encode(x, condition, training=training)
         z = self.sampling([mean, log_var])
-        probs = self.decoder(z, training=training)
-        return bernoulli_nll(x, probs), gaussian_kl(mean, log_var)
+        outputs = self.decode(z, condition, training=training)
+        return mean, log_var, self.reconstruction_nll(x, outputs)
 
-    def _update(self, reconstruction, kl):
-        loss = ops.mean(reconstruction + self.beta * kl)
+    def loss_terms(self, x, condition=None, training=False):
+        """Per-example (reconstruction, kl) for one sample z ~ q(z|x)."""
+        mean, log_var, reconstruction = self._forward(x, condition, training)
+        return reconstruction, gaussian_kl(mean, log_var)
+
+    def kl_weight(self):
+        """The weight of the KL term at this training step (``beta`` after warm-up)."""
+        if not self.kl_warmup_steps:
+            return self.beta
+        step = ops.cast(self.optimizer.iterations, "float32") + 1.0
+        return self.beta * ops.minimum(1.0, step / self.kl_warmup_steps)
+
+    def training_kl(self, mean, log_var):
+        """The batch's KL term as the training loss counts it (free bits or not)."""
+        per_dim = gaussian_kl_per_dim(mean, log_var)
+        if self.free_bits:
+            return ops.sum(
+                ops.maximum(ops.mean(per_dim, axis=0), self.free_bits)
+            )
+        return ops.mean(ops.sum(per_dim, axis=-1))
+
+    def _update(self, reconstruction, kl, loss=None):
+        if loss is None:
+            loss = ops.mean(reconstruction + self.beta * kl)
         self.loss_tracker.update_state(loss)
         self.reconstruction_tracker.update_state(ops.mean(reconstruction))
         self.kl_tracker.update_state(ops.mean(kl))
         return {m.name: m.result() for m in self.metrics}
 
     def train_step(self, data):
-        x = data[0] if isinstance(data, tuple) else data
+        x, condition = self.unpack(data)
+        if self.binarize:
+            noise = keras.random.uniform(
+                ops.shape(x), seed=self.binarize_seed
+            )
+            x = ops.cast(noise < x, x.dtype)
         with tf.GradientTape() as tape:
-            reconstruction, kl = self.loss_terms(x, training=True)
-            loss = ops.mean(reconstruction + self.beta * kl)
+            mean, log_var, reconstruction = self._forward(
+                x, condition, training=True
+            )
+            loss = ops.mean(reconstruction) + self.kl_weight() * (
+                self.training_kl(mean, log_var)
+            )
         grads = tape.gradient(loss, self.trainable_weights)
         self.optimizer.apply(grads, self.trainable_weights)
-        return self._update(reconstruction, kl)
+        return self._update(reconstruction, gaussian_kl(mean, log_var), loss)
 
     def test_step(self, data):
-        x = data[0] if isinstance(data, tuple) else data
-        return self._update(*self.loss_terms(x, training=False))
+        x, condition = self.unpack(data)
+        return self._update(*self.loss_terms(x, condition, training=False))
 
-    def reconstruct(self, x, batch_size: int = 1000):
+    def reconstruct(self, x, batch_size: int = 1000, condition=None):
         """Deterministic reconstructions: decode each posterior mean.
 
         Batches go through the encoder and decoder directly rather than
@@ -276,29 +395,192 @@ class VAE(keras.Model):
         """
         parts = []
         for start in range(0, len(x), batch_size):
-            mean, _ = self.encoder(
-                ops.convert_to_tensor(x[start : start + batch_size]),
-                training=False,
+            part = slice(start, start + batch_size)
+            c = None if condition is None else condition[part]
+            mean, _ = self.encode(
+                ops.convert_to_tensor(x[part]), c, training=False
             )
             parts.append(
-                ops.convert_to_numpy(self.decoder(mean, training=False))
+                ops.convert_to_numpy(self.decode(mean, c, training=False))
             )
         return np.concatenate(parts)
 
 
+class ConditionalVAE(VAE):
+    """A VAE conditioned on the digit's label: q(z | x, y) and p(x | z, y).
+
+    Batches are ``(x, labels)`` with integer labels; the encoder takes ``[x, one_hot]``
+    and the decoder ``[z, one_hot]``.
+    """
+
+    def __init__(self, encoder, decoder, n_classes: int = 10, **kwargs):
+        super().__init__(encoder, decoder, **kwargs)
+        self.n_classes = int(n_classes)
+
+    def one_hot(self, labels):
+        return ops.one_hot(ops.cast(labels, "int32"), self.n_classes)
+
+    def unpack(self, data):
+        if not (isinstance(data, tuple) and len(data) >= 2):
+            raise ValueError(
+                "a conditional VAE trains on (images, labels): call "
+                "fit(x, labels), not fit(x)."
+            )
+        return data[0], data[1]
+
+    def encode(self, x, condition=None, training=False):
+        return self.encoder([x, self.one_hot(condition)], training=training)
+
+    def decode(self, z, condition=None, training=False):
+        return self.decoder([z, self.one_hot(condition)], training=training)
+
+    def call(self, inputs, training=False):
+        x, labels = inputs
+        mean, log_var = self.encode(x, labels, training=training)
+        z = self.sampling([mean, log_var])
+        return self.decode(z, labels, training=training)
+
+
 def build_dense_vae(
-    latent_dim: int = 2, hidden=512, beta: float = 1.0, seed: int = 0
+    latent_dim: int = 2,
+    hidden=512,
+    beta: float = 1.0,
+    seed: int = 0,
+    activation: str = "relu",
+    **variant,
 ):
     """The dense VAE of chapter 3 (784-512-latent), ready to compile.
 
     ``hidden=(512, 256)`` gives chapter 3's deeper variant, two hidden layers each way.
+    ``variant`` takes chapter 8's options of :class:`VAE` (``likelihood``, ``free_bits``,
+    ``kl_warmup_steps``, ``binarize``, ``decoder_sigma``).
     """
     return VAE(
-        build_dense_encoder(latent_dim, hidden),
-        build_dense_decoder(latent_dim, hidden),
+        build_dense_encoder(latent_dim, hidden, activation=activation),
+        build_dense_decoder(latent_dim, hidden, activation=activation),
         beta=beta,
         seed=seed,
         name=f"dense_vae_{latent_dim}d",
+        **variant,
+    )
+
+
+def build_dense_cvae(
+    latent_dim: int = 2, hidden=512, n_classes: int = 10, seed: int = 0
+):
+    """Chapter 9's conditional dense VAE: the one-hot label joins the image on the way in
+    (784 + 10 → 512 → (μ, log σ²)) and z on the way out (latent + 10 → 512 → 784)."""
+    image = keras.Input(shape=(N_PIXELS,), name="image")
+    label = keras.Input(shape=(n_classes,), name="label")
+    h = layers.Concatenate(name="image_and_label")([image, label])
+    h = _hidden_stack(h, _widths(hidden), "enc_hidden")
+    mean = layers.Dense(latent_dim, name="z_mean")(h)
+    log_var = layers.Dense(latent_dim, name="z_log_var")(h)
+    encoder = keras.Model(
+        [image, label], [mean, log_var], name="dense_cond_encoder"
+    )
+    z = keras.Input(shape=(latent_dim,), name="z")
+    label_out = keras.Input(shape=(n_classes,), name="label")
+    h = layers.Concatenate(name="z_and_label")([z, label_out])
+    h = _hidden_stack(h, _widths(hidden)[::-1], "dec_hidden")
+    probs = layers.Dense(N_PIXELS, activation="sigmoid", name="pixel_probs")(
+        h
+    )
+    decoder = keras.Model([z, label_out], probs, name="dense_cond_decoder")
+    return ConditionalVAE(
+        encoder,
+        decoder,
+        n_classes=n_classes,
+        seed=seed,
+        name=f"dense_cvae_{latent_dim}d",
+    )
+
+
+def build_conv_cvae(
+    latent_dim: int = 4,
+    n_classes: int = 10,
+    seed: int = 0,
+    *,
+    encoder_filters=(32, 64),
+    dense: int = 16,
+    decoder_filters=(64, 32),
+):
+    """Chapter 9's conditional version of chapter 5's convolutional VAE: the one-hot label
+    joins the flattened feature maps on the way in and z on the way out."""
+    image = keras.Input(shape=(28, 28, 1), name="image")
+    label = keras.Input(shape=(n_classes,), name="label")
+    h = image
+    for i, f in enumerate(encoder_filters):
+        h = layers.Conv2D(
+            f,
+            3,
+            strides=2,
+            padding="same",
+            activation="relu",
+            name=f"conv_{i}",
+        )(h)
+    h = layers.Flatten(name="flatten")(h)
+    h = layers.Concatenate(name="maps_and_label")([h, label])
+    h = _hidden_stack(h, _widths(dense, "dense"), "enc_dense")
+    mean = layers.Dense(latent_dim, name="z_mean")(h)
+    log_var = layers.Dense(latent_dim, name="z_log_var")(h)
+    encoder = keras.Model(
+        [image, label], [mean, log_var], name="conv_cond_encoder"
+    )
+    z = keras.Input(shape=(latent_dim,), name="z")
+    label_out = keras.Input(shape=(n_classes,), name="label")
+    h = layers.Concatenate(name="z_and_label")([z, label_out])
+    h = layers.Dense(
+        7 * 7 * decoder_filters[0], activation="relu", name="dec_dense"
+    )(h)
+    h = layers.Reshape((7, 7, decoder_filters[0]), name="to_maps")(h)
+    for i, f in enumerate(decoder_filters):
+        h = layers.Conv2DTranspose(
+            f,
+            3,
+            strides=2,
+            padding="same",
+            activation="relu",
+            name=f"deconv_{i}",
+        )(h)
+    probs = layers.Conv2D(
+        1, 3, padding="same", activation="sigmoid", name="pixel_probs"
+    )(h)
+    decoder = keras.Model([z, label_out], probs, name="conv_cond_decoder")
+    return ConditionalVAE(
+        encoder,
+        decoder,
+        n_classes=n_classes,
+        seed=seed,
+        name=f"conv_cvae_{latent_dim}d",
+    )
+
+
+def build_digit_classifier(dropout: float = 0.25):
+    """A small convolutional MNIST classifier (chapter 8): two 3×3 convolutions with
+    max-pooling, a 128-unit ``features`` layer, then ten class probabilities.
+
+    Chapter 8 compares generated digits with real ones through the ``features`` layer
+    (:func:`classifier_features`), and counts the classes it sees in them.
+    """
+    image = keras.Input(shape=(28, 28, 1), name="image")
+    h = layers.Conv2D(32, 3, activation="relu", name="conv_0")(image)
+    h = layers.MaxPooling2D(name="pool_0")(h)
+    h = layers.Conv2D(64, 3, activation="relu", name="conv_1")(h)
+    h = layers.MaxPooling2D(name="pool_1")(h)
+    h = layers.Flatten(name="flatten")(h)
+    h = layers.Dense(128, activation="relu", name="features")(h)
+    h = layers.Dropout(dropout, name="dropout")(h)
+    probs = layers.Dense(10, activation="softmax", name="class_probs")(h)
+    return keras.Model(image, probs, name="digit_classifier")
+
+
+def classifier_features(classifier) -> keras.Model:
+    """The classifier cut at its ``features`` layer: images → 128 features."""
+    return keras.Model(
+        classifier.inputs,
+        classifier.get_layer("features").output,
+        name="digit_features",
     )
 
 

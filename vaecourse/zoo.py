@@ -23,7 +23,7 @@ from dataclasses import dataclass, field, replace
 import keras
 
 from . import models
-from .data import load_mnist_splits
+from .data import binarize, load_mnist_splits
 from .profiles import current_profile
 from .training import EpochLogger, cosine_decay, train_or_load
 
@@ -48,6 +48,15 @@ class Recipe:
     cosine: bool = (
         False  # lower the learning rate along a cosine, epoch by epoch
     )
+    labels: bool = (
+        False  # trains on (images, labels): a classifier or a conditional VAE
+    )
+    classifier: bool = (
+        False  # a classifier: sparse categorical cross-entropy, accuracy
+    )
+    # Binary pixels: the model binarises each training batch afresh; the validation images
+    # are binarised once, with a fixed seed (data.binarize).
+    binarized: bool = False
     chapter: str = ""  # the chapter that teaches it
     seed: int = (
         0  # seed_everything(seed) before the model is built, in train_all
@@ -73,6 +82,14 @@ CONV_VAE_ONE_DENSE_KWARGS = {
     "dense": 256,
     "decoder_hidden": 512,
 }
+
+#: The appendix's training budget for Burda et al.'s model (about 30 minutes on one core).
+BURDA_EPOCHS = 300
+#: Steps per epoch on the 50,000 training images with batches of 128.
+STEPS_PER_EPOCH_128 = 391
+#: Chapter 8's latent study and its two remedies share one recipe: chapter 3's dense VAE,
+#: 50 epochs with a cosine schedule (that of ``dense_vae_20d``).
+LATENT_STUDY = {"epochs": 50, "cosine": True, "chapter": "08_what_goes_wrong"}
 
 RECIPES: dict[str, Recipe] = {
     "autoencoder_2d": Recipe(
@@ -166,6 +183,79 @@ RECIPES: dict[str, Recipe] = {
         cosine=True,
         chapter="07_anomaly_detection",
     ),
+    # Chapter 8: how many latent dimensions stay active as the latent space grows ...
+    "dense_vae_16d": Recipe(
+        "build_dense_vae", {"latent_dim": 16}, **LATENT_STUDY
+    ),
+    "dense_vae_50d": Recipe(
+        "build_dense_vae", {"latent_dim": 50}, **LATENT_STUDY
+    ),
+    # ... and the two remedies for dimensions the KL switches off: a KL weight that grows
+    # from 0 to 1 over the first 10 epochs, and at least 0.5 nats per dimension (free bits).
+    "dense_vae_50d_warmup": Recipe(
+        "build_dense_vae",
+        {"latent_dim": 50, "kl_warmup_steps": 10 * STEPS_PER_EPOCH_128},
+        **LATENT_STUDY,
+    ),
+    "dense_vae_50d_free_bits": Recipe(
+        "build_dense_vae",
+        {"latent_dim": 50, "free_bits": 0.5},
+        **LATENT_STUDY,
+    ),
+    # Chapter 8: Gaussian pixels instead of Bernoulli ones, with σ = 1 fixed (the summed
+    # squared error) and with one σ learned (the σ-VAE).
+    "dense_vae_20d_gaussian": Recipe(
+        "build_dense_vae",
+        {"latent_dim": 20, "likelihood": "gaussian", "decoder_sigma": 1.0},
+        **LATENT_STUDY,
+    ),
+    "dense_vae_20d_sigma": Recipe(
+        "build_dense_vae",
+        {"latent_dim": 20, "likelihood": "gaussian_learned"},
+        **LATENT_STUDY,
+    ),
+    # Chapter 8's judge of generated digits (and chapter 9's).
+    "digit_classifier": Recipe(
+        "build_digit_classifier",
+        shape="image",
+        epochs=8,
+        labels=True,
+        classifier=True,
+        chapter="08_what_goes_wrong",
+    ),
+    # Chapter 9: the conditional VAEs, with the recipes of their unconditional twins.
+    "dense_cvae_2d": Recipe(
+        "build_dense_cvae",
+        {"latent_dim": 2},
+        epochs=50,
+        labels=True,
+        chapter="09_conditional_vae",
+    ),
+    "conv_cvae_4d_1and8": Recipe(
+        "build_conv_cvae",
+        {"latent_dim": 4},
+        shape="image",
+        digits=(1, 8),
+        epochs=15,
+        labels=True,
+        chapter="09_conditional_vae",
+    ),
+    # The appendix's model of Burda et al. (2016), Table 1: 784-200-200-50, tanh, one
+    # stochastic layer, dynamically binarised MNIST, k = 1 (the plain ELBO), batches of 100.
+    "burda_vae_50d": Recipe(
+        "build_dense_vae",
+        {
+            "latent_dim": 50,
+            "hidden": (200, 200),
+            "activation": "tanh",
+            "binarize": True,
+        },
+        epochs=BURDA_EPOCHS,
+        batch_size=100,
+        cosine=True,
+        binarized=True,
+        chapter="appendix/papers",
+    ),
 }
 
 #: Runs that a recipe was chosen against: trained by ``tools.train_all`` like the recipes, on
@@ -233,30 +323,61 @@ def compile_for(name: str, model) -> None:
         optimizer = keras.optimizers.Adam(recipe.learning_rate)
     if recipe.autoencoder:
         model.compile(optimizer=optimizer, loss="binary_crossentropy")
+    elif recipe.classifier:
+        model.compile(
+            optimizer=optimizer,
+            loss="sparse_categorical_crossentropy",
+            metrics=["accuracy"],
+        )
     else:
         model.compile(optimizer=optimizer)
 
 
+#: The seeds of the fixed binarisations of the validation and test images.
+BINARIZE_SEEDS = {"validation": 1, "test": 2}
+
+
 def training_data(name: str):
     """``(x_train, x_validation)`` for the recipe, cut to the profile's size: the test set
-    plays no part in training or in choosing a recipe."""
+    plays no part in training or in choosing a recipe. A recipe with ``labels`` gets
+    ``((x_train, y_train), (x_validation, y_validation))``."""
     recipe = recipe_of(name)
-    (x_train, _), (x_val, _), _ = load_mnist_splits(
+    (x_train, y_train), (x_val, y_val), _ = load_mnist_splits(
         shape=recipe.shape, digits=recipe.digits
     )
+    if recipe.binarized:
+        x_val = binarize(x_val, BINARIZE_SEEDS["validation"])
     profile = current_profile()
-    return (
-        profile.subset(x_train, quick=2000),
-        profile.subset(x_val, quick=500),
+    train = profile.subset(x_train, y_train, quick=2000)
+    val = profile.subset(x_val, y_val, quick=500)
+    if recipe.labels:
+        return train, val
+    return train[0], val[0]
+
+
+def test_data(name: str):
+    """``(x_test, y_test)``: the test images of the recipe's digits, binarised once with a
+    fixed seed for a ``binarized`` recipe."""
+    recipe = recipe_of(name)
+    *_, (x_test, y_test) = load_mnist_splits(
+        shape=recipe.shape, digits=recipe.digits
     )
+    if recipe.binarized:
+        x_test = binarize(x_test, BINARIZE_SEEDS["test"])
+    return x_test, y_test
 
 
 def fit(name: str, model, x_train, x_val):
     """Train ``model`` with the recipe of ``name``, validating on ``x_val``; returns the
-    Keras History (its ``val_`` entries are validation losses)."""
+    Keras History (its ``val_`` entries are validation losses). With ``labels``, ``x_train``
+    and ``x_val`` are ``(images, labels)`` pairs."""
     recipe = recipe_of(name)
-    target = (x_train,) if not recipe.autoencoder else (x_train, x_train)
-    validation = (x_val,) if not recipe.autoencoder else (x_val, x_val)
+    if recipe.labels:
+        target, validation = tuple(x_train), tuple(x_val)
+    elif recipe.autoencoder:
+        target, validation = (x_train, x_train), (x_val, x_val)
+    else:
+        target, validation = (x_train,), (x_val,)
     epochs = current_profile().epochs(recipe.epochs)
     callbacks = [EpochLogger()]
     if recipe.cosine:
