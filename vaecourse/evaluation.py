@@ -10,9 +10,29 @@ from .losses import EPS, LOG_VAR_RANGE
 LOG_2PI = np.log(2.0 * np.pi)
 
 
-def _encode(vae, x, batch_size):
+def _condition(labels, start, stop):
+    return None if labels is None else np.asarray(labels[start:stop])
+
+
+def _call_encoder(vae, x, condition):
+    if condition is None and not hasattr(vae, "encode"):
+        return vae.encoder(x, training=False)  # any model with an encoder
+    return vae.encode(x, condition, training=False)
+
+
+def _call_decoder(vae, z, condition):
+    if condition is None and not hasattr(vae, "decode"):
+        return vae.decoder(z, training=False)
+    return vae.decode(z, condition, training=False)
+
+
+def _encode(vae, x, batch_size, labels=None):
     parts = [
-        vae.encoder(np.asarray(x[i : i + batch_size]), training=False)
+        _call_encoder(
+            vae,
+            np.asarray(x[i : i + batch_size]),
+            _condition(labels, i, i + batch_size),
+        )
         for i in range(0, len(x), batch_size)
     ]
     mean = np.concatenate([np.asarray(m) for m, _ in parts])
@@ -59,18 +79,46 @@ def _decode_rows(decoder, budget_bytes: float = 5e7) -> int:
     return int(np.clip(budget_bytes / (4 * widest), 100, 2000))
 
 
-def _decode(vae, z, rows: int | None = None):
+def _decode(vae, z, rows: int | None = None, labels=None):
     """Decoder outputs for latent points, ``rows`` at a time (by default
     :func:`_decode_rows`), called directly (no predict loop): the chunks bound the memory,
-    whatever the caller's batch."""
+    whatever the caller's batch. A conditional VAE needs the ``labels`` of the points."""
     z = np.asarray(z, "float32")
     rows = rows or _decode_rows(vae.decoder)
     return np.concatenate(
         [
-            np.asarray(vae.decoder(z[i : i + rows], training=False))
+            np.asarray(
+                _call_decoder(
+                    vae, z[i : i + rows], _condition(labels, i, i + rows)
+                )
+            )
             for i in range(0, len(z), rows)
         ]
     )
+
+
+def _log_gaussian_pixels(x_flat, means_flat, log_sigma: float, rows=500):
+    """log N(x; means, σ²) summed over pixels, one σ for all of them."""
+    x_all = np.asarray(x_flat, np.float32)
+    m_all = np.asarray(means_flat, np.float32)
+    n_pixels = m_all.shape[-1]
+    out = []
+    for start in range(0, len(m_all), rows):
+        m, x = m_all[start : start + rows], x_all[start : start + rows]
+        squared = np.sum((x - m) ** 2, axis=-1, dtype=np.float64)
+        out.append(
+            -0.5 * squared * np.exp(-2.0 * log_sigma)
+            - n_pixels * (log_sigma + 0.5 * LOG_2PI)
+        )
+    return np.concatenate(out)
+
+
+def _log_likelihood(vae, x_flat, outputs_flat):
+    """log p(x|z) summed over pixels, with the VAE's pixel model (Bernoulli by default)."""
+    if getattr(vae, "likelihood", "bernoulli") == "bernoulli":
+        return _log_bernoulli(x_flat, outputs_flat)
+    log_sigma = float(np.asarray(vae.pixel_log_sigma()))
+    return _log_gaussian_pixels(x_flat, outputs_flat, log_sigma)
 
 
 def _log_normal(z, mean, log_var):
@@ -80,35 +128,45 @@ def _log_normal(z, mean, log_var):
 
 
 def elbo_terms(
-    vae, x, batch_size: int = 1000, seed: int = 0, samples: int = 1
+    vae,
+    x,
+    batch_size: int = 1000,
+    seed: int = 0,
+    samples: int = 1,
+    labels=None,
 ):
     """Per-image (reconstruction, kl), the reconstruction term averaged over ``samples``
     seeded draws z ~ q(z|x) per image.
 
     ``reconstruction`` is −log p(x|z) and ``kl`` is KL(q(z|x) ‖ N(0, I)) in closed form; their
     sum is the negative ELBO of each image. More samples make the estimate less noisy, not
-    different in expectation.
+    different in expectation. A conditional VAE needs the images' ``labels``.
     """
     if samples < 1:
         raise ValueError(
             f"samples={samples}: at least one draw z ~ q(z|x) per image is needed."
         )
     rng = np.random.default_rng(seed)
-    mean, log_var = _encode(vae, x, batch_size)
+    mean, log_var = _encode(vae, x, batch_size, labels)
     x_flat = np.asarray(x, np.float32).reshape(len(x), -1)
     reconstruction = np.zeros(len(x))
     for _ in range(samples):
         z = mean + np.exp(0.5 * log_var) * rng.standard_normal(mean.shape)
-        probs = _decode(vae, z)
+        probs = _decode(vae, z, labels=labels)
         reconstruction -= (
-            _log_bernoulli(x_flat, probs.reshape(len(x), -1)) / samples
+            _log_likelihood(vae, x_flat, probs.reshape(len(x), -1)) / samples
         )
     kl = 0.5 * np.sum(np.exp(log_var) + mean**2 - 1.0 - log_var, axis=-1)
     return reconstruction, kl
 
 
 def importance_weighted_log_px(
-    vae, x, k: int = 100, batch_size: int | None = None, seed: int = 0
+    vae,
+    x,
+    k: int = 100,
+    batch_size: int | None = None,
+    seed: int = 0,
+    labels=None,
 ):
     """Per-image importance-weighted bound L_k ≤ log p(x), with ``k`` samples from q(z|x).
 
@@ -116,6 +174,7 @@ def importance_weighted_log_px(
     on log p(x) that tightens as k grows; k = 1 gives the ELBO (in expectation).
     ``batch_size`` images are handled together (``batch_size * k`` latent points, by default
     about 2,000); :func:`_decode` splits their decoding into chunks that bound the memory.
+    For a conditional VAE (with ``labels``) the bound is on log p(x | y).
     """
     if k < 1:
         raise ValueError(
@@ -124,7 +183,7 @@ def importance_weighted_log_px(
     if batch_size is None:
         batch_size = max(1, 2000 // k)
     rng = np.random.default_rng(seed)
-    mean, log_var = _encode(vae, x, batch_size=1000)
+    mean, log_var = _encode(vae, x, 1000, labels)
     x_flat = np.asarray(x, np.float32).reshape(len(x), -1)
     out = np.empty(len(x))
     for start in range(0, len(x), batch_size):
@@ -133,8 +192,13 @@ def importance_weighted_log_px(
         z = m[:, None, :] + np.exp(0.5 * lv)[
             :, None, :
         ] * rng.standard_normal((len(m), k, m.shape[1]))
-        probs = _decode(vae, z.reshape(-1, m.shape[1])).reshape(len(m), k, -1)
-        log_px_z = _log_bernoulli(xb[:, None, :], probs)
+        repeated = None if labels is None else np.repeat(labels[sl], k)
+        probs = _decode(
+            vae, z.reshape(-1, m.shape[1]), labels=repeated
+        ).reshape(len(m), k, -1)
+        log_px_z = _log_likelihood(
+            vae, np.broadcast_to(xb[:, None, :], probs.shape), probs
+        )
         log_pz = -0.5 * np.sum(LOG_2PI + z**2, axis=-1)
         log_qz = _log_normal(z, m[:, None, :], lv[:, None, :])
         out[sl] = logsumexp(log_px_z + log_pz - log_qz, axis=1) - np.log(k)
