@@ -58,6 +58,7 @@ def gaussian_nll(x, means, log_sigma):
     """
     x = ops.reshape(x, (ops.shape(x)[0], -1))
     means = ops.reshape(means, (ops.shape(means)[0], -1))
+    log_sigma = ops.cast(log_sigma, x.dtype)
     n_pixels = ops.cast(ops.shape(x)[1], x.dtype)
     squared = ops.sum(ops.square(x - means), axis=-1)
     return 0.5 * squared * ops.exp(-2.0 * log_sigma) + n_pixels * (

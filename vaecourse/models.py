@@ -420,18 +420,28 @@ class ConditionalVAE(VAE):
     def one_hot(self, labels):
         return ops.one_hot(ops.cast(labels, "int32"), self.n_classes)
 
+    _NEEDS_LABELS = (
+        "a conditional VAE trains on (images, labels): call fit(x, labels), "
+        "not fit(x)."
+    )
+
+    def fit(self, x=None, y=None, *args, **kwargs):
+        # Checked before Keras traces the training step, so that the model stays usable.
+        if y is None and isinstance(x, np.ndarray):
+            raise ValueError(self._NEEDS_LABELS)
+        return super().fit(x, y, *args, **kwargs)
+
     def unpack(self, data):
         if not (isinstance(data, tuple) and len(data) >= 2):
-            raise ValueError(
-                "a conditional VAE trains on (images, labels): call "
-                "fit(x, labels), not fit(x)."
-            )
+            raise ValueError(self._NEEDS_LABELS)
         return data[0], data[1]
 
     def encode(self, x, condition=None, training=False):
+        x = ops.convert_to_tensor(x)
         return self.encoder([x, self.one_hot(condition)], training=training)
 
     def decode(self, z, condition=None, training=False):
+        z = ops.convert_to_tensor(z)
         return self.decoder([z, self.one_hot(condition)], training=training)
 
     def call(self, inputs, training=False):
