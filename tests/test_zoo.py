@@ -86,11 +86,17 @@ def test_train_all_runs_every_recipe_candidate_and_the_anomaly_table():
         *zoo.RECIPES,
         *zoo.CANDIDATES,
         train_all.ANOMALY_TABLE,
+        train_all.PAPERS_TABLE,
     }
     assert steps[0] in {
+        "burda_vae_50d",
         "conv_vae_2d",
         "conv_vae_2d_adam",
     }  # the longest first
+    # the papers' table reads burda_vae_50d's weights: it waits for them, last
+    assert train_all.AFTER == {train_all.PAPERS_TABLE: "burda_vae_50d"}
+    assert steps[-1] == train_all.PAPERS_TABLE
+    assert train_all.COMMANDS[train_all.PAPERS_TABLE] == "tools.papers_table"
 
 
 def test_train_all_fails_when_a_candidate_beats_its_recipe(monkeypatch):

@@ -8,9 +8,11 @@ side. Every recipe trains on the first 50,000 training images and validates on t
 10,000. The candidates a recipe was chosen against (:data:`vaecourse.zoo.CANDIDATES`) are
 trained the same way; only their histories are kept, in ``results/``, and the command fails
 if a candidate ends with a lower validation loss than its recipe. The per-digit anomaly
-table of chapter 7 is recomputed (``tools.anomaly_table``), as one more step. Last,
-``tools.model_report`` writes every shipped model's validation and test numbers to
-``results/models.md``.
+table of chapter 7 is recomputed (``tools.anomaly_table``), as one more step; so is the
+appendix's comparison with Burda et al. (2016) (``tools.papers_table``: the importance-weighted
+estimate of the binarised test −log p(x) of ``burda_vae_50d``, in ``results/papers.json``),
+which starts once that model is trained. Last, ``tools.model_report`` writes every shipped
+model's validation and test numbers to ``results/models.md``.
 
 It resumes: a step that finished in this run (``_build/train_all/progress.json``) is not run
 again. ``--fresh`` starts a new run.
@@ -24,6 +26,7 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -33,10 +36,19 @@ RUN_DIR = ROOT / "_build" / "train_all"
 PROGRESS = RUN_DIR / "progress.json"
 CANDIDATE_WEIGHTS = RUN_DIR / "candidates"
 ANOMALY_TABLE = "anomaly_table"
+PAPERS_TABLE = "papers_table"
+#: Steps that need another step's weights: they start once it has finished.
+AFTER = {PAPERS_TABLE: "burda_vae_50d"}
+#: The steps that are commands of their own rather than a recipe's training.
+COMMANDS = {
+    ANOMALY_TABLE: "tools.anomaly_table",
+    PAPERS_TABLE: "tools.papers_table",
+}
 
 
 def steps() -> list[str]:
-    """Every step, longest first, so that two workers finish close together."""
+    """Every step, longest first, so that two workers finish close together; the steps of
+    :data:`AFTER`, which wait for another step, last."""
     from vaecourse import zoo
 
     def cost(name):
@@ -44,13 +56,21 @@ def steps() -> list[str]:
             name == ANOMALY_TABLE
         ):  # ten dense VAEs, ten epochs each, batches of 256
             return 10 * 10 * 0.5
+        if name == PAPERS_TABLE:  # ~15 minutes of importance sampling
+            return 100.0
         recipe = zoo.recipe_of(name)
         per_epoch = 3.0 if recipe.shape == "image" else 1.0
         return recipe.epochs * per_epoch * (64 / recipe.batch_size) ** 0.5
 
-    return sorted(
-        [*zoo.RECIPES, *zoo.CANDIDATES, ANOMALY_TABLE], key=cost, reverse=True
+    names = sorted(
+        [*zoo.RECIPES, *zoo.CANDIDATES, ANOMALY_TABLE, PAPERS_TABLE],
+        key=cost,
+        reverse=True,
     )
+    # A step that waits for another goes last, so that it holds no worker
+    # while the step it waits for trains.
+    waiting = [name for name in names if name in AFTER]
+    return [name for name in names if name not in AFTER] + waiting
 
 
 def train_one(name: str) -> None:
@@ -79,8 +99,8 @@ def _load_progress(fresh: bool) -> dict:
 
 def _run_step(name: str, env: dict) -> float:
     start = time.perf_counter()
-    if name == ANOMALY_TABLE:
-        command = [sys.executable, "-m", "tools.anomaly_table"]
+    if name in COMMANDS:
+        command = [sys.executable, "-m", COMMANDS[name]]
     else:
         command = [sys.executable, "-m", "tools.train_all", "--one", name]
     log = RUN_DIR / f"{name}.log"
@@ -154,10 +174,21 @@ def main(argv=None) -> int:
         flush=True,
     )
 
+    finished = {name: threading.Event() for name in todo}
+
     def work(name):
-        seconds = _run_step(name, env)
-        progress["done"][name] = round(seconds, 1)
-        PROGRESS.write_text(json.dumps(progress, indent=1) + "\n")
+        # wait for the step whose weights this one reads, if it runs now
+        first = AFTER.get(name)
+        if first in finished:
+            finished[first].wait()
+            if first not in progress["done"]:
+                raise RuntimeError(f"{name} needs {first}, which failed")
+        try:
+            seconds = _run_step(name, env)
+            progress["done"][name] = round(seconds, 1)
+            PROGRESS.write_text(json.dumps(progress, indent=1) + "\n")
+        finally:
+            finished[name].set()
         print(f"{name}: {seconds:.0f} s", flush=True)
 
     with ThreadPoolExecutor(args.jobs) as pool:
