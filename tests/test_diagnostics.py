@@ -69,7 +69,7 @@ def test_mutual_information_of_a_posterior_that_ignores_x_is_zero():
     means = np.tile([0.5, -0.2], (n, 1))  # the same Gaussian for every x
     log_vars = np.tile(np.log([0.3, 2.0]), (n, 1))
     parts = diagnostics.kl_decomposition(means, log_vars, seed=0)
-    assert abs(parts["mutual_information"]) < 1e-9
+    assert abs(parts["mutual_information"]) < 1e-5
     # All of the KL is then the aggregate posterior's: KL(q(z) ‖ p(z)).
     assert parts["marginal_kl"] == pytest.approx(parts["average_kl"], rel=0.2)
     del rng
@@ -80,7 +80,7 @@ def test_mutual_information_of_separate_codes_is_log_n():
     means = np.stack([np.arange(n) * 20.0, np.zeros(n)], axis=1)
     log_vars = np.full((n, 2), np.log(0.01))
     parts = diagnostics.kl_decomposition(means, log_vars, n_samples=500)
-    assert parts["mutual_information"] <= parts["log_n"] + 1e-9
+    assert parts["mutual_information"] <= parts["log_n"] + 1e-5
     assert parts["mutual_information"] == pytest.approx(np.log(n), abs=1e-3)
 
 

@@ -160,7 +160,7 @@ def kl_decomposition(
     log_vars,
     n_samples: int | None = None,
     seed: int = 0,
-    chunk: int = 200,
+    chunk: int = 500,
 ) -> dict:
     """The average KL term split as E_x[KL(q(z|x) ‖ p(z))] = I(x; z) + KL(q(z) ‖ p(z)).
 
@@ -173,8 +173,8 @@ def kl_decomposition(
       never above log N (the data hold only N indices);
     * KL(q(z) ‖ p(z)) ≈ mean of log q(z) − log p(z), p = N(0, I).
 
-    log q(z) sums over all N encodings for each sample, ``chunk`` samples at a time (memory
-    ``chunk × N × d`` floats). The estimate of log q(z) is good only where N encodings
+    log q(z) sums over all N encodings for each sample, ``chunk`` samples at a time (memory: a
+    few ``chunk × N`` arrays). The estimate of log q(z) is good only where N encodings
     cover the latent space: use it for a latent of a few dimensions.
 
     Returns a dict: ``average_kl`` (closed form), ``mutual_information``,
@@ -198,11 +198,21 @@ def kl_decomposition(
     )
     log_q_given_x = _log_normal_diag(z, means[index], log_vars[index])
     log_p = -0.5 * np.sum(LOG_2PI + z**2, axis=-1)
+    # log q(z | x_m) for every encoding m, as a quadratic in z: chunks of samples
+    # against all N encodings, one latent coordinate at a time, in float32 (the
+    # rounding, ~1e-7 relative, is far below the Monte Carlo error).
+    inv_var = np.exp(-log_vars).astype(np.float32)
+    centres = means.astype(np.float32)
+    offset = (-0.5 * np.sum(LOG_2PI + log_vars, axis=-1)).astype(np.float32)
     log_q = np.empty(len(z))
     for start in range(0, len(z), chunk):
-        part = z[start : start + chunk, None, :]
+        part = z[start : start + chunk].astype(np.float32)
+        quadratic = np.zeros((len(part), n), np.float32)
+        for j in range(d):
+            gap = part[:, j, None] - centres[None, :, j]
+            quadratic += gap * gap * inv_var[None, :, j]
         log_q[start : start + chunk] = logsumexp(
-            _log_normal_diag(part, means[None], log_vars[None]), axis=1
+            offset[None, :] - 0.5 * quadratic, axis=1
         ) - np.log(n)
     average_kl = (
         0.5
