@@ -116,3 +116,21 @@ def test_mixture_is_chosen_on_validation_and_sampled_with_a_seed():
     assert np.abs(np.diff(a[:, 0])).mean() > 2.0
     nearest = np.argmin(((a[:, None] - centres[None]) ** 2).sum(-1), axis=1)
     assert np.bincount(nearest, minlength=3).min() > 120
+
+
+def test_features_and_classes_come_from_one_pass_of_the_classifier():
+    from vaecourse import models
+
+    classifier = models.build_digit_classifier()
+    images = (
+        np.random.default_rng(6).uniform(size=(30, 784)).astype("float32")
+    )
+    f, shares = diagnostics.features_and_classes(classifier, images, 16)
+    alone = diagnostics.features(
+        models.classifier_features(classifier), images
+    )
+    assert f.shape == (30, 128) and np.allclose(f, alone, atol=1e-5)
+    assert np.allclose(
+        shares, diagnostics.class_histogram(classifier, images)
+    )
+    assert shares.shape == (10,) and np.isclose(shares.sum(), 1.0)

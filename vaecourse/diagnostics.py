@@ -94,10 +94,14 @@ def features(feature_model, images, batch_size: int = 1000) -> np.ndarray:
     """The ``feature_model``'s output for each image (flat rows or 28×28 images), as an
     ``(n, n_features)`` float64 array, ``batch_size`` images at a time."""
     x = _as_images(images)
-    parts = [
-        np.asarray(feature_model(x[i : i + batch_size], training=False))
-        for i in range(0, len(x), batch_size)
-    ]
+    with warnings.catch_warnings():
+        # models.classifier_features is built on the classifier's list of inputs, and
+        # Keras notes that it is called with one array instead.
+        warnings.filterwarnings("ignore", message="The structure of `inputs`")
+        parts = [
+            np.asarray(feature_model(x[i : i + batch_size], training=False))
+            for i in range(0, len(x), batch_size)
+        ]
     return np.concatenate(parts).astype(np.float64)
 
 
@@ -132,6 +136,41 @@ def class_histogram(classifier, images, n_classes: int = 10, batch_size=1000):
     """The share of ``images`` the classifier puts in each class, shape ``(n_classes,)``."""
     predicted = predicted_classes(classifier, images, batch_size)
     return np.bincount(predicted, minlength=n_classes) / len(predicted)
+
+
+def features_and_classes(classifier, images, batch_size: int = 1000):
+    """One pass through the classifier: ``(features, class_shares)``, the ``features``
+    layer's output for each image, ``(n, n_features)`` float64, and the share of images
+    it puts in each class (as :func:`class_histogram`)."""
+    both = _feature_and_class_model(classifier)
+    x = _as_images(images)
+    parts, classes = [], []
+    for i in range(0, len(x), batch_size):
+        f, probs = both(x[i : i + batch_size], training=False)
+        parts.append(np.asarray(f))
+        classes.append(np.asarray(probs).argmax(-1))
+    n_classes = int(classifier.outputs[0].shape[-1])
+    classes = np.concatenate(classes)
+    shares = np.bincount(classes, minlength=n_classes) / len(classes)
+    return np.concatenate(parts).astype(np.float64), shares
+
+
+_BOTH = {}
+
+
+def _feature_and_class_model(classifier):
+    """The classifier with two outputs, its ``features`` layer and its class
+    probabilities (built once per classifier)."""
+    import keras
+
+    key = id(classifier)
+    if key not in _BOTH or _BOTH[key][0] is not classifier:
+        model = keras.Model(
+            classifier.inputs[0],
+            [classifier.get_layer("features").output, classifier.outputs[0]],
+        )
+        _BOTH[key] = (classifier, model)
+    return _BOTH[key][1]
 
 
 def decode_means(vae, z, batch_size: int = 2000) -> np.ndarray:
@@ -178,7 +217,8 @@ def kl_decomposition(
     cover the latent space: use it for a latent of a few dimensions.
 
     Returns a dict: ``average_kl`` (closed form), ``mutual_information``,
-    ``marginal_kl``, their sum ``monte_carlo_kl`` (an estimate of ``average_kl``), and
+    ``marginal_kl``, their sum ``monte_carlo_kl`` (an estimate of ``average_kl``), the
+    Monte Carlo standard errors ``mutual_information_se`` and ``marginal_kl_se``, and
     ``log_n`` = log N, the bound on the mutual information.
     """
     means = np.asarray(means, np.float64)
@@ -218,13 +258,17 @@ def kl_decomposition(
         0.5
         * np.sum(np.exp(log_vars) + means**2 - 1.0 - log_vars, axis=-1).mean()
     )
-    mutual_information = float(np.mean(log_q_given_x - log_q))
-    marginal_kl = float(np.mean(log_q - log_p))
+    information_terms, marginal_terms = log_q_given_x - log_q, log_q - log_p
+    mutual_information = float(np.mean(information_terms))
+    marginal_kl = float(np.mean(marginal_terms))
+    root_m = np.sqrt(len(z))
     return {
         "average_kl": float(average_kl),
         "mutual_information": mutual_information,
         "marginal_kl": marginal_kl,
         "monte_carlo_kl": mutual_information + marginal_kl,
+        "mutual_information_se": float(information_terms.std() / root_m),
+        "marginal_kl_se": float(marginal_terms.std() / root_m),
         "log_n": float(np.log(n)),
     }
 
