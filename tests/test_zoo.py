@@ -41,8 +41,10 @@ def test_weights_are_shipped_and_fit_the_model(name):
 
 
 def test_weights_folder_stays_small():
+    # Every Colab and Binder session clones it: 21 models took 71 MiB (chapter 4's
+    # convolutional VAE alone 14 MB). A new model that pushes past 90 MiB needs a look.
     size = sum(p.stat().st_size for p in WEIGHTS_DIR.glob("*")) / 2**20
-    assert size < 60, f"weights/ holds {size:.1f} MB"
+    assert size < 90, f"weights/ holds {size:.1f} MiB"
 
 
 def test_recipes_train_on_the_training_split_and_validate_on_validation(
