@@ -134,3 +134,17 @@ def test_features_and_classes_come_from_one_pass_of_the_classifier():
         shares, diagnostics.class_histogram(classifier, images)
     )
     assert shares.shape == (10,) and np.isclose(shares.sum(), 1.0)
+
+
+def test_sample_features_are_those_of_the_decoded_images():
+    from vaecourse import models
+
+    classifier = models.build_digit_classifier()
+    vae = models.build_dense_vae(latent_dim=3, hidden=16)
+    z = np.random.default_rng(7).standard_normal((40, 3)).astype("float32")
+    f, shares = diagnostics.sample_features_and_classes(
+        vae, classifier, z, 16
+    )
+    images = diagnostics.decode_means(vae, z)
+    f2, shares2 = diagnostics.features_and_classes(classifier, images)
+    assert np.allclose(f, f2, atol=1e-5) and np.allclose(shares, shares2)

@@ -90,7 +90,7 @@ def _as_images(images):
     return x.reshape(len(x), 28, 28, 1)
 
 
-def features(feature_model, images, batch_size: int = 1000) -> np.ndarray:
+def features(feature_model, images, batch_size: int = 250) -> np.ndarray:
     """The ``feature_model``'s output for each image (flat rows or 28×28 images), as an
     ``(n, n_features)`` float64 array, ``batch_size`` images at a time."""
     x = _as_images(images)
@@ -105,7 +105,7 @@ def features(feature_model, images, batch_size: int = 1000) -> np.ndarray:
     return np.concatenate(parts).astype(np.float64)
 
 
-def feature_statistics(feature_model, images, batch_size: int = 1000):
+def feature_statistics(feature_model, images, batch_size: int = 250):
     """``(mean, covariance)`` of the features of ``images``: the statistics the Fréchet
     distance compares. ``feature_model`` is ``models.classifier_features(classifier)``."""
     f = features(feature_model, images, batch_size)
@@ -118,7 +118,7 @@ def feature_statistics(feature_model, images, batch_size: int = 1000):
 
 
 def predicted_classes(
-    classifier, images, batch_size: int = 1000
+    classifier, images, batch_size: int = 250
 ) -> np.ndarray:
     """The classifier's most probable class for each image."""
     x = _as_images(images)
@@ -132,13 +132,13 @@ def predicted_classes(
     )
 
 
-def class_histogram(classifier, images, n_classes: int = 10, batch_size=1000):
+def class_histogram(classifier, images, n_classes: int = 10, batch_size=250):
     """The share of ``images`` the classifier puts in each class, shape ``(n_classes,)``."""
     predicted = predicted_classes(classifier, images, batch_size)
     return np.bincount(predicted, minlength=n_classes) / len(predicted)
 
 
-def features_and_classes(classifier, images, batch_size: int = 1000):
+def features_and_classes(classifier, images, batch_size: int = 250):
     """One pass through the classifier: ``(features, class_shares)``, the ``features``
     layer's output for each image, ``(n, n_features)`` float64, and the share of images
     it puts in each class (as :func:`class_histogram`)."""
@@ -173,6 +173,24 @@ def _feature_and_class_model(classifier):
     return _BOTH[key][1]
 
 
+def sample_features_and_classes(vae, classifier, z, batch_size: int = 250):
+    """:func:`features_and_classes` of the images the VAE decodes from the latent points
+    ``z`` (decoder means), ``batch_size`` points at a time: the decoded images are never
+    all in memory at once."""
+    z = np.asarray(z, np.float32)
+    both = _feature_and_class_model(classifier)
+    parts, classes = [], []
+    for i in range(0, len(z), batch_size):
+        images = vae.decoder(z[i : i + batch_size], training=False)
+        f, probs = both(_as_images(images), training=False)
+        parts.append(np.asarray(f))
+        classes.append(np.asarray(probs).argmax(-1))
+    n_classes = int(classifier.outputs[0].shape[-1])
+    classes = np.concatenate(classes)
+    shares = np.bincount(classes, minlength=n_classes) / len(classes)
+    return np.concatenate(parts).astype(np.float64), shares
+
+
 def decode_means(vae, z, batch_size: int = 2000) -> np.ndarray:
     """The decoder's output (pixel probabilities, or Gaussian means) for latent points
     ``z``, as flat ``(n, 784)`` rows: what the course shows as a VAE's samples."""
@@ -199,7 +217,7 @@ def kl_decomposition(
     log_vars,
     n_samples: int | None = None,
     seed: int = 0,
-    chunk: int = 500,
+    chunk: int = 250,
 ) -> dict:
     """The average KL term split as E_x[KL(q(z|x) ‖ p(z))] = I(x; z) + KL(q(z) ‖ p(z)).
 
