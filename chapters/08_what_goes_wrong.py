@@ -13,7 +13,7 @@
 #
 # * count the **{term}`active units <Active unit>`** of dense VAEs with latent spaces of 2,
 #   16, 20 and 50 dimensions ({ref}`exercise-8-1`), and try two remedies for dimensions
-#   the KL term switches off: a KL weight that warms up, and **free bits**
+#   the {term}`KL <KL divergence>` term switches off: a KL weight that warms up, and **free bits**
 #   ({ref}`exercise-8-2`);
 # * measure how far the codes of real digits, the
 #   {term}`aggregate posterior <Aggregate posterior>`, are from the prior; split the KL
@@ -37,6 +37,7 @@ import warnings
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib.colors import PowerNorm
 from scipy.linalg import LinAlgWarning
 from scipy.ndimage import gaussian_filter
 
@@ -67,8 +68,8 @@ print(f"Keras {keras.__version__}, profile: {profile.name}")
 # in `weights/` (or trains the model with its recipe and saves it in `my_weights/`, never
 # over the shipped weights). All are the dense VAE of [chapter 3](03_dense_vae.ipynb),
 # 784–512–latent, with one thing changed each: the size of the latent space, the
-# training schedule of the KL term, the weight β of the KL term
-# ([chapter 5](05_generation.ipynb)) or the model of the pixels. The last one is a digit
+# training schedule of the KL term, the weight β of the KL term (the {term}`β-VAE` of
+# [chapter 5](05_generation.ipynb)) or the model of the pixels. The last one is a digit
 # classifier that judges generated digits.
 
 # %%
@@ -138,10 +139,11 @@ del x_train, x_val  # 190 MB the chapter no longer needs
 # Each latent dimension costs KL. The KL term of a diagonal Gaussian posterior is a sum
 # over the dimensions, $\sum_j \tfrac12(\sigma_j^2+\mu_j^2-1-\log\sigma_j^2)$, and a
 # dimension pays nothing only when $q(z_j\mid x)$ *is* the prior $\mathcal{N}(0, 1)$ for
-# every image. A dimension whose information is not worth its KL to the decoder is
-# switched off in that way: its posterior mean stays at 0 whatever the image, and the
-# decoder learns to ignore it. When this happens to every dimension it is called
-# **posterior collapse**; usually it happens to some of them.
+# every image. A dimension whose information is not worth its KL to the
+# {term}`decoder <Decoder>` is switched off in that way: its posterior mean stays at 0
+# whatever the image, and the decoder learns to ignore it. When this happens to every dimension it
+# is called **posterior collapse** {cite:p}`bowman2016generating`; usually it happens to
+# some of them.
 #
 # [Chapter 5](05_generation.ipynb) gave the test of {cite:t}`burda2016importance`: a
 # dimension is **active** when its *activity*, the variance over the images of its
@@ -591,8 +593,8 @@ styled(scores_table, "{:.3f}")
 # asserts both). Now draw the same number of latent points from the prior and from the
 # mixture, and compare the three densities ({numref}`fig-08-aggregate`).
 
-# %% mystnb={"figure": {"caption": "Density of the 2-D model's test codes (one z ~ q(z|x) per image), of the prior, and of the Gaussian mixture fitted to the training codes, on the same grid and colour scale.", "name": "fig-08-aggregate"}, "image": {"alt": "Three 2-D histograms: the codes of the test images form an irregular blob with denser clusters, the prior is a smooth round bump, the fitted mixture follows the codes"}}
-n_samples = profile.choose(reader=5000, quick=500)
+# %% mystnb={"figure": {"caption": "Density of the 2-D model's test codes (one z ~ q(z|x) per image), of the prior, and of the Gaussian mixture fitted to the training codes, on the same grid and colour scale (square-root, so that the tails show).", "name": "fig-08-aggregate"}, "image": {"alt": "Three 2-D histograms: the codes of the test images form an irregular blob with denser clusters, the prior is a smooth round bump, the fitted mixture follows the codes"}}
+n_samples = len(codes2)  # as many draws as there are test codes
 z_prior = np.random.default_rng(2).standard_normal((n_samples, 2))
 z_mixture = diagnostics.sample_latent_mixture(mixture, n_samples, seed=3)
 
@@ -607,8 +609,9 @@ top = max(
     np.histogram2d(*z.T, bins=edges, density=True)[0].max()
     for z in densities.values()
 )
+shade = PowerNorm(0.5, vmin=0, vmax=top)  # square-root scale: tails visible
 for ax, (title, z) in zip(axes, densities.items()):
-    ax.hist2d(*z.T, bins=edges, density=True, vmin=0, vmax=top, cmap="Greys")
+    ax.hist2d(*z.T, bins=edges, density=True, norm=shade, cmap="Greys")
     ax.set_title(title)
     ax.set_aspect("equal")
     ax.set_xlabel("$z_1$")
@@ -717,8 +720,8 @@ for label, name in PIXEL_MODELS.items():
         noise = s * pixel_rng.standard_normal(mean_image.shape)
         draw = np.clip(mean_image + noise, 0, 1)
     rows += [mean_image, draw]
-    labels += [f"{label}: mean", f"{label}: draw"]
-plotting.plot_image_rows(rows, labels, n=8, scale=0.62)
+    labels += [f"{label}\nmean", f"{label}\ndraw"]
+plotting.plot_image_rows(rows, labels, n=8, scale=0.72)
 plt.show()
 
 # %% [markdown]
