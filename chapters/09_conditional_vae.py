@@ -154,8 +154,10 @@ image_and_label = vaecourse.check(
 # $W_y$: a one-hot row has a single 1, in column $y$, so
 #
 # $$
-# W^\top \begin{bmatrix} x \\ \mathrm{onehot}(y) \end{bmatrix} + b
-# = W_x^\top x + \big(b + W_y[y]\big),
+# \begin{aligned}
+# &W^\top \begin{bmatrix} x \\ \mathrm{onehot}(y) \end{bmatrix} + b \\
+# &\quad = W_x^\top x + \big(b + W_y[y]\big),
+# \end{aligned}
 # $$ (eq-09-class-bias)
 #
 # where $W_y[y]$ is the row of $W_y$ for the class $y$. The label adds a **bias that
@@ -241,7 +243,10 @@ assert -iw_c.mean() < (rec_c + kl_c)[:n_iw].mean() + 1
 # the data, $p(x, y) = p(x)\,p(y\mid x) = p(y)\,p(x\mid y)$, so on average over the images
 #
 # $$
-# \mathbb{E}\big[-\log p(x\mid y)\big] = \mathbb{E}\big[-\log p(x)\big] - I(x; y),
+# \begin{aligned}
+# \mathbb{E}\big[-\log p(x\mid y)\big] &= \mathbb{E}\big[-\log p(x)\big] \\
+# &\quad - I(x; y),
+# \end{aligned}
 # $$ (eq-09-label-information)
 #
 # and the information the image carries about its label, $I(x; y)$, is at most the
@@ -253,12 +258,19 @@ assert -iw_c.mean() < (rec_c + kl_c)[:n_iw].mean() + 1
 # $p(y) = 1/10$; it becomes a model of the image alone, a mixture of ten classes,
 #
 # $$
-# p_C(x) = \tfrac{1}{10} \textstyle\sum_{y'} p_C(x\mid y') \;\ge\;
-# \tfrac{1}{10}\, p_C(x\mid y),
+# \begin{aligned}
+# p_C(x) &= \tfrac{1}{10} \textstyle\sum_{y'} p_C(x\mid y') \\
+# &\ge \tfrac{1}{10}\, p_C(x\mid y),
+# \end{aligned}
 # $$ (eq-09-mixture)
 #
-# since every term of the sum is positive. Taking $-\log$ of both sides:
-# $-\log p_C(x) \le -\log p_C(x\mid y) + \log 10$, for every image and its true label $y$.
+# since every term of the sum is positive. Taking $-\log$ of both sides gives, for every
+# image and its true label $y$,
+#
+# $$
+# -\log p_C(x) \le -\log p_C(x\mid y) + \log 10.
+# $$ (eq-09-log10-link)
+#
 # So the conditional model's bound plus $\log 10$ is an upper bound on the $-\log p(x)$ of
 # the mixture model, a number that can stand next to the VAE's bound on its own
 # $-\log p(x)$. The cell below makes that comparison.
@@ -300,7 +312,7 @@ if not profile.quick:  # what the next paragraph says
 # apart (the scatter of [chapter 3](03_dense_vae.ipynb)), while the conditional one gets
 # the class from the label and can spend them on style.
 #
-# With the mixture of {eq}`eq-09-mixture`, the conditional model's bound gives
+# By {eq}`eq-09-log10-link`, the conditional model's bound gives
 # $-\log p_C(x) \le$ {glue:text}`ch9_as_mixture:.2f` nats on the first 1,000 test images,
 # below the VAE's {glue:text}`ch9_iw_u:.2f` (the cell asserts both orderings). Both are
 # upper bounds: this says that the conditional model *certifies* a better likelihood of the
@@ -372,8 +384,8 @@ plt.show()
 
 # %% [markdown]
 # Look down a column of {numref}`fig-09-chosen-digits`: the same $z$ gives ten different
-# digits that share a look, the thickness of the stroke or the lean. Before measuring that,
-# check that each row holds the digit asked for.
+# digits; compare their lean and their width along the column. Before measuring what they
+# share, check that each row holds the digit asked for.
 #
 # ### Does the decoder draw the digit asked for?
 #
@@ -749,7 +761,6 @@ if not profile.quick:  # what the next paragraphs say
 # %% mystnb={"figure": {"caption": "Traversals of the conditional 1-and-8 VAE: each coordinate of the code of a test 8 set from \u22122.5 to 2.5, decoded as an 8 (top four rows) and as a 1 (bottom four rows).", "name": "fig-09-traversals"}, "image": {"alt": "Eight rows of decoded digits: four traversals drawn as an 8, then the same four drawn as a 1"}}
 steps = np.linspace(-2.5, 2.5, 11).astype("float32")
 anchor = mu_c[np.flatnonzero(y18 == 8)[0]]
-names = usage["CVAE"]["named"].tolist()
 points = np.repeat(anchor[None], 4 * len(steps), axis=0)
 for j in range(4):
     points[j * len(steps) : (j + 1) * len(steps), j] = steps
@@ -761,11 +772,10 @@ traversal = {
 }
 plotting.plot_image_rows(
     [traversal[d][j] for d in (8, 1) for j in range(4)],
-    [f"as 8, dim {j}: {names[j]}" for j in range(4)]
-    + [f"as 1, dim {j}: {names[j]}" for j in range(4)],
+    [f"as {d}, dim {j}" for d in (8, 1) for j in range(4)],
     n=len(steps),
     title="One coordinate at a time, from −2.5 (left) to 2.5 (right)",
-    scale=0.5,
+    scale=0.55,
 )
 plt.show()
 
@@ -794,8 +804,8 @@ for j in top_two:
     large = []
     for p in conditional.PROPERTIES:
         as8, as1 = (
-            effects.iloc[j][f"Δ {p} ({8})"],
-            effects.iloc[j][f"Δ {p} ({1})"],
+            effects.iloc[j][f"Δ {p} (8)"],
+            effects.iloc[j][f"Δ {p} (1)"],
         )
         if abs(as8) > 1 and abs(as1) > 1:
             large.append(p)
