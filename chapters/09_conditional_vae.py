@@ -36,6 +36,8 @@
 # set.
 
 # %%
+import inspect
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -105,6 +107,8 @@ assert isinstance(cvae, models.ConditionalVAE) and cvae.latent_dim == 2
 assert (
     zoo.RECIPES["dense_cvae_2d"].epochs == zoo.RECIPES["dense_vae_2d"].epochs
 )
+assert zoo.RECIPES["dense_cvae_2d"].epochs == 50  # the prose says so
+assert zoo.RECIPES["dense_cvae_2d"].kwargs == {"latent_dim": 2}  # hidden 512
 
 # %% [markdown]
 # ```{exercise-start} The image and its label, side by side
@@ -653,6 +657,15 @@ recipe_c = zoo.RECIPES["conv_cvae_4d_1and8"]
 assert recipe_c.epochs == recipe_u.epochs and recipe_c.digits == (1, 8)
 assert recipe_c.kwargs["latent_dim"] == recipe_u.kwargs["latent_dim"] == 4
 assert set(np.unique(y18)) == {1, 8}
+assert recipe_c.epochs == 15  # the prose says so
+# The same convolutions and Dense layer as chapter 5's network.
+for key in ("encoder_filters", "dense", "decoder_filters"):
+    defaults = [
+        inspect.signature(build).parameters[key].default
+        for build in (models.build_conv_vae, models.build_conv_cvae)
+    ]
+    assert defaults[0] == defaults[1], key
+assert "dense" not in recipe_c.kwargs and "dense" not in recipe_u.kwargs
 
 # %% [markdown]
 # The cell below sums up the two tables, and adds a measurement that does not depend on
