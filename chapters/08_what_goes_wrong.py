@@ -13,8 +13,8 @@
 #
 # * count the **{term}`active units <Active unit>`** of dense VAEs with latent spaces of 2,
 #   16, 20 and 50 dimensions ({ref}`exercise-8-1`), and try two remedies for dimensions
-#   the {term}`KL <KL divergence>` term switches off: a KL weight that warms up, and **free bits**
-#   ({ref}`exercise-8-2`);
+#   the {term}`KL <KL divergence>` term switches off: a KL weight that warms up, and
+#   **free bits** ({ref}`exercise-8-2`);
 # * measure how far the codes of real digits, the
 #   {term}`aggregate posterior <Aggregate posterior>`, are from the prior; split the KL
 #   term into the information the codes carry and that mismatch; and sample from a
@@ -172,7 +172,7 @@ del x_train, x_val  # 190 MB the chapter no longer needs
 
 # %%
 def count_active_units(means, threshold=0.01):
-    """How many latent dimensions have Var_x(E_q[z_j | x]) > threshold."""
+    """How many dimensions have Var_x(E[z_j | x]) > threshold."""
     # Your code here.
     vaecourse.todo()
 
@@ -326,12 +326,15 @@ if not profile.quick:  # what the next paragraph says
 
 # %%
 def free_bits_kl(mean, log_var, free_bits):
-    """The free-bits KL term of a batch: Σ_j max(λ, mean over x of KL_j)."""
+    """Free-bits KL of a batch: Σ_j max(λ, batch mean of KL_j)."""
     # Your code here.
     vaecourse.todo()
 
 
-free_bits_kl = vaecourse.check("08_what_goes_wrong_2_free_bits", free_bits_kl)
+free_bits_kl = vaecourse.check(
+    "08_what_goes_wrong_2_free_bits",
+    free_bits_kl,
+)
 
 # %% [markdown]
 # ```{exercise-end}
@@ -1132,6 +1135,7 @@ iw_k = profile.choose(reader=100, quick=10)
 vaecourse.glue("ch8_iw_images", iw_images)
 vaecourse.glue("ch8_iw_k", iw_k)
 x_iw = x_test[:iw_images]
+IW_COLUMN = f"−L_{iw_k}, first {iw_images}"
 LABELS = {
     "dense_vae_2d": "2-D",
     "dense_vae_16d": "16-D",
@@ -1150,7 +1154,7 @@ for name, label in LABELS.items():
     final[label] = {
         "active units": active[name],
         "test −ELBO": terms[name]["−ELBO"],
-        f"−L_{iw_k}": -iw.mean(),
+        IW_COLUMN: -iw.mean(),
         "Fréchet distance": fd[name],
     }
 final["2-D, mixture sampling"] = {
@@ -1160,10 +1164,10 @@ final["2-D, mixture sampling"] = {
 final_table = pd.DataFrame(final).T
 styled(final_table, "{:.1f}").format(
     "{:.0f}", subset=["active units"]
-).format("{:.2f}", subset=["Fréchet distance"])
+).format("{:.1f}", subset=["Fréchet distance"])
 
 # %%
-iw_col = final_table[f"−L_{iw_k}"]
+iw_col = final_table[IW_COLUMN]
 fd_col = final_table["Fréchet distance"]
 g1, sig = "20-D, Gaussian σ = 1 *", "20-D, σ-VAE *"
 large = ["16-D", "20-D", "50-D"]
