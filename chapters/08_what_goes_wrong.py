@@ -299,11 +299,14 @@ if not profile.quick:  # what the next paragraph says
 #   is larger:
 #
 # $$
-# \mathcal{L}_{\text{free bits}} = -\mathbb{E}_{q}[\log p(x\mid z)]
-#   + \sum_j \max\Big(\lambda,\ \tfrac1B \sum_{b=1}^{B} \KL_j(x_b)\Big),
+# \begin{aligned}
+# \mathcal{L}_{\text{free bits}} = {} & -\mathbb{E}_{q}[\log p(x\mid z)] \\
+# & + \textstyle\sum_j \max\big(\lambda,\ \overline{\KL}_j\big),
+# \end{aligned}
 # $$ (eq-08-free-bits)
 #
-# where $\KL_j(x_b)$ is dimension $j$'s KL term for image $b$ of a batch of $B$. Below λ
+# where $\overline{\KL}_j = \frac1B\sum_{b=1}^{B} \KL_j(x_b)$ is dimension $j$'s KL
+# term averaged over the $B$ images of a batch. Below λ
 # the gradient of a dimension's KL is zero, so the optimiser has nothing to gain from
 # switching it off. Here λ = 0.5 nats per dimension.
 #
@@ -852,8 +855,10 @@ if not profile.quick:
 # between the Gaussians of two sets is
 #
 # $$
-# d^2 = \lVert m_1 - m_2\rVert^2
-#   + \operatorname{tr}\big(C_1 + C_2 - 2\,(C_1 C_2)^{1/2}\big),
+# \begin{aligned}
+# d^2 = {} & \lVert m_1 - m_2\rVert^2 \\
+# & + \operatorname{tr}\big(C_1 + C_2 - 2\,(C_1 C_2)^{1/2}\big),
+# \end{aligned}
 # $$ (eq-08-frechet)
 #
 # where $(C_1 C_2)^{1/2}$ is a *matrix* square root. It is 0 for two identical Gaussians;
