@@ -94,14 +94,10 @@ def features(feature_model, images, batch_size: int = 250) -> np.ndarray:
     """The ``feature_model``'s output for each image (flat rows or 28×28 images), as an
     ``(n, n_features)`` float64 array, ``batch_size`` images at a time."""
     x = _as_images(images)
-    with warnings.catch_warnings():
-        # models.classifier_features is built on the classifier's list of inputs, and
-        # Keras notes that it is called with one array instead.
-        warnings.filterwarnings("ignore", message="The structure of `inputs`")
-        parts = [
-            np.asarray(feature_model(x[i : i + batch_size], training=False))
-            for i in range(0, len(x), batch_size)
-        ]
+    parts = [
+        np.asarray(feature_model(x[i : i + batch_size], training=False))
+        for i in range(0, len(x), batch_size)
+    ]
     return np.concatenate(parts).astype(np.float64)
 
 

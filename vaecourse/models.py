@@ -588,7 +588,7 @@ def build_digit_classifier(dropout: float = 0.25):
 def classifier_features(classifier) -> keras.Model:
     """The classifier cut at its ``features`` layer: images → 128 features."""
     return keras.Model(
-        classifier.inputs,
+        classifier.inputs[0],
         classifier.get_layer("features").output,
         name="digit_features",
     )
