@@ -409,8 +409,8 @@ if not profile.quick:
     assert papers["training_epochs"] == run.epochs
 
 # %% [markdown]
-# With k = {glue:text}`papers_k:,.0f` on the first {glue:text}`papers_images:,.0f` test
-# images, the bound is {glue:text}`papers_nll:.2f` nats (standard error over the images
+# With k = {glue:text}`papers_k:,.0f` on {glue:text}`papers_images:,.0f` test images,
+# the bound is {glue:text}`papers_nll:.2f` nats (standard error over the images
 # {glue:text}`papers_se:.2f`), computed in {glue:text}`papers_estimate_minutes:.0f`
 # minutes of one core's time. {numref}`fig-papers-k` puts it on the curve of this
 # page's subset: from k = 1 to k = 1,000 the bound drops by
@@ -553,13 +553,18 @@ assert np.exp(np.float32(-104)) == 0
 # ## Why the course's other numbers are not comparable
 #
 # The other chapters train on the grey images and score them with the same Bernoulli
-# formula, $-\sum_j [x_j \log p_j + (1 - x_j) \log(1 - p_j)]$, now with grey levels
-# $x_j$. That number is not a −log p(x) of anything a paper measures:
+# formula, now with grey levels $x_j$ and the decoder's probabilities $p_j$:
+#
+# $$
+# -\sum_j \left[x_j \log p_j + (1 - x_j) \log(1 - p_j)\right].
+# $$ (eq-papers-bce)
+#
+# That number is not a −log p(x) of anything a paper measures:
 #
 # * On binary pixels a perfect decoder (p = x) scores 0. On grey pixels the formula is
-#   smallest at p = x too, but that smallest value is the entropy of the grey levels,
-#   $-\sum_j [x_j \log x_j + (1 - x_j) \log(1 - x_j)]$, which is positive for every grey
-#   pixel. Part of every grey-pixel number is this floor, which no model can remove.
+#   smallest at p = x too, but that smallest value is the entropy of the grey levels
+#   ({eq}`eq-papers-floor` below), which is positive for every grey pixel. Part of every
+#   grey-pixel number is this floor, which no model can remove.
 # * The Bernoulli formula is a probability for values 0 and 1 only. Applied to grey
 #   values it does not sum (or integrate) to 1 over the possible images, so it is not the
 #   density of a grey image either {cite:p}`loaiza2019continuous`.
@@ -570,8 +575,13 @@ assert np.exp(np.float32(-104)) == 0
 #
 # Write `bernoulli_floor(x)`: grey images `x`, shape `(n, 784)` (any number of pixels),
 # in; the smallest Bernoulli cross-entropy of each image out, shape `(n,)`, in nats:
-# $-\sum_j [x_j \log x_j + (1 - x_j) \log(1 - x_j)]$, counting $0 \log 0$ as 0 (a black
-# or white pixel adds nothing). The checker tries images of 0.5s, and binary and grey
+#
+# $$
+# -\sum_j \left[x_j \log x_j + (1 - x_j) \log(1 - x_j)\right],
+# $$ (eq-papers-floor)
+#
+# {eq}`eq-papers-bce` with $p_j = x_j$, counting $0 \log 0$ as 0 (a black or white pixel
+# adds nothing). The checker tries images of 0.5s, and binary and grey
 # images with black and white pixels, and names the usual slips (a log of 0, the sign,
 # bits instead of nats). The cell after it computes the floor of the grey test images.
 
