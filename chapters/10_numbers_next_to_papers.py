@@ -543,6 +543,8 @@ vaecourse.glue("papers_redraw_spread", spread)
 # %% tags=["remove-cell"]
 if not profile.quick:  # "both numbers are on all 10,000 test images"
     assert papers["images"] == papers["test_images"] == 10_000
+    # k = 1,000 -> 5,000 moves the bound far less than the gap
+    assert bound[1000] - papers["page_neg_log_px_bound"] < gap / 4
 assert np.array_equal(data.binarize(x_test_grey, 2), x_test)
 assert np.exp(np.float32(-104)) == 0
 
