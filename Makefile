@@ -14,19 +14,20 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 # Touched after a successful install; pip runs again when the dependency list changes.
 INSTALLED := $(VENV)/.installed
-# axe-core, touched after npm installed it: npm runs again when it is missing or older than
+# The npm packages of package-lock.json (MathJax for the site, axe-core for the tests), touched
+# after npm installed them: npm runs again when the stamp is missing or older than
 # package-lock.json (npm unpacks files with a fixed date of 1985).
-AXE := node_modules/axe-core/axe.min.js
+JS_PACKAGES := node_modules/.vaecourse-installed
 
-.PHONY: book test notebooks browser-packages axe-packages diagram-packages clean
+.PHONY: book test notebooks browser-packages js-packages axe-packages diagram-packages clean
 
-book: diagram-packages $(INSTALLED)
+book: diagram-packages js-packages $(INSTALLED)
 	$(BIN)/python -m tools.chapter_sources --check
 	# The live explorers' decoders go to _static/explorers/, loaded when a reader starts one.
 	VAECOURSE_EXPLORER_ASSETS=$(CURDIR)/_static/explorers \
 	VAECOURSE_PROFILE=reader $(BIN)/jupyter-book build . -W -n --keep-going
 
-test: browser-packages axe-packages book
+test: browser-packages js-packages book
 	$(BIN)/python -m pytest
 
 notebooks: $(INSTALLED)
@@ -35,12 +36,17 @@ notebooks: $(INSTALLED)
 browser-packages:
 	@tools/ensure_debian_packages.sh chromium:/usr/bin/chromium chromium-driver:/usr/bin/chromedriver
 
-# axe-core (npm), the accessibility checker tests/test_accessibility.py injects into Chromium:
-# the version package-lock.json pins, into node_modules/ (git-ignored), with Node.js and npm
-# from Debian. npm ci runs again only when package-lock.json changes.
-axe-packages: $(AXE)
+# JavaScript from the npm registry, the versions package-lock.json pins, into node_modules/
+# (git-ignored), with Node.js and npm from Debian: MathJax, whose components the book build
+# copies into the site (_ext/mathjax_local.py: only TeX input, HTML output and the fonts, no
+# menu), and axe-core, the accessibility checker tests/test_accessibility.py injects into
+# Chromium. npm ci runs again only when package-lock.json changes.
+js-packages: $(JS_PACKAGES)
 
-$(AXE): package-lock.json
+# The former name of js-packages.
+axe-packages: js-packages
+
+$(JS_PACKAGES): package-lock.json
 	@tools/ensure_debian_packages.sh nodejs:/usr/bin/node npm:/usr/bin/npm
 	npm ci --no-audit --no-fund
 	touch $@

@@ -23,7 +23,17 @@ new page starts using is picked up by the next build.
   class="fa-…">`` with Font Awesome's web fonts until the script has replaced it by an
   ``<svg>``: that first layout made every page download fa-brands (115 kB) and fa-solid
   (153 kB) for glyphs never shown. ``assets/light-pages.css`` gives those elements no
-  glyph; the icons that the style sheet itself draws (an admonition's) still load the font.
+  glyph. The icons that the style sheets themselves draw (an exercise's pencil, an
+  admonition's bell, the theme's arrows: every private-use character in a rule that is
+  not one of the ``.fa-<name>:before`` table) come from a subset of the solid font, a few
+  kB, written when the build is done (``fa-solid-900-subset.woff``) and declared in
+  ``assets/light-pages.css`` after the theme's ``@font-face``, so it is the one used.
+* **Search.** pydata-sphinx-theme loads Sphinx's search tools and the whole search index
+  (``searchindex.js``, which grows with every page) on every page, for its search-as-you-
+  type box; with that option off (the default) only the search page uses them.
+  ``templates/layout.html`` leaves them out of every other page.
+* **sphinx-design.** Jupyter Book adds its style sheet (55 kB) and tab script to every
+  page; here only pages that use one of its components (a ``sd-`` class) keep them.
 """
 
 from __future__ import annotations
@@ -207,6 +217,41 @@ def shrink_fontawesome(app, exception):
         f"light_pages: fontawesome.js {len(full) / 2**20:.2f} MB -> "
         f"{len(text) / 2**10:.0f} kB ({kept} of {total} icons)"
     )
+    sheet = outdir / THEME_CSS
+    if sheet.is_file():
+        css, dropped = trim_icon_rules(sheet.read_text(), wanted)
+        sheet.write_text(css)
+        logger.info(
+            f"light_pages: {THEME_CSS.name}: {dropped} icon rules dropped"
+        )
+
+
+THEME_CSS = Path("_static", "styles", "pydata-sphinx-theme.css")
+
+
+def trim_icon_rules(css: str, wanted: set[str]) -> tuple[str, int]:
+    """``css`` without the rules of Font Awesome's table (``.fa-<name>:before{content:…}``,
+    one per icon: 86 kB of the theme's style sheet) for icons no page uses. Those rules
+    draw an icon element with the web font until fontawesome.js replaces it; the icons
+    the pages use keep theirs. Returns the new text and the number of rules dropped."""
+    dropped = 0
+
+    def keep(match) -> str:
+        nonlocal dropped
+        selectors = [
+            s.strip() for s in match.group(1).split(",") if s.strip()
+        ]
+        if not selectors or not all(
+            _FA_TABLE_SELECTOR.fullmatch(s) for s in selectors
+        ):
+            return match.group()
+        names = {s[4:].split(":", 1)[0] for s in selectors}
+        if names & wanted:
+            return match.group()
+        dropped += 1
+        return ""
+
+    return _RULE.sub(keep, css), dropped
 
 
 def page_has_maths(app, pagename, context, doctree) -> bool:
@@ -219,6 +264,20 @@ def page_has_maths(app, pagename, context, doctree) -> bool:
     ):
         return True
     return 'class="math' in (context.get("body") or "")
+
+
+def design_only_where_used(app, pagename, templatename, context, doctree):
+    """No sphinx-design style sheet or tab script on a page without its components."""
+    if app.builder.format != "html" or "sd-" in (context.get("body") or ""):
+        return
+
+    def is_design(asset) -> bool:
+        name = str(getattr(asset, "filename", asset) or "")
+        return name.rsplit("/", 1)[-1] in DESIGN_FILES
+
+    for key in ("css_files", "script_files"):
+        if key in context:
+            context[key][:] = [a for a in context[key] if not is_design(a)]
 
 
 def mathjax_only_with_maths(app, pagename, templatename, context, doctree):
@@ -241,7 +300,78 @@ def mathjax_only_with_maths(app, pagename, templatename, context, doctree):
     ]
 
 
+DESIGN_FILES = {"sphinx-design.min.css", "design-tabs.js"}
+
+# --------------------------------------------------------------------------------------
+# Font Awesome's solid web font, cut to the glyphs the style sheets draw
+# --------------------------------------------------------------------------------------
+
+SOLID_FONT = Path(
+    "_static", "vendor", "fontawesome", "webfonts", "fa-solid-900.ttf"
+)
+#: Written beside the theme's fonts; assets/light-pages.css declares it.
+SOLID_SUBSET = SOLID_FONT.with_name("fa-solid-900-subset.woff")
+_RULE = re.compile(r"([^{}]*)\{([^{}]*)\}")
+_FA_TABLE_SELECTOR = re.compile(r"\.fa-[\w-]+::?(?:before|after)")
+_PRIVATE_ESCAPE = re.compile(r"\\([eEfF][0-9a-fA-F]{3})\b")
+
+
+def _private_use(text: str) -> set[int]:
+    """The private-use code points (U+E000 to U+F8FF), literal or CSS-escaped, in ``text``."""
+    points = {ord(c) for c in text if 0xE000 <= ord(c) <= 0xF8FF}
+    points |= {int(h, 16) for h in _PRIVATE_ESCAPE.findall(text)}
+    return points
+
+
+def glyphs_drawn_by_css(css: str) -> set[int]:
+    """Code points of icon glyphs a style sheet draws itself: every private-use character
+    in a rule (custom properties included) that is not part of Font Awesome's
+    ``.fa-<name>:before`` table (those elements are drawn by fontawesome.js)."""
+    points = set()
+    for selectors, declarations in _RULE.findall(css):
+        selectors = [s.strip() for s in selectors.split(",") if s.strip()]
+        if selectors and all(
+            _FA_TABLE_SELECTOR.fullmatch(s) for s in selectors
+        ):
+            continue
+        points |= _private_use(declarations)
+    return points
+
+
+def subset_solid_font(app, exception):
+    if exception or app.builder.format != "html":
+        return
+    from fontTools import subset
+
+    outdir = Path(app.outdir)
+    source = outdir / SOLID_FONT
+    if not source.is_file():
+        logger.warning(
+            f"light_pages: {SOLID_FONT} is missing; no subset written",
+            type="light_pages",
+        )
+        return
+    points = set()
+    for sheet in (outdir / "_static").rglob("*.css"):
+        if "mathjax" not in sheet.parts:
+            points |= glyphs_drawn_by_css(sheet.read_text(errors="replace"))
+    options = subset.Options()
+    options.flavor = "woff"  # zlib: woff2 would need the brotli module
+    options.notdef_outline = True
+    font = subset.load_font(str(source), options)
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(unicodes=sorted(points))
+    subsetter.subset(font)
+    target = outdir / SOLID_SUBSET
+    subset.save_font(font, str(target), options)
+    logger.info(
+        f"light_pages: {SOLID_SUBSET.name}, {len(points)} glyphs, "
+        f"{target.stat().st_size / 1e3:.1f} kB"
+    )
+
+
 ASSETS = Path(__file__).parent / "assets"
+TEMPLATES = Path(__file__).parent / "templates"
 STYLESHEET = "light-pages.css"
 
 
@@ -249,6 +379,9 @@ def add_static_path(app, config):
     # Beside this module, not in the book's _static/ (which Jupyter Book adds page-wide).
     if str(ASSETS) not in map(str, config.html_static_path):
         config.html_static_path.append(str(ASSETS))
+    # templates/layout.html: the theme's layout without the search tools (see above).
+    if str(TEMPLATES) not in map(str, config.templates_path):
+        config.templates_path.append(str(TEMPLATES))
 
 
 def setup(app):
@@ -256,7 +389,9 @@ def setup(app):
     app.add_css_file(STYLESHEET)
     # After sphinx.ext.mathjax's own html-page-context handler (priority 500).
     app.connect("html-page-context", mathjax_only_with_maths, priority=600)
+    app.connect("html-page-context", design_only_where_used, priority=600)
     app.connect("build-finished", shrink_fontawesome)
+    app.connect("build-finished", subset_solid_font)
     return {
         "version": "1.0",
         "parallel_read_safe": True,

@@ -86,7 +86,7 @@ def axe_source() -> str:
     if not AXE.exists():
         raise FileNotFoundError(
             f"{AXE.relative_to(ROOT)} is missing: the accessibility tests inject axe-core "
-            "from it. Install it with `make axe-packages` (`make test` does: npm ci, the "
+            "from it. Install it with `make js-packages` (`make test` does: npm ci, the "
             "version package-lock.json pins)."
         )
     return AXE.read_text()

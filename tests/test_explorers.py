@@ -249,3 +249,47 @@ def test_export_refuses_a_layer_it_cannot_run():
     model = keras.Model(z, keras.layers.BatchNormalization()(z))
     with pytest.raises(ValueError, match="cannot run the layer"):
         export_decoder(model)
+
+
+def _unpacked(b64, dtype):
+    import base64
+    import gzip
+
+    return np.frombuffer(gzip.decompress(base64.b64decode(b64)), dtype)
+
+
+def test_the_packed_decoder_is_the_keras_decoder():
+    """The format explorer.js reads (gzip, zigzag codes in two byte planes, a step per
+    slice), decoded here in numpy: the pixels stay within the tolerance of Keras's."""
+    import keras
+
+    from vaecourse.explorer import export_decoder
+
+    keras.utils.set_random_seed(0)
+    z = keras.Input((2,))
+    h = keras.layers.Dense(64, activation="relu")(z)
+    x = keras.layers.Dense(784, activation="sigmoid")(h)
+    decoder = keras.Model(z, x)
+    data = export_decoder(decoder, [(-3.0, 3.0), (-3.0, 3.0)])
+    planes = _unpacked(data["kernels"], np.uint8).reshape(2, -1)
+    codes = planes[0].astype(np.int64) | (planes[1].astype(np.int64) << 8)
+    ints = (codes >> 1) ^ -(codes & 1)
+    floats = _unpacked(data["floats"], "<f4")
+    out = np.random.default_rng(3).uniform(-3, 3, (500, 2)).astype("float32")
+    theirs = decoder.predict(out, verbose=0)
+    for layer in data["spec"]["layers"]:
+        k = layer["kernel"]
+        size, last = int(np.prod(k["shape"])), k["shape"][-1]
+        steps = floats[k["scales"] : k["scales"] + last]
+        w = ints[k["offset"] : k["offset"] + size] * np.tile(
+            steps, size // last
+        )
+        bias = floats[layer["bias"] : layer["bias"] + layer["units"]]
+        out = out @ w.reshape(k["shape"]) + bias
+        out = (
+            np.maximum(out, 0)
+            if layer["activation"] == "relu"
+            else 1 / (1 + np.exp(-out))
+        )
+    assert np.abs(out - theirs).max() <= TOLERANCE
+    assert data["checked"] <= TOLERANCE

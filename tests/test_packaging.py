@@ -148,25 +148,33 @@ def test_the_wheel_holds_every_module_and_runs_from_site_packages(tmp_path):
     assert found["root"] == str(ROOT)
 
 
-def test_axe_core_is_pinned_and_make_test_installs_it():
-    # tests/test_accessibility.py injects node_modules/axe-core/axe.min.js into Chromium.
+def test_npm_packages_are_pinned_and_make_installs_them():
+    # The book build copies MathJax's components from node_modules/mathjax into the site
+    # (_ext/mathjax_local.py); tests/test_accessibility.py injects
+    # node_modules/axe-core/axe.min.js into Chromium.
     package = json.loads((ROOT / "package.json").read_text())
     lock = json.loads((ROOT / "package-lock.json").read_text())
     assert package.get("private") is True
-    assert set(package) & {"dependencies", "scripts"} == set()
-    pinned = package["devDependencies"]["axe-core"]
-    assert pinned[0].isdigit(), (
-        f"axe-core must be pinned exactly, not {pinned!r}"
+    assert "scripts" not in package
+    for group, name in (
+        ("dependencies", "mathjax"),
+        ("devDependencies", "axe-core"),
+    ):
+        pinned = package[group][name]
+        assert pinned[0].isdigit(), (
+            f"{name} must be pinned exactly, not {pinned!r}"
+        )
+        assert lock["packages"][""][group] == package[group]
+        assert lock["packages"][f"node_modules/{name}"]["version"] == pinned
+    assert package["dependencies"]["mathjax"].startswith("3."), (
+        "_config.yml loads MathJax 3's components (startup.js, loader.load)"
     )
-    assert (
-        lock["packages"][""]["devDependencies"] == package["devDependencies"]
-    )
-    assert lock["packages"]["node_modules/axe-core"]["version"] == pinned
     assert "node_modules/" in (ROOT / ".gitignore").read_text().split()
     makefile = (ROOT / "Makefile").read_text()
-    test_target = next(
-        line for line in makefile.splitlines() if line.startswith("test:")
-    )
-    assert "axe-packages" in test_target.split()
+    for target in ("book:", "test:"):
+        line = next(
+            line for line in makefile.splitlines() if line.startswith(target)
+        )
+        assert "js-packages" in line.split(), line
     assert "npm ci" in makefile and "nodejs:/usr/bin/node" in makefile
-    assert "AXE := node_modules/axe-core/axe.min.js" in makefile
+    assert "JS_PACKAGES := " in makefile

@@ -9,8 +9,9 @@ buttons and for solution dropdowns that open to show the solution file's code. T
 page must find every chapter by a word of its own, with result snippets of prose (no raw
 LaTeX, no cell output); and no page may link to a missing file or anchor.
 
-Readability gates: every page weighs at most 3 MB (1.5 MB gzip-compressed) as a browser
-downloads it, everything it loads included (``tools.benchmark.load_weight``), and the theme's
+Readability gates: every page weighs at most 2.5 MB (1.5 MB gzip-compressed; MB of 10^6
+bytes) as a browser downloads it, everything it loads included (``tools.benchmark.load_weight``),
+a live explorer's decoder too once its start button is pressed, and the theme's
 icons are still drawn from the cut-down Font Awesome; at 1280 px no code cell scrolls
 sideways and every output figure is shown at 75 % of its width or more, has a numbered
 caption ("Fig. 6.2 ...") and opens at full size on a click or Enter (also over file://);
@@ -483,36 +484,49 @@ def test_no_page_links_to_a_missing_local_file(built_site):
 # page weight, as a browser downloads each page
 # --------------------------------------------------------------------------------------
 
-PAGE_MB = 3.0  # tools/benchmark.py's TARGETS
+# tools/benchmark.py's TARGETS, in MB of 10^6 bytes (decimal: 2.5 MB = 2,500,000 bytes,
+# 2.38 MiB), as browsers' network panels count them.
+PAGE_MB = 2.5
 PAGE_GZIP_MB = 1.5
 
 
 @pytest.mark.parametrize("entry", PAGES, ids=page_id)
-def test_page_weighs_at_most_3_mb_as_loaded(
+def test_page_weighs_at_most_2_5_mb_as_loaded(
     entry, built_site, site_url, browser
 ):
+    """Everything the page loads, cold, with its live explorers started: a reader who
+    presses "Start the live decoder" downloads the decoder too."""
     from tools.benchmark import load_weight
 
     page_path(built_site, entry)
     weight = load_weight(
-        browser, f"{site_url}/{quote(entry)}.html", site_url, built_site
+        browser,
+        f"{site_url}/{quote(entry)}.html",
+        site_url,
+        built_site,
+        start_explorers=True,
     )
     heaviest = sorted(weight["files"].items(), key=lambda kv: -kv[1][0])[:6]
     listing = "\n".join(
-        f"  {raw / 2**10:7.0f} kB ({gz / 2**10:5.0f} kB gzip)  {name}"
+        f"  {raw / 1e3:7.0f} kB ({gz / 1e3:5.0f} kB gzip)  {name}"
         for name, (raw, gz) in heaviest
     )
-    raw_mb, gz_mb = weight["raw_bytes"] / 2**20, weight["gzip_bytes"] / 2**20
+    raw_mb, gz_mb = weight["raw_bytes"] / 1e6, weight["gzip_bytes"] / 1e6
+    started = (
+        f" with {weight['explorers']} live explorer(s) started"
+        if weight["explorers"]
+        else ""
+    )
     assert len(weight["files"]) > 5, (
         f"{entry}: only {sorted(weight['files'])} were measured"
     )
     assert raw_mb <= PAGE_MB, (
-        f"{entry} downloads {raw_mb:.2f} MB (> {PAGE_MB} MB) in "
-        f"{len(weight['files'])} files; the heaviest:\n{listing}"
+        f"{entry}{started} downloads {raw_mb:.3f} MB (> {PAGE_MB} MB, MB of "
+        f"10^6 bytes) in {len(weight['files'])} files; the heaviest:\n{listing}"
     )
     assert gz_mb <= PAGE_GZIP_MB, (
-        f"{entry} downloads {gz_mb:.2f} MB gzip-compressed (> {PAGE_GZIP_MB} MB); "
-        f"the heaviest:\n{listing}"
+        f"{entry}{started} downloads {gz_mb:.3f} MB gzip-compressed "
+        f"(> {PAGE_GZIP_MB} MB); the heaviest:\n{listing}"
     )
 
 

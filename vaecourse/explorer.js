@@ -2,9 +2,11 @@
  *
  * Written by vaecourse/explorer.py into a cell output, once per page, as a classic script:
  * no modules, no fetch, so a page opened from disk (file://) works too. The decoder's
- * weights arrive in the page as base64: int16 values with one float32 scale per slice of
- * the last axis, and float32 biases. Layers: Dense, Reshape, Conv2DTranspose (3×3,
- * stride 2, "same") and Conv2D (3×3, stride 1, "same"), with ReLU, sigmoid or no activation.
+ * weights arrive in the page as base64 of gzip-compressed arrays, unpacked by the
+ * browser's own DecompressionStream: integers (zigzag codes, low bytes then high bytes)
+ * with one float32 step per slice of the kernel's last axis, and float32 biases. Layers:
+ * Dense, Reshape, Conv2DTranspose (3×3, stride 2, "same") and Conv2D (3×3, stride 1,
+ * "same"), with ReLU, sigmoid or no activation.
  */
 (function () {
   "use strict";
@@ -14,7 +16,43 @@
     const text = atob(b64);
     const out = new Uint8Array(text.length);
     for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i);
-    return out.buffer;
+    return out;
+  }
+
+  /* base64 of gzip-compressed bytes -> their ArrayBuffer (no fetch: works from file://). */
+  function unpack(b64) {
+    const stream = new Blob([bytes(b64)]).stream()
+      .pipeThrough(new DecompressionStream("gzip"));
+    return new Response(stream).arrayBuffer();
+  }
+
+  /* Zigzag codes stored as all low bytes, then all high bytes -> signed integers. */
+  function zigzag(buffer) {
+    const b = new Uint8Array(buffer), n = b.length / 2, out = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      const v = b[i] | (b[n + i] << 8);
+      out[i] = (v >>> 1) ^ -(v & 1);
+    }
+    return out;
+  }
+
+  /* The data's packed arrays, unpacked: kernels (integers), floats, codes, labels, images. */
+  async function unpackAll(data) {
+    const out = Object.assign({}, data);
+    const [kernels, floats] = await Promise.all([unpack(data.kernels), unpack(data.floats)]);
+    out.kernels = zigzag(kernels);
+    out.floats = new Float32Array(floats);
+    if (data.codes) {
+      const q = new Uint16Array(await unpack(data.codes)), b = data.box;
+      out.codes = new Float32Array(q.length);
+      for (let i = 0; i < q.length; i += 2) {
+        out.codes[i] = b[0] + (q[i] / 65535) * (b[1] - b[0]);
+        out.codes[i + 1] = b[2] + (q[i + 1] / 65535) * (b[3] - b[2]);
+      }
+    }
+    if (data.labels) out.labels = new Uint8Array(await unpack(data.labels));
+    if (data.images) out.images = new Uint8Array(await unpack(data.images));
+    return out;
   }
 
   function activate(values, name) {
@@ -28,10 +66,8 @@
     return values;
   }
 
-  /* The decoder: spec.layers, the int16 kernels and the float32 scales and biases. */
-  function Decoder(spec, kernels64, floats64) {
-    const kernels = new Int16Array(bytes(kernels64));
-    const floats = new Float32Array(bytes(floats64));
+  /* The decoder: spec.layers, the integer kernels and the float32 steps and biases. */
+  function Decoder(spec, kernels, floats) {
     this.layers = spec.layers.map(function (layer) {
       const out = Object.assign({}, layer);
       if (layer.kernel) {
@@ -140,8 +176,8 @@
     this.root = root;
     this.data = data;
     this.decoder = new Decoder(data.spec, data.kernels, data.floats);
-    this.codes = new Float32Array(bytes(data.codes));
-    this.labels = new Uint8Array(bytes(data.labels));
+    this.codes = data.codes;
+    this.labels = data.labels;
     this.canvas = root.querySelector(".vx-plane");
     this.digit = root.querySelector(".vx-digit");
     this.readout = root.querySelector(".vx-readout");
@@ -266,7 +302,7 @@
   function Path(root, data) {
     const self = this;
     Plane.call(this, root, data);
-    this.images = new Uint8Array(bytes(data.images));
+    this.images = data.images;
     this.pick = [data.start[0], data.start[1]];
     this.next = 0;
     this.blend = root.querySelector(".vx-blend");
@@ -324,9 +360,16 @@
   window.VaeExplorer = {
     instances: [],
     Decoder: Decoder,
-    start: function (id, data) {
+    /* Unpacks the data, then starts the explorer; resolves to it. */
+    start: async function (id, data) {
       const root = document.getElementById(id);
-      const explorer = new kinds[data.kind](root, data);
+      if (typeof DecompressionStream === "undefined") {
+        const note = root.querySelector(".vx-readout");
+        if (note) note.textContent = "This browser cannot unpack the decoder " +
+          "(it lacks DecompressionStream); a current Chrome, Edge, Firefox or Safari can.";
+        return null;
+      }
+      const explorer = new kinds[data.kind](root, await unpackAll(data));
       explorer.model = data.model;
       explorer.id = id;
       window.VaeExplorer.instances.push(explorer);

@@ -20,6 +20,7 @@ Weights travel as 16-bit integers with one float32 scale per slice of the kernel
 from __future__ import annotations
 
 import base64
+import gzip
 import html
 import itertools
 import json
@@ -35,18 +36,162 @@ _SUPPORTED = {"Dense", "Reshape", "Conv2DTranspose", "Conv2D"}
 _ids = itertools.count(1)
 
 
-def _b64(array) -> str:
-    return base64.b64encode(np.ascontiguousarray(array).tobytes()).decode()
+def _packed(array) -> str:
+    """``array``'s bytes, gzip-compressed then base64: the page unpacks it with the
+    browser's own ``DecompressionStream`` (from ``file://`` too: no fetch)."""
+    data = np.ascontiguousarray(array).tobytes()
+    return base64.b64encode(gzip.compress(data, 9, mtime=0)).decode()
 
 
-def export_decoder(decoder) -> dict:
-    """The decoder's layers as a spec and two base64 blobs the page's script reads.
+def _zigzag_planes(values) -> np.ndarray:
+    """Signed integers (|v| ≤ 32767) as unsigned zigzag codes (0, −1, 1, −2, … → 0, 1, 2,
+    3, …), all low bytes first, then all high bytes: small values of either sign give
+    long runs of zero high bytes, which gzip packs well."""
+    values = np.asarray(values, "int64")
+    if np.abs(values).max(initial=0) > 32767:
+        raise ValueError("explorer: a quantised weight does not fit 16 bits")
+    codes = np.where(values >= 0, 2 * values, -2 * values - 1).astype("<u2")
+    return codes.view(np.uint8).reshape(-1, 2).T.copy()
 
-    ``kernels``: every kernel as int16, in layer order; ``floats``: per kernel its scales
-    (one per slice of the last axis), then its biases, as float32.
+
+#: The largest pixel difference between the page's decoder and Keras's that
+#: ``tests/test_explorers.py`` allows, at any latent point of the explorer's region.
+TOLERANCE = 2e-3
+#: The quantisation of the decoder's last Dense layer is chosen so that the pixels stay
+#: within BUDGET of Keras's on the calibration points, then checked against CHECK on
+#: other points (an explorer is refused above it): margins under TOLERANCE.
+BUDGET = 1.3e-3
+CHECK = 1.8e-3
+
+
+def _sigmoid(x):
+    return 0.5 * (1 + np.tanh(0.5 * x))  # no overflow for large |x|
+
+
+def _calibration_points(region, n_grid: int, n_random: int, seed: int):
+    """A grid over ``region`` (for a 2-D latent space) and uniform random points, and as
+    many again in the square from −3 to 3 when the region is much wider (as the
+    autoencoder's): the codes are densest there, and the tests decode there."""
+    points, boxes = [], [region]
+    if max(hi - lo for lo, hi in region) > 9:
+        boxes.append([(-3.0, 3.0)] * len(region))
+    for box in boxes:
+        low, high = (np.array(side, "float64") for side in zip(*box))
+        rng = np.random.default_rng(seed)
+        points.append(rng.uniform(low, high, size=(n_random, len(low))))
+        if len(low) == 2 and n_grid:
+            axes = [np.linspace(lo, hi, n_grid) for lo, hi in zip(low, high)]
+            points.append(np.stack(np.meshgrid(*axes), -1).reshape(-1, 2))
+    return np.concatenate(points).astype("float32")
+
+
+def _gptq_steps(
+    weights, bias, inputs, reference, budget=BUDGET, iterations: int = 11
+):
+    """Integers and one step per output unit for a Dense layer with a sigmoid, each step
+    as coarse as keeps that unit's output within BUDGET of ``reference`` on ``inputs``.
+
+    Rounding follows GPTQ (Frantar et al., 2023): the weights are rounded one input at a
+    time, and each rounding error is spread over the inputs not yet rounded, in
+    proportion to how they co-vary over the calibration points (the inverse of the
+    Hessian ``inputs.T @ inputs``). The decoder's inputs come from a plane of two (or
+    four) numbers, so they co-vary strongly and most of the rounding error cancels: the
+    steps can be far coarser than plain rounding allows, for the same pixel error.
     """
-    layers, kernels, floats = [], [], []
-    n_kernel = n_float = 0
+    w = weights.astype("float64")
+    x = inputs.astype("float64")
+    hessian = x.T @ x
+    order = np.argsort(-np.diag(hessian))
+    hessian = hessian[np.ix_(order, order)]
+    hessian += 1e-4 * np.mean(np.diag(hessian)) * np.eye(len(order))
+    upper = np.linalg.cholesky(np.linalg.inv(hessian)).T
+
+    def rounded(step):
+        rest = w[order].copy()
+        q = np.empty(rest.shape, "int64")
+        for i in range(len(order)):
+            q[i] = np.round(rest[i] / step)
+            error = (rest[i] - q[i] * step) / upper[i, i]
+            rest[i + 1 :] -= np.outer(upper[i, i + 1 :], error)
+        out = np.empty_like(q)
+        out[order] = q
+        return out
+
+    # Bisection on log2(step) per output unit; the finest step keeps |q| ≤ 32767.
+    amax = np.abs(w).max(axis=0) + 1e-12
+    low = np.log2(amax / 16000)  # fine enough for any unit
+    high = np.log2(amax * 4)  # every weight rounds to zero
+    x32 = inputs.astype("float32")
+    for _ in range(iterations):
+        mid = (low + high) / 2
+        step = 2.0**mid
+        q = rounded(step)
+        pixels = _sigmoid(x32 @ (q * step).astype("float32") + bias)
+        ok = np.abs(pixels - reference).max(axis=0) <= budget
+        low, high = np.where(ok, mid, low), np.where(ok, high, mid)
+    step = 2.0**low
+    return rounded(step), step.astype("float32")
+
+
+def _uniform_steps(kernel, bits: int, shared: bool = False):
+    """Integers of ``bits`` bits and their steps, rounding to nearest: one step per slice
+    of the last axis, or with ``shared`` one for the whole kernel when a slice has few
+    weights (the repeated step then costs nothing once packed)."""
+    top = 2 ** (bits - 1) - 1
+    slices = np.abs(kernel).reshape(-1, kernel.shape[-1])
+    if shared and slices.shape[0] < 32:
+        step = np.full(kernel.shape[-1], slices.max() / top)
+    else:
+        step = slices.max(axis=0) / top
+    step = np.where(step > 0, step, 1.0).astype("float32")
+    return np.round(kernel / step).astype("int64"), step
+
+
+def _run(model, points, batch: int = 4096):
+    """``model`` on ``points``, called directly: ``predict`` on each new copy of the
+    decoder would retrace its function and log a warning into the chapter's output."""
+    return np.concatenate(
+        [
+            np.asarray(model(points[i : i + batch], training=False))
+            for i in range(0, len(points), batch)
+        ]
+    )
+
+
+def _page_decoder(decoder, weights):
+    """A copy of ``decoder`` running ``weights`` (what the page will run)."""
+    import keras
+
+    page = keras.models.clone_model(decoder)
+    page.set_weights(weights)
+    return page
+
+
+def export_decoder(decoder, region=None) -> dict:
+    """The decoder's layers as a spec and two packed blobs the page's script reads.
+
+    ``kernels``: every kernel as integers (zigzag, gzip), in layer order; ``floats``: per
+    kernel its steps (one per slice of the last axis: weight = integer × step), then its
+    biases, as float32 (gzip). ``region``: the latent box the explorer can reach, a
+    ``(low, high)`` per dimension (default −3 to 3 in each).
+
+    The pixels the page draws must stay within :data:`TOLERANCE` of Keras's, with as few
+    bits as that allows:
+
+    * a last Dense layer with a sigmoid (all the dense decoders' weights but 2 %) gets a
+      step per pixel, as coarse as keeps that pixel within BUDGET of Keras on
+      calibration points of ``region`` (GPTQ rounding, see :func:`_gptq_steps`);
+    * the other kernels get the fewest bits (8 to 16, one step per slice of the last
+      axis) that keep the pixels within BUDGET (a third of it when a GPTQ layer follows)
+      on calibration points, chosen layer by layer, the largest first; layers with few
+      weights before a GPTQ layer simply keep 16.
+
+    Then the decoder the page will run is compared with Keras on other random points of
+    ``region``; above CHECK the export is refused. ``checked`` holds that difference.
+    """
+    dims = int(decoder.inputs[0].shape[-1])
+    region = [(-3.0, 3.0)] * dims if region is None else region
+    spec, params = [], []  # params: (layer, kind, config, kernel, bias)
     for layer in decoder.layers:
         kind = type(layer).__name__
         if kind == "InputLayer":
@@ -58,7 +203,7 @@ def export_decoder(decoder) -> dict:
             )
         config = layer.get_config()
         if kind == "Reshape":
-            layers.append(
+            spec.append(
                 {"type": kind, "target_shape": list(config["target_shape"])}
             )
             continue
@@ -73,35 +218,143 @@ def export_decoder(decoder) -> dict:
                 f"stride 2 transposed and stride 1 plain, not {config}."
             )
         kernel, bias = (np.asarray(w, "float32") for w in layer.get_weights())
-        scales = np.abs(kernel).reshape(-1, kernel.shape[-1]).max(axis=0)
-        scales = np.where(scales > 0, scales / 32767, 1.0).astype("float32")
-        quantised = np.round(kernel / scales).clip(-32767, 32767)
-        units = config.get("units") or config["filters"]
+        spec.append({"type": kind, "config": config})
+        params.append((layer, kind, config, kernel, bias))
+
+    layer, kind, config, kernel, bias = params[-1]
+    gptq = kind == "Dense" and config["activation"] == "sigmoid"
+    before = params[:-1] if gptq else params
+    conv = any(kind.startswith("Conv") for _, kind, *_ in params)
+    points = _calibration_points(
+        region, 0 if conv else 121, 600 if conv else 4000, seed=0
+    )
+    reference = _run(decoder, points)
+    reference = reference.reshape(len(points), -1)
+
+    def weights_of(chosen, last=None):
+        out = []
+        for (q, step), (_, _, _, _, b) in zip(chosen, before):
+            out += [(q * step).astype("float32"), b]
+        if gptq:
+            out += last or [kernel, bias]
+        return out
+
+    def quantised(bits):
+        # The search may share a step across a layer of small slices; 16 bits keep one
+        # per slice (a plane's first layer meets inputs far from the origin).
+        return [
+            _uniform_steps(k, n, shared=n < 16)
+            for (*_, k, _), n in zip(before, bits)
+        ]
+
+    def error(bits):
+        chosen = quantised(bits)
+        page = _page_decoder(decoder, weights_of(chosen))
+        ours = _run(page, points)
+        return np.abs(ours.reshape(len(points), -1) - reference).max()
+
+    # Fewest bits per layer, the largest layers first: each as few as keeps the pixels
+    # within its share of the budget (shares in proportion to the layers' sizes, added up
+    # with the layers chosen before it; bisection between 8 and 16 bits).
+    bits = [16] * len(before)
+    sizes = [k.size for *_, k, _ in before]
+    if not (gptq and sum(sizes) < 0.05 * kernel.size):
+        budget = BUDGET / 3 if gptq else BUDGET
+        done = 0
+        for i in sorted(range(len(before)), key=lambda i: -sizes[i]):
+            done += sizes[i]
+            share = budget * done / sum(sizes)
+            low, high = 7, 16  # high passes
+            while high - low > 1:
+                mid = (low + high) // 2
+                trial = bits[:i] + [mid] + bits[i + 1 :]
+                low, high = (
+                    (low, mid) if error(trial) <= share else (mid, high)
+                )
+            bits[i] = high
+    chosen = quantised(bits)
+    if gptq:
+        import keras
+
+        # Rounds: calibrate, then check on fresh random points; points of the check above
+        # BUDGET join the calibration points of the next round, with a smaller budget (a
+        # wide plane, as the autoencoder's, is not covered finely enough by the grid
+        # alone). If none passes, the layer keeps 16 bits, rounded to nearest.
+        page = _page_decoder(decoder, weights_of(chosen))
+        prefix = keras.Model(page.inputs[0], page.layers[-1].input)
+        for attempt, share in enumerate((1, 1, 0.5, 0.25)):
+            inputs = _run(prefix, points)
+            q, step = _gptq_steps(
+                kernel, bias, inputs, reference, BUDGET * share
+            )
+            weights = weights_of(chosen, [(q * step).astype("float32"), bias])
+            checked, missed = _largest_difference(
+                decoder, weights, region, seed=1 + attempt
+            )
+            if checked <= CHECK:
+                break
+            points = np.concatenate([points, missed])
+            reference = _run(decoder, points)
+            reference = reference.reshape(len(points), -1)
+        else:
+            q, step = _uniform_steps(kernel, 16)
+            weights = weights_of(chosen, [(q * step).astype("float32"), bias])
+            checked, _ = _largest_difference(decoder, weights, region, seed=9)
+        chosen.append((q, step))
+    else:
+        weights = weights_of(chosen)
+        checked, _ = _largest_difference(decoder, weights, region, seed=1)
+
+    layers, kernels, floats = [], [], []
+    n_kernel = n_float = 0
+    pairs = iter(zip(chosen, params))
+    for entry in spec:
+        if "config" not in entry:
+            layers.append(entry)
+            continue
+        (q, step), (_, kind, config, kernel, bias) = next(pairs)
         layers.append(
             {
                 "type": kind,
-                "units": int(units),
+                "units": int(config.get("units") or config["filters"]),
                 "activation": config["activation"],
                 "kernel": {
                     "shape": list(kernel.shape),
                     "offset": n_kernel,
                     "scales": n_float,
                 },
-                "bias": n_float + len(scales),
+                "bias": n_float + len(step),
             }
         )
-        kernels.append(quantised.astype("<i2").ravel())
-        floats += [scales, bias.astype("float32")]
+        kernels.append(q.ravel())
+        floats += [step, bias]
         n_kernel += kernel.size
-        n_float += len(scales) + len(bias)
+        n_float += len(step) + len(bias)
+    if checked > CHECK:
+        raise ValueError(
+            f"explorer: the page's decoder would differ from Keras by {checked:.1e} "
+            f"(more than {CHECK:g}) over the region {region}; lower BUDGET in "
+            "vaecourse/explorer.py."
+        )
     return {
-        "spec": {
-            "latent_dim": int(decoder.inputs[0].shape[-1]),
-            "layers": layers,
-        },
-        "kernels": _b64(np.concatenate(kernels)),
-        "floats": _b64(np.concatenate(floats).astype("<f4")),
+        "spec": {"latent_dim": dims, "layers": layers},
+        "kernels": _packed(_zigzag_planes(np.concatenate(kernels))),
+        "floats": _packed(np.concatenate(floats).astype("<f4")),
+        "checked": float(checked),
     }
+
+
+def _largest_difference(decoder, weights, region, seed: int):
+    """The largest pixel difference between ``decoder`` and the same network with
+    ``weights`` (the page's), on random points of ``region`` not used to choose them,
+    and those of the points where it is above BUDGET."""
+    conv = any("Conv" in type(layer).__name__ for layer in decoder.layers)
+    points = _calibration_points(region, 0, 1000 if conv else 20000, seed)
+    page = _page_decoder(decoder, weights)
+    ours = _run(page, points)
+    theirs = _run(decoder, points)
+    error = np.abs(ours - theirs).reshape(len(points), -1).max(axis=1)
+    return float(error.max()), points[error > BUDGET]
 
 
 def _hex(colour) -> str:
@@ -127,7 +380,7 @@ def _lazy_files(data: dict) -> tuple[str, str]:
         "window.VaeExplorerData = window.VaeExplorerData || {};\n"
         f"window.VaeExplorerData[{json.dumps(key)}] = {payload};\n"
     )
-    return key, f"{len(payload) / 1e6:.1f} MB"
+    return key, f"{(len(payload) + len(_RUNTIME.read_text())) / 1e6:.2f} MB"
 
 
 def _page(kind: str, body: str, data: dict, model: str):
@@ -204,6 +457,23 @@ def _box(codes, limit):
     ]
 
 
+def _region(box, dims: int = 2):
+    """The latent box an explorer can reach, and −3 to 3 in each dimension, which the
+    tests decode at: the decoder is exported to match Keras over both."""
+    box = box or [-3.0, 3.0] * dims
+    return [
+        (min(box[2 * d], -3.0), max(box[2 * d + 1], 3.0)) for d in range(dims)
+    ]
+
+
+def _packed_codes(codes, box) -> str:
+    """Codes in the drawn square as 16-bit fractions of it (1/65535 of its side)."""
+    low = np.array([box[0], box[2]])
+    side = np.array([box[1] - box[0], box[3] - box[2]])
+    fraction = np.clip((np.asarray(codes, "float64") - low) / side, 0, 1)
+    return _packed(np.round(fraction * 65535).astype("<u2"))
+
+
 def _codes(codes, labels, box, n: int, include=(), seed: int = 0):
     """Up to ``n`` codes inside the plane's square (always those of ``include``)."""
     codes, labels = np.asarray(codes, "float32"), np.asarray(labels)
@@ -261,9 +531,9 @@ def latent_plane(
         'style="max-width:14rem;margin:0.5rem 0"></p></div></div>' + _legend()
     )
     data = {
-        **export_decoder(decoder),
-        "codes": _b64(shown.astype("<f4")),
-        "labels": _b64(digits.astype("uint8")),
+        **export_decoder(decoder, _region(box)),
+        "codes": _packed_codes(shown, box),
+        "labels": _packed(digits.astype("uint8")),
         "colours": [_hex(c) for c in DIGIT_COLOURS],
         "box": box,
     }
@@ -296,7 +566,8 @@ def latent_sliders(
         '<p class="vx-readout" aria-live="polite" style="margin:0.5rem 0"></p>'
         "</div></div>"
     )
-    return _page("sliders", body, export_decoder(decoder), model)
+    region = _region([-float(limit), float(limit)] * dims, dims)
+    return _page("sliders", body, export_decoder(decoder, region), model)
 
 
 def latent_path(
@@ -351,10 +622,12 @@ def latent_path(
         'style="max-width:20rem;margin:0.5rem 0"></p></div></div>' + _legend()
     )
     data = {
-        **export_decoder(decoder),
-        "codes": _b64(shown.astype("<f4")),
-        "labels": _b64(digits.astype("uint8")),
-        "images": _b64(np.round(np.clip(pixels, 0, 1) * 255).astype("uint8")),
+        **export_decoder(decoder, _region(box)),
+        "codes": _packed_codes(shown, box),
+        "labels": _packed(digits.astype("uint8")),
+        "images": _packed(
+            np.round(np.clip(pixels, 0, 1) * 255).astype("uint8")
+        ),
         "colours": [_hex(c) for c in DIGIT_COLOURS],
         "box": box,
         "start": [int(np.flatnonzero(keep == s)[0]) for s in start],
