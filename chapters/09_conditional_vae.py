@@ -628,7 +628,7 @@ _, (x18, y18) = vaecourse.load_mnist(
 )
 x18, y18 = profile.subset(x18, y18, quick=600)
 
-mu_u, log_var_u = (np.asarray(a) for a in vae18.encode(x18))
+mu_u, log_var_u = (np.asarray(a) for a in vae18.encoder(x18))
 mu_c, log_var_c = (np.asarray(a) for a in cvae18.encode(x18, y18))
 usage = {
     "VAE": conditional.latent_usage(mu_u, log_var_u, y18, x18),

@@ -41,7 +41,7 @@ def test_free_bits_count_at_least_lambda_nats_per_dimension():
     # batch-mean KL per dimension: 0, 0.005, 2 -> clamped at 0.5: 0.5, 0.5, 2
     got = float(vae.training_kl(mean, log_var))
     assert got == pytest.approx(3.0, rel=1e-5)
-    plain = models.build_dense_vae(latent_dim=3)
+    plain = models.build_dense_vae(latent_dim=3, free_bits=0.0)
     assert float(plain.training_kl(mean, log_var)) == pytest.approx(2.005)
 
 

@@ -210,17 +210,102 @@ def build_conv_decoder(
     return keras.Model(z, probs, name="conv_decoder")
 
 
-LIKELIHOODS = ("bernoulli", "gaussian", "gaussian_learned")
-
-
 class VAE(keras.Model):
     """A variational autoencoder with its own training step.
 
-    The loss per image is ``reconstruction + beta * kl`` in nats: the negative
-    log-likelihood of the pixels summed over the image (Bernoulli pixels by default),
+    The loss per image is ``reconstruction + beta * kl`` in nats: the
+    Bernoulli negative log-likelihood of the pixels summed over the image,
     plus KL(q(z|x) ‖ N(0, I)). Both terms are tracked during training.
+    """
 
-    Chapter 8's variants, all off by default:
+    def __init__(
+        self, encoder, decoder, beta: float = 1.0, seed=None, **kwargs
+    ):
+        super().__init__(**kwargs)
+        self.encoder = encoder
+        self.decoder = decoder
+        self.beta = float(beta)
+        self.sampling = Sampling(seed=seed, name="sampling")
+        self.loss_tracker = keras.metrics.Mean(name="loss")
+        self.reconstruction_tracker = keras.metrics.Mean(
+            name="reconstruction"
+        )
+        self.kl_tracker = keras.metrics.Mean(name="kl")
+        self.build(encoder.inputs[0].shape)
+
+    def build(self, input_shape=None):
+        self.built = True
+
+    @property
+    def latent_dim(self) -> int:
+        return int(self.decoder.inputs[0].shape[-1])
+
+    @property
+    def metrics(self):
+        return [
+            self.loss_tracker,
+            self.reconstruction_tracker,
+            self.kl_tracker,
+        ]
+
+    def call(self, x, training=False):
+        mean, log_var = self.encoder(x, training=training)
+        return self.decoder(self.sampling([mean, log_var]), training=training)
+
+    def loss_terms(self, x, training=False):
+        """Per-example (reconstruction, kl) for one sample z ~ q(z|x)."""
+        mean, log_var = self.encoder(x, training=training)
+        z = self.sampling([mean, log_var])
+        probs = self.decoder(z, training=training)
+        return bernoulli_nll(x, probs), gaussian_kl(mean, log_var)
+
+    def _update(self, reconstruction, kl):
+        loss = ops.mean(reconstruction + self.beta * kl)
+        self.loss_tracker.update_state(loss)
+        self.reconstruction_tracker.update_state(ops.mean(reconstruction))
+        self.kl_tracker.update_state(ops.mean(kl))
+        return {m.name: m.result() for m in self.metrics}
+
+    def train_step(self, data):
+        x = data[0] if isinstance(data, tuple) else data
+        with tf.GradientTape() as tape:
+            reconstruction, kl = self.loss_terms(x, training=True)
+            loss = ops.mean(reconstruction + self.beta * kl)
+        grads = tape.gradient(loss, self.trainable_weights)
+        self.optimizer.apply(grads, self.trainable_weights)
+        return self._update(reconstruction, kl)
+
+    def test_step(self, data):
+        x = data[0] if isinstance(data, tuple) else data
+        return self._update(*self.loss_terms(x, training=False))
+
+    def reconstruct(self, x, batch_size: int = 1000):
+        """Deterministic reconstructions: decode each posterior mean.
+
+        Batches go through the encoder and decoder directly rather than
+        through ``predict``, which would first copy all of ``x`` into a
+        TensorFlow dataset.
+        """
+        parts = []
+        for start in range(0, len(x), batch_size):
+            mean, _ = self.encoder(
+                ops.convert_to_tensor(x[start : start + batch_size]),
+                training=False,
+            )
+            parts.append(
+                ops.convert_to_numpy(self.decoder(mean, training=False))
+            )
+        return np.concatenate(parts)
+
+
+LIKELIHOODS = ("bernoulli", "gaussian", "gaussian_learned")
+
+
+class VariantVAE(VAE):
+    """:class:`VAE` with chapter 8's variants of its loss, and the hooks a conditional
+    VAE needs (what a batch holds; what the encoder and the decoder take besides x, z).
+
+    Each variant is off by default:
 
     * ``likelihood="gaussian"``: pixels ~ N(decoder output, σ²) with a fixed
       ``decoder_sigma``; ``"gaussian_learned"``: one σ for every pixel, learned with the
@@ -233,7 +318,7 @@ class VAE(keras.Model):
     * ``binarize=True``: each training batch is binarised afresh, pixel ~ Bernoulli(its
       grey level) (dynamic binarisation, as in Burda et al. 2016).
 
-    Validation (``test_step``) always reports the plain loss ``reconstruction + beta * kl``.
+    Validation (``test_step``) reports the plain loss ``reconstruction + beta * kl``.
     """
 
     def __init__(
@@ -250,7 +335,6 @@ class VAE(keras.Model):
         binarize: bool = False,
         **kwargs,
     ):
-        super().__init__(**kwargs)
         if likelihood not in LIKELIHOODS:
             raise ValueError(
                 f"likelihood={likelihood!r}: use one of {LIKELIHOODS}."
@@ -260,6 +344,9 @@ class VAE(keras.Model):
                 "free_bits and kl_warmup_steps must be >= 0 and decoder_sigma > 0; "
                 f"got {free_bits}, {kl_warmup_steps}, {decoder_sigma}."
             )
+        # VAE.__init__ would build the model before the variants' state exists, and a
+        # built Keras model takes no new variables: the same steps, with that state first.
+        keras.Model.__init__(self, **kwargs)
         self.encoder = encoder
         self.decoder = decoder
         self.beta = float(beta)
@@ -285,21 +372,6 @@ class VAE(keras.Model):
         )
         self.kl_tracker = keras.metrics.Mean(name="kl")
         self.build(encoder.inputs[0].shape)
-
-    def build(self, input_shape=None):
-        self.built = True
-
-    @property
-    def latent_dim(self) -> int:
-        return int(self.decoder.inputs[0].shape[-1])
-
-    @property
-    def metrics(self):
-        return [
-            self.loss_tracker,
-            self.reconstruction_tracker,
-            self.kl_tracker,
-        ]
 
     # The hooks a conditional VAE overrides: what the data holds, and what the encoder
     # and the decoder take besides x and z.
@@ -406,7 +478,7 @@ class VAE(keras.Model):
         return np.concatenate(parts)
 
 
-class ConditionalVAE(VAE):
+class ConditionalVAE(VariantVAE):
     """A VAE conditioned on the digit's label: q(z | x, y) and p(x | z, y).
 
     Batches are ``(x, labels)`` with integer labels; the encoder takes ``[x, one_hot]``
@@ -462,10 +534,10 @@ def build_dense_vae(
     """The dense VAE of chapter 3 (784-512-latent), ready to compile.
 
     ``hidden=(512, 256)`` gives chapter 3's deeper variant, two hidden layers each way.
-    ``variant`` takes chapter 8's options of :class:`VAE` (``likelihood``, ``free_bits``,
-    ``kl_warmup_steps``, ``binarize``, ``decoder_sigma``).
+    ``variant`` takes chapter 8's options of :class:`VariantVAE` (``likelihood``,
+    ``free_bits``, ``kl_warmup_steps``, ``binarize``, ``decoder_sigma``).
     """
-    return VAE(
+    return (VariantVAE if variant else VAE)(
         build_dense_encoder(latent_dim, hidden, activation=activation),
         build_dense_decoder(latent_dim, hidden, activation=activation),
         beta=beta,
