@@ -218,6 +218,8 @@ class VAE(keras.Model):
     plus KL(q(z|x) ‖ N(0, I)). Both terms are tracked during training.
     """
 
+    likelihood = "bernoulli"  # the pixel model (chapter 8 tries others)
+
     def __init__(
         self, encoder, decoder, beta: float = 1.0, seed=None, **kwargs
     ):
