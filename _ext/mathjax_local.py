@@ -43,11 +43,21 @@ FOLDERS = ("input/tex/extensions", "output/chtml/fonts/woff-v2")
 
 
 def source_folder(app) -> Path:
-    return Path(app.srcdir) / "node_modules" / "mathjax" / "es5"
+    """``node_modules/mathjax/es5`` of the book being built, or else of the project this
+    extension belongs to (a single page, or a test's small book, built from elsewhere)."""
+    here = Path(app.srcdir) / "node_modules" / "mathjax" / "es5"
+    project = Path(__file__).resolve().parents[1] / "node_modules"
+    return here if here.is_dir() else project / "mathjax" / "es5"
+
+
+def serves_mathjax(config) -> bool:
+    """Whether the book serves MathJax from its own ``_static/mathjax`` (the course's
+    ``_config.yml``), rather than from another path it was given."""
+    return str(config.mathjax_path).startswith("mathjax/")
 
 
 def check_installed(app, config):
-    if not str(config.mathjax_path).startswith("mathjax/"):
+    if not serves_mathjax(config):
         return
     folder = source_folder(app)
     missing = [f for f in FILES if not (folder / f).is_file()]
@@ -61,6 +71,8 @@ def check_installed(app, config):
 
 def copy_mathjax(app, exception):
     if exception or app.builder.format != "html":
+        return
+    if not serves_mathjax(app.config):
         return
     source = source_folder(app)
     target = Path(app.outdir) / "_static" / "mathjax"

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from tools import papers_table
+from vaecourse import zoo
 
 
 @pytest.mark.parametrize(
@@ -34,7 +35,11 @@ def test_the_tool_writes_every_number_the_appendix_reads(tmp_path):
         assert np.isfinite(table[key]) and table[key] > 0, key
     # the bound with k = 20 is tighter than the ELBO on the same images
     assert table["neg_log_px_bound"] < table["neg_elbo_same_images"]
-    assert table["training_epochs"] == 2
+    # the quick profile loads the shipped weights when they exist (zoo.pretrained)
+    assert table["training_epochs"] in (
+        2,
+        zoo.RECIPES["burda_vae_50d"].epochs,
+    )
     assert 0 <= table["active_units"] <= table["latent_dim"] == 50
 
 

@@ -175,13 +175,16 @@ def train_or_load(
     profile: Profile | None = None,
     weights_dir: Path | None = None,
     save_dir: Path | None = None,
+    load_in_quick: bool = False,
 ) -> TrainingRun:
     """Load ``weights/NAME.weights.h5`` into ``model``, or train it with ``train(model)``.
 
     * reader profile: load when the file exists and neither ``retrain`` nor
       ``VAECOURSE_RETRAIN=1`` asks for training; otherwise train, and save the weights and
       history in ``save_dir`` (by default ``my_weights/``, never the shipped ``weights/``).
-    * quick profile: always train (tiny), save nothing.
+    * quick profile: train (tiny), save nothing; with ``load_in_quick`` (a model a chapter
+      only uses, from the zoo) load the shipped weights when they exist, as the reader
+      profile does: the tests then spend their time on the chapter, not on retraining it.
 
     ``train`` receives the model and returns the ``History`` of ``model.fit`` (or a dict).
     """
@@ -191,7 +194,7 @@ def train_or_load(
         history_path(name, weights_dir),
     )
     if (
-        not profile.quick
+        (not profile.quick or load_in_quick)
         and wpath.exists()
         and not (retrain or retrain_requested())
     ):

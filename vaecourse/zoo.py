@@ -8,7 +8,8 @@ notebook asserts that they agree). A chapter that only *uses* a model gets it he
 
 In the reader profile the weights shipped in ``weights/`` are loaded; when they are missing
 (or ``retrain=True``) the model is trained with its recipe and saved in ``my_weights/``, never
-over the shipped file. In the quick profile it is trained for two epochs on a small subset.
+over the shipped file. In the quick profile the shipped weights are loaded too; a model
+without them is trained for two epochs on a small subset.
 
 Every recipe trains on the first 50,000 training images and validates on the last 10,000
 (:func:`vaecourse.data.load_mnist_splits`); its epochs, schedule and weight decay were chosen on
@@ -404,6 +405,13 @@ def pretrained(name: str, retrain: bool = False, save_dir=None):
     def train(m):
         return fit(name, m, *training_data(name))
 
+    # A chapter that uses a zoo model loads it in the quick profile too; the chapters that
+    # teach a model train it in view (train_or_load without load_in_quick).
     return model, train_or_load(
-        model, name, train, retrain=retrain, save_dir=save_dir
+        model,
+        name,
+        train,
+        retrain=retrain,
+        save_dir=save_dir,
+        load_in_quick=True,
     )
