@@ -35,7 +35,7 @@ from urllib.parse import quote, unquote, urlsplit
 import pytest
 import yaml
 
-from tools.book import toc_entries
+from tools.book import numbered_entries, toc_entries
 from vaecourse.paths import ROOT
 
 CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text())
@@ -653,6 +653,17 @@ NOT_MATPLOTLIB = {
     ): "a graphviz drawing of the model (keras.utils.plot_model)",
 }
 CHAPTER_RE = re.compile(r"chapters/(\d+)_")
+NUMBERED = set(numbered_entries())
+
+
+def number_prefix(entry: str) -> str:
+    """``"7."`` for chapter 7, whose figures are Fig. 7.k; ``""`` for an appendix page,
+    which Sphinx does not number (its figures are Fig. k)."""
+    if entry not in NUMBERED:
+        return ""
+    return f"{int(CHAPTER_RE.match(entry).group(1))}."
+
+
 FIGURES_JS = """
 // Figures: images of cell outputs, not the frames of a JS animation (vaecourse.jsanimation)
 const outputs = [...document.querySelectorAll('div.cell_output img')]
@@ -731,14 +742,16 @@ def test_figures_are_shown_at_three_quarters_of_their_size_or_more(
 @pytest.mark.parametrize("entry", NOTEBOOK_PAGES, ids=page_id)
 def test_figures_have_numbered_captions(entry, built_site, site_url, browser):
     figures = desktop_state(browser, site_url, built_site, entry)["figures"]
-    chapter = int(CHAPTER_RE.match(entry).group(1))
+    prefix = number_prefix(entry)
     bad = [
         f"{f['alt'][:50]!r}: caption {f['caption']!r}"
         for f in figures
-        if not re.match(rf"Fig\. {chapter}\.\d+\s*\S", f["caption"] or "")
+        if not re.match(
+            rf"Fig\. {re.escape(prefix)}\d+\s*[^\s.\d]", f["caption"] or ""
+        )
     ]
     assert not bad, (
-        f"{entry}: output figures without a caption 'Fig. {chapter}.k …' (give the "
+        f"{entry}: output figures without a caption 'Fig. {prefix}k …' (give the "
         "cell myst-nb figure metadata):\n  " + "\n  ".join(bad)
     )
 
@@ -897,11 +910,11 @@ def test_chapter_title_is_numbered_by_sphinx(
                 rest: c.textContent.replace(/\\s+/g, ' ').trim()};
         """
     )
-    chapter = int(CHAPTER_RE.match(entry).group(1))
+    prefix = number_prefix(entry) or None  # an appendix title has no number
     assert title, f"{entry} has no title"
-    assert title["number"] == f"{chapter}.", (
+    assert title["number"] == prefix, (
         f"{entry}: Sphinx numbers the title {title['text']!r} as "
-        f"{title['number']!r}, not '{chapter}.' (_toc.yml numbered, book order)"
+        f"{title['number']!r}, not {prefix!r} (_toc.yml numbered, book order)"
     )
     assert not re.match(r"\d+\.", title["rest"]), (
         f"{entry}: the title {title['text']!r} is numbered twice: drop the "
@@ -943,14 +956,16 @@ def test_exercises_are_numbered_by_chapter(
         f"{entry}: {len(labels)} exercise labels in the source, "
         f"{len(titles)} exercises on the page: {titles}"
     )
+    prefix = number_prefix(entry)
     for k, (exercise, (label, _, number)) in enumerate(
         zip(state["exercises"], labels), start=1
     ):
         assert re.match(
-            rf"Exercise {chapter}\.{k}\b", exercise["title"] or ""
+            rf"Exercise {re.escape(prefix)}{k}\b(?!\.)",
+            exercise["title"] or "",
         ), (
             f"{entry}: exercise {k} is titled {exercise['title']!r}, "
-            f"not 'Exercise {chapter}.{k} …'"
+            f"not 'Exercise {prefix}{k} …'"
         )
         assert exercise["id"] == label and int(number) == k, (
             f"{entry}: Exercise {chapter}.{k} has the id {exercise['id']!r} and the "

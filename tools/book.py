@@ -33,6 +33,18 @@ def toc_entries() -> list[str]:
     return entries
 
 
+def numbered_entries() -> list[str]:
+    """The files of the ``_toc.yml`` parts marked ``numbered``: the pages Sphinx numbers
+    (their figures and exercises are N.k); an appendix page is not numbered."""
+    toc = yaml.safe_load(TOC.read_text())
+    return [
+        item["file"]
+        for part in toc.get("parts", [])
+        if part.get("numbered")
+        for item in part["chapters"]
+    ]
+
+
 def chapter_notebooks() -> list[Path]:
     """The chapter notebooks in book order (the pages that ``_toc.yml`` lists as notebooks)."""
     return [
