@@ -458,6 +458,33 @@ styled(recognised.to_frame("recognised as asked").T, "{:.1%}")
 # decides, from {glue:text}`ch9_free_min:.0%` to {glue:text}`ch9_free_max:.0%` of them
 # per class, and nothing in the model lets you ask.
 #
+# (ch09-explorer)=
+# ### Pick the class, drag z
+#
+# Pick the class, drag z: the style stays, the digit changes. The explorer below holds
+# this chapter's conditional decoder, running in your browser, over the square from −4 to
+# 4 in both coordinates. The dots are the test digits' codes, each encoded under its own
+# label and coloured by digit: the colours lie on top of one another, since the code does
+# not need to say which digit it is. Choose a digit in the menu and drag the ring (or
+# click the plane and use the arrow keys); then keep the ring still and change the digit.
+# The page holds one decoder and the ten first-layer biases $b + W_y[y]$ of
+# {eq}`eq-09-class-bias`: changing the class swaps the bias, nothing else.
+
+# %%
+from vaecourse import explorer
+
+test_codes, _ = cvae.encode(x_eval, y_eval)
+explorer.class_plane(
+    cvae.decoder,
+    np.asarray(test_codes),
+    y_eval,
+    model="dense_cvae_2d",
+    start=7,
+    limit=4.0,
+    title="The conditional VAE's latent plane",
+)
+
+# %% [markdown]
 # ## The same style, every digit
 #
 # The columns of {numref}`fig-09-chosen-digits` started from random $z$. Starting from a

@@ -22,7 +22,11 @@ EXPECTED = {
     "chapters/03_dense_vae": ["plane"],
     "chapters/05_generation": ["sliders"],
     "chapters/06_latent_interpolation": ["path"],
+    "chapters/09_conditional_vae": ["conditional"],
 }
+#: The classes at which the conditional explorer is compared with Keras
+#: (the first is the one it shows first).
+CLASSES = (7, 0, 3)
 #: The largest pixel difference allowed between the page and Keras (int16 weights).
 TOLERANCE = 2e-3
 
@@ -81,13 +85,23 @@ def keras_decoders():
 
     cache = {}
 
-    def get(name):
+    def get(name, label=None):
         # The shipped weights, whatever the profile (the quick one trains).
         if name not in cache:
             model = zoo.build(name)
             model.load_weights(weights_path(name))
             cache[name] = model.decoder
-        return cache[name]
+        decoder = cache[name]
+        if label is None:
+            return decoder.predict
+        # A conditional decoder, with the class chosen on the page.
+        classes = int(decoder.inputs[1].shape[-1])
+
+        def predict(points, verbose=0):
+            one_hot = np.eye(classes, dtype="float32")[[label] * len(points)]
+            return decoder.predict([points, one_hot], verbose=verbose)
+
+        return predict
 
     return get
 
@@ -104,26 +118,54 @@ def test_page_decoder_draws_what_keras_draws(
     rng = np.random.default_rng(0)
     for index, info in enumerate(found):
         points = rng.uniform(-3, 3, size=(16, info["dim"])).astype("float32")
-        result = browser.execute_script(
-            "const e = window.VaeExplorer.instances[arguments[0]];"
-            "const t0 = performance.now();"
-            "const out = arguments[1].map(z => Array.from(e.decoder.decode(z)));"
-            "return {out, ms: (performance.now() - t0) / arguments[1].length};",
-            index,
-            points.tolist(),
-        )
-        ours = np.asarray(result["out"]).reshape(len(points), -1)
-        theirs = keras_decoders(info["model"]).predict(points, verbose=0)
-        difference = np.abs(ours - theirs.reshape(len(points), -1)).max()
-        assert difference <= TOLERANCE, (
-            f"{entry}: the page's decoder of {info['model']} differs from Keras "
-            f"by {difference:.2e} (allowed {TOLERANCE:g})"
-        )
-        print(
-            f"{entry} {info['model']}: largest difference {difference:.1e}, "
-            f"{result['ms']:.1f} ms per decode"
-        )
+        labels = CLASSES if info["kind"] == "conditional" else [None]
+        for label in labels:
+            if label is not None:
+                _choose_class(browser, index, label)
+            result = browser.execute_script(
+                "const e = window.VaeExplorer.instances[arguments[0]];"
+                "const t0 = performance.now();"
+                "const out = arguments[1].map("
+                "z => Array.from(e.decoder.decode(z)));"
+                "return {out, ms: (performance.now() - t0) / "
+                "arguments[1].length};",
+                index,
+                points.tolist(),
+            )
+            ours = np.asarray(result["out"]).reshape(len(points), -1)
+            theirs = keras_decoders(info["model"], label)(points, verbose=0)
+            difference = np.abs(ours - theirs.reshape(len(points), -1)).max()
+            name = info["model"] + (
+                "" if label is None else f", class {label}"
+            )
+            assert difference <= TOLERANCE, (
+                f"{entry}: the page's decoder of {name} differs from Keras "
+                f"by {difference:.2e} (allowed {TOLERANCE:g})"
+            )
+            print(
+                f"{entry} {name}: largest difference {difference:.1e}, "
+                f"{result['ms']:.1f} ms per decode"
+            )
     assert not _errors(browser), _errors(browser)
+
+
+def _choose_class(driver, index, label):
+    """Choose ``label`` in the class menu of explorer ``index`` (its option
+    clicked)."""
+    from selenium.webdriver.support.ui import Select
+
+    select = driver.execute_script(
+        "return window.VaeExplorer.instances[arguments[0]]"
+        ".root.querySelector('select.vx-class')",
+        index,
+    )
+    Select(select).select_by_value(str(label))
+    shown = driver.execute_script(
+        "return window.VaeExplorer.instances[arguments[0]].klass", index
+    )
+    assert shown == label, (
+        f"the explorer shows the class {shown}, not {label}"
+    )
 
 
 def _digit(driver, index=0):
@@ -166,7 +208,11 @@ def test_the_pointer_and_the_keyboard_move_the_sliders(
     assert not _errors(browser), _errors(browser)
 
 
-PLANES = [e for e, kinds in EXPECTED.items() if "plane" in kinds]
+PLANES = [
+    e
+    for e, kinds in EXPECTED.items()
+    if {"plane", "conditional"} & set(kinds)
+]
 
 
 @pytest.mark.parametrize("entry", PLANES)
@@ -202,6 +248,48 @@ def test_dragging_and_the_keyboard_move_the_point(
         f"{entry}: the arrow keys did not move the point"
     )
     assert not _errors(browser), _errors(browser)
+
+
+def test_the_class_menu_changes_the_digit_not_the_point(
+    built_site, site_url, browser
+):
+    """Chapter 9: the class menu (keyboard-usable) swaps the class; the
+    point, and so the style, stays; the readout says z and the class."""
+    _open(browser, f"{site_url}/chapters/09_conditional_vae.html")
+    select = browser.find_element(
+        By.CSS_SELECTOR, ".vae-explorer-conditional select.vx-class"
+    )
+    label = select.find_element(By.XPATH, "ancestor::label").text
+    assert label.startswith("Digit class"), label
+    browser.execute_script(
+        "arguments[0].scrollIntoView({block: 'center'})", select
+    )
+    readout = browser.find_element(
+        By.CSS_SELECTOR, ".vae-explorer-conditional .vx-readout"
+    )
+    assert "digit 7" in readout.text, readout.text
+    before, point = _digit(browser), _point(browser)
+    select.send_keys(Keys.ARROW_DOWN)  # 7 -> 8, from the keyboard
+    assert select.get_attribute("value") == "8"
+    after = _digit(browser)
+    assert np.abs(np.subtract(after, before)).max() > 0.2, (
+        "changing the class did not change the drawn digit"
+    )
+    assert _point(browser) == point, "changing the class moved the point"
+    assert "digit 8" in readout.text and readout.text.startswith("z = ("), (
+        readout.text
+    )
+    _choose_class(browser, 0, 7)
+    assert np.abs(np.subtract(_digit(browser), before)).max() < 1e-6, (
+        "back to the class 7, the digit is not the one drawn before"
+    )
+    assert not _errors(browser), _errors(browser)
+
+
+def _point(driver, index=0):
+    return driver.execute_script(
+        "return window.VaeExplorer.instances[arguments[0]].point", index
+    )
 
 
 def test_the_sliders_and_the_path_respond(built_site, site_url, browser):
@@ -271,13 +359,22 @@ def test_the_packed_decoder_is_the_keras_decoder():
     x = keras.layers.Dense(784, activation="sigmoid")(h)
     decoder = keras.Model(z, x)
     data = export_decoder(decoder, [(-3.0, 3.0), (-3.0, 3.0)])
+    out = np.random.default_rng(3).uniform(-3, 3, (500, 2)).astype("float32")
+    theirs = decoder.predict(out, verbose=0)
+    out = _numpy_decode(data, out)
+    assert np.abs(out - theirs).max() <= TOLERANCE
+    assert data["checked"] <= TOLERANCE
+
+
+def _numpy_decode(data, points, first_bias=None):
+    """The page's decoder (dense layers) decoded in numpy from the packed
+    format; ``first_bias`` replaces the first layer's bias."""
     planes = _unpacked(data["kernels"], np.uint8).reshape(2, -1)
     codes = planes[0].astype(np.int64) | (planes[1].astype(np.int64) << 8)
     ints = (codes >> 1) ^ -(codes & 1)
     floats = _unpacked(data["floats"], "<f4")
-    out = np.random.default_rng(3).uniform(-3, 3, (500, 2)).astype("float32")
-    theirs = decoder.predict(out, verbose=0)
-    for layer in data["spec"]["layers"]:
+    out = points
+    for index, layer in enumerate(data["spec"]["layers"]):
         k = layer["kernel"]
         size, last = int(np.prod(k["shape"])), k["shape"][-1]
         steps = floats[k["scales"] : k["scales"] + last]
@@ -285,11 +382,66 @@ def test_the_packed_decoder_is_the_keras_decoder():
             steps, size // last
         )
         bias = floats[layer["bias"] : layer["bias"] + layer["units"]]
+        if index == 0 and first_bias is not None:
+            bias = first_bias
         out = out @ w.reshape(k["shape"]) + bias
         out = (
             np.maximum(out, 0)
             if layer["activation"] == "relu"
             else 1 / (1 + np.exp(-out))
         )
-    assert np.abs(out - theirs).max() <= TOLERANCE
+    return out
+
+
+def test_the_class_plane_exports_one_decoder_and_ten_biases(monkeypatch):
+    """A conditional decoder: the shared weights once, and one first-layer
+    bias per class; with each class's bias the page draws what Keras draws."""
+    import keras
+
+    from vaecourse import explorer
+    from vaecourse.conditional import class_decoder
+
+    keras.utils.set_random_seed(0)
+    z, label = keras.Input((2,)), keras.Input((10,))
+    h = keras.layers.Concatenate()([z, label])
+    h = keras.layers.Dense(64, activation="relu")(h)
+    decoder = keras.Model(
+        [z, label], keras.layers.Dense(784, activation="sigmoid")(h)
+    )
+    biases = np.stack(
+        [
+            class_decoder(decoder, c).layers[1].get_weights()[1]
+            for c in range(10)
+        ]
+    )
+    region = [(-3.0, 3.0), (-3.0, 3.0)]
+    data = explorer.export_decoder(
+        class_decoder(decoder, 0), region, first_biases=biases
+    )
     assert data["checked"] <= TOLERANCE
+    packed = _unpacked(data["class_biases"], "<f4").reshape(10, 64)
+    assert np.array_equal(packed, biases)
+    points = np.random.default_rng(4).uniform(-3, 3, (300, 2))
+    points = points.astype("float32")
+    for c in (0, 5, 9):
+        one_hot = np.eye(10, dtype="float32")[[c] * len(points)]
+        theirs = decoder.predict([points, one_hot], verbose=0)
+        ours = _numpy_decode(data, points, packed[c])
+        assert np.abs(ours - theirs).max() <= TOLERANCE, c
+    # The page: a labelled menu of the ten classes (the export, tested above,
+    # is not run again).
+    exported = {}
+
+    def export(plain, region, first_biases):
+        exported["biases"] = first_biases
+        return data
+
+    monkeypatch.setattr(explorer, "export_decoder", export)
+    codes = np.random.default_rng(5).normal(size=(200, 2))
+    page = explorer.class_plane(
+        decoder, codes, np.arange(200) % 10, model="tiny", start=3
+    )
+    assert page.data.count("<option ") == 10
+    assert '<option value="3" selected>' in page.data
+    assert "<label>Digit class" in page.data
+    assert np.array_equal(exported["biases"], biases)

@@ -52,6 +52,9 @@
     }
     if (data.labels) out.labels = new Uint8Array(await unpack(data.labels));
     if (data.images) out.images = new Uint8Array(await unpack(data.images));
+    if (data.class_biases) {
+      out.class_biases = new Float32Array(await unpack(data.class_biases));
+    }
     return out;
   }
 
@@ -356,7 +359,43 @@
       " (B), t = " + t.toFixed(2) + ": z = (" + fmt(z[0]) + ", " + fmt(z[1]) + ").";
   };
 
-  const kinds = { plane: Plane, sliders: Sliders, path: Path };
+  /* The plane of a conditional decoder, and a menu of the digit classes: the decoder is
+   * shared, and a class only swaps its first Dense layer's bias (data.class_biases). */
+  function ClassPlane(root, data) {
+    const self = this;
+    this.select = root.querySelector("select.vx-class");
+    this.klass = data.start_class || 0;
+    this.classBiases = data.class_biases;
+    Plane.call(this, root, data);
+    this.select.value = String(this.klass);
+    this.select.addEventListener("change", function () {
+      self.setClass(parseInt(self.select.value, 10));
+    });
+  }
+  ClassPlane.prototype = Object.create(Plane.prototype);
+
+  ClassPlane.prototype.setClass = function (c) {
+    this.klass = c;
+    this.select.value = String(c);
+    this.moveTo(this.point);
+  };
+
+  ClassPlane.prototype.moveTo = function (p) {
+    const first = this.decoder.layers.find(function (layer) { return layer.w; });
+    const n = first.units;
+    first.b = this.classBiases.subarray(this.klass * n, (this.klass + 1) * n);
+    const b = this.box;
+    this.point = [Math.max(b[0], Math.min(b[1], p[0])), Math.max(b[2], Math.min(b[3], p[1]))];
+    const started = performance.now();
+    this.pixels = this.decoder.decode(this.point);
+    this.lastDecodeMs = performance.now() - started;
+    drawDigit(this.digit, this.pixels);
+    this.draw();
+    this.readout.textContent = "z = (" + fmt(this.point[0]) + ", " + fmt(this.point[1]) +
+      "), drawn as the digit " + this.klass + ".";
+  };
+
+  const kinds = { plane: Plane, sliders: Sliders, path: Path, conditional: ClassPlane };
   window.VaeExplorer = {
     instances: [],
     Decoder: Decoder,

@@ -12,6 +12,8 @@ Weights travel as 16-bit integers with one float32 scale per slice of the kernel
 
 * :func:`latent_plane` — drag a point over a 2-D latent plane (or move it with the arrow
   keys) and see the digit the decoder draws there.
+* :func:`class_plane` — the same for a conditional decoder, with a menu of the
+  digit classes: the class changes the digit, z its style.
 * :func:`latent_sliders` — one slider per latent dimension.
 * :func:`latent_path` — pick two test digits on the plane and slide t between them: the
   pixel blend next to the decoded latent path.
@@ -167,13 +169,30 @@ def _page_decoder(decoder, weights):
     return page
 
 
-def export_decoder(decoder, region=None) -> dict:
+def _run_page(decoder, weights, points, biases=None):
+    """The network of ``decoder`` running ``weights`` on ``points``; with ``biases``
+    (one first-layer bias per class), once per class, the outputs stacked."""
+    page = _page_decoder(decoder, weights)
+    if biases is None:
+        return _run(page, points)
+    out = []
+    for bias in biases:
+        page.set_weights([weights[0], bias, *weights[2:]])
+        out.append(_run(page, points))
+    return np.concatenate(out)
+
+
+def export_decoder(decoder, region=None, first_biases=None) -> dict:
     """The decoder's layers as a spec and two packed blobs the page's script reads.
 
     ``kernels``: every kernel as integers (zigzag, gzip), in layer order; ``floats``: per
     kernel its steps (one per slice of the last axis: weight = integer × step), then its
     biases, as float32 (gzip). ``region``: the latent box the explorer can reach, a
-    ``(low, high)`` per dimension (default −3 to 3 in each).
+    ``(low, high)`` per dimension (default −3 to 3 in each). ``first_biases``: for a
+    conditional decoder folded into one per class (``conditional.class_decoder``), the
+    first Dense layer's bias of each class, shape ``(classes, units)``: every class is
+    calibrated and checked, and the page gets the biases as one more blob,
+    ``class_biases`` (float32, gzip), to swap in when the reader picks a class.
 
     The pixels the page draws must stay within :data:`TOLERANCE` of Keras's, with as few
     bits as that allows:
@@ -228,8 +247,21 @@ def export_decoder(decoder, region=None) -> dict:
     points = _calibration_points(
         region, 0 if conv else 121, 600 if conv else 4000, seed=0
     )
-    reference = _run(decoder, points)
-    reference = reference.reshape(len(points), -1)
+    biases = None
+    if first_biases is not None:
+        biases = np.asarray(first_biases, "float32")
+        if params[0][1] != "Dense" or biases.shape[1:] != params[0][4].shape:
+            raise ValueError(
+                "explorer: first_biases must hold one bias of the first Dense "
+                f"layer per class, shape (classes, {params[0][4].shape[0]})."
+            )
+    exact = [w for *_, k, b in params for w in (k, b)]
+
+    def reference_of(points):
+        out = _run_page(decoder, exact, points, biases)
+        return out.reshape(len(out), -1)
+
+    reference = reference_of(points)
 
     def weights_of(chosen, last=None):
         out = []
@@ -249,9 +281,8 @@ def export_decoder(decoder, region=None) -> dict:
 
     def error(bits):
         chosen = quantised(bits)
-        page = _page_decoder(decoder, weights_of(chosen))
-        ours = _run(page, points)
-        return np.abs(ours.reshape(len(points), -1) - reference).max()
+        ours = _run_page(decoder, weights_of(chosen), points, biases)
+        return np.abs(ours.reshape(len(ours), -1) - reference).max()
 
     # Fewest bits per layer, the largest layers first: each as few as keeps the pixels
     # within its share of the budget (shares in proportion to the layers' sizes, added up
@@ -282,28 +313,34 @@ def export_decoder(decoder, region=None) -> dict:
         # alone). If none passes, the layer keeps 16 bits, rounded to nearest.
         page = _page_decoder(decoder, weights_of(chosen))
         prefix = keras.Model(page.inputs[0], page.layers[-1].input)
+        start = page.get_weights()
         for attempt, share in enumerate((1, 1, 0.5, 0.25)):
-            inputs = _run(prefix, points)
+            inputs = []
+            for first in [start[1]] if biases is None else biases:
+                page.set_weights([start[0], first, *start[2:]])
+                inputs.append(_run(prefix, points))
+            inputs = np.concatenate(inputs)
             q, step = _gptq_steps(
                 kernel, bias, inputs, reference, BUDGET * share
             )
             weights = weights_of(chosen, [(q * step).astype("float32"), bias])
             checked, missed = _largest_difference(
-                decoder, weights, region, seed=1 + attempt
+                decoder, weights, region, 1 + attempt, biases
             )
             if checked <= CHECK:
                 break
             points = np.concatenate([points, missed])
-            reference = _run(decoder, points)
-            reference = reference.reshape(len(points), -1)
+            reference = reference_of(points)
         else:
             q, step = _uniform_steps(kernel, 16)
             weights = weights_of(chosen, [(q * step).astype("float32"), bias])
-            checked, _ = _largest_difference(decoder, weights, region, seed=9)
+            checked, _ = _largest_difference(
+                decoder, weights, region, 9, biases
+            )
         chosen.append((q, step))
     else:
         weights = weights_of(chosen)
-        checked, _ = _largest_difference(decoder, weights, region, seed=1)
+        checked, _ = _largest_difference(decoder, weights, region, 1, biases)
 
     layers, kernels, floats = [], [], []
     n_kernel = n_float = 0
@@ -336,24 +373,32 @@ def export_decoder(decoder, region=None) -> dict:
             f"(more than {CHECK:g}) over the region {region}; lower BUDGET in "
             "vaecourse/explorer.py."
         )
-    return {
+    out = {
         "spec": {"latent_dim": dims, "layers": layers},
         "kernels": _packed(_zigzag_planes(np.concatenate(kernels))),
         "floats": _packed(np.concatenate(floats).astype("<f4")),
         "checked": float(checked),
     }
+    if biases is not None:
+        out["class_biases"] = _packed(biases.astype("<f4"))
+    return out
 
 
-def _largest_difference(decoder, weights, region, seed: int):
+def _largest_difference(decoder, weights, region, seed: int, biases=None):
     """The largest pixel difference between ``decoder`` and the same network with
     ``weights`` (the page's), on random points of ``region`` not used to choose them,
-    and those of the points where it is above BUDGET."""
+    and those of the points where it is above BUDGET; with ``biases``, over every
+    class (the same number of points in all, shared out between the classes)."""
     conv = any("Conv" in type(layer).__name__ for layer in decoder.layers)
-    points = _calibration_points(region, 0, 1000 if conv else 20000, seed)
-    page = _page_decoder(decoder, weights)
-    ours = _run(page, points)
-    theirs = _run(decoder, points)
-    error = np.abs(ours - theirs).reshape(len(points), -1).max(axis=1)
+    n = 1000 if conv else 20000
+    if biases is not None:
+        n = max(n // len(biases), 500)
+    points = _calibration_points(region, 0, n, seed)
+    exact = [np.asarray(w) for w in decoder.get_weights()]
+    ours = _run_page(decoder, weights, points, biases)
+    theirs = _run_page(decoder, exact, points, biases)
+    error = np.abs(ours - theirs).reshape(len(ours), -1).max(axis=1)
+    error = error.reshape(-1, len(points)).max(axis=0)
     return float(error.max()), points[error > BUDGET]
 
 
@@ -488,6 +533,36 @@ def _codes(codes, labels, box, n: int, include=(), seed: int = 0):
     return keep, codes[keep, :2], labels[keep]
 
 
+def _plane_body(title: str, box, picker: str) -> str:
+    """The plane's HTML: help, the plane, the digit and its readout, a legend;
+    ``picker`` (HTML) goes between the help and the plane."""
+    help_id = f"vaecourse-help-{next(_ids)}"
+    extra = (
+        "Pick the class in the menu (or focus it and use the arrow keys). "
+        if picker
+        else ""
+    )
+    return (
+        f'<p id="{help_id}" style="margin:0 0 0.5rem 0;width:100%">'
+        f"<strong>{html.escape(title)}.</strong> {extra}Drag the ring over the "
+        "plane, or click the plane and move the ring with the arrow keys (Shift: "
+        "larger steps; Home: back to the origin). The decoder runs in your "
+        f"browser.</p>{picker}"
+        f'<div style="{_STYLE}">'
+        f'<canvas class="vx-plane" width="360" height="360" tabindex="0" '
+        f'role="application" aria-roledescription="latent plane" '
+        f'aria-label="{html.escape(title)}: the latent plane, '
+        f"{box[0]:.1f} to {box[1]:.1f} across, {box[2]:.1f} to {box[3]:.1f} "
+        f'up" aria-describedby="{help_id}" '
+        'style="width:min(360px,100%);aspect-ratio:1;touch-action:none;'
+        'cursor:crosshair;border:1px solid #767676"></canvas>'
+        '<div><canvas class="vx-digit" role="img" '
+        f'aria-label="The digit decoded at the ring" {_DIGIT}></canvas>'
+        '<p class="vx-readout" aria-live="polite" '
+        'style="max-width:14rem;margin:0.5rem 0"></p></div></div>' + _legend()
+    )
+
+
 def latent_plane(
     decoder,
     codes,
@@ -511,25 +586,7 @@ def latent_plane(
         )
     box = _box(codes, limit)
     _, shown, digits = _codes(codes, labels, box, n_codes)
-    help_id = f"vaecourse-help-{next(_ids)}"
-    body = (
-        f'<p id="{help_id}" style="margin:0 0 0.5rem 0;width:100%">'
-        f"<strong>{html.escape(title)}.</strong> Drag the ring over the plane, "
-        "or click the plane and move the ring with the arrow keys (Shift: larger "
-        "steps; Home: back to the origin). The decoder runs in your browser.</p>"
-        f'<div style="{_STYLE}">'
-        f'<canvas class="vx-plane" width="360" height="360" tabindex="0" '
-        f'role="application" aria-roledescription="latent plane" '
-        f'aria-label="{html.escape(title)}: the latent plane, '
-        f"{box[0]:.1f} to {box[1]:.1f} across, {box[2]:.1f} to {box[3]:.1f} "
-        f'up" aria-describedby="{help_id}" '
-        'style="width:min(360px,100%);aspect-ratio:1;touch-action:none;'
-        'cursor:crosshair;border:1px solid #767676"></canvas>'
-        '<div><canvas class="vx-digit" role="img" '
-        f'aria-label="The digit decoded at the ring" {_DIGIT}></canvas>'
-        '<p class="vx-readout" aria-live="polite" '
-        'style="max-width:14rem;margin:0.5rem 0"></p></div></div>' + _legend()
-    )
+    body = _plane_body(title, box, "")
     data = {
         **export_decoder(decoder, _region(box)),
         "codes": _packed_codes(shown, box),
@@ -538,6 +595,55 @@ def latent_plane(
         "box": box,
     }
     return _page("plane", body, data, model)
+
+
+def class_plane(
+    decoder,
+    codes,
+    labels,
+    model: str,
+    start: int = 0,
+    limit: float | None = 4.0,
+    n_codes: int = 3000,
+    title: str = "Class explorer",
+):
+    """:func:`latent_plane` for a conditional decoder (inputs ``[z, one_hot]``, a 2-D
+    ``z``): the reader picks the digit class in a menu and drags z over the plane.
+
+    A one-hot class only adds a row of the first Dense layer's kernel to its bias
+    (``conditional.class_decoder``): the page gets the shared decoder once and the ten
+    first-layer biases, and swaps the bias when the class changes. ``codes``/``labels``:
+    the test encodings (each under its own label) and their digits; ``start``: the
+    class shown first.
+    """
+    from .conditional import class_decoder
+
+    n_classes = int(decoder.inputs[1].shape[-1])
+    plain = [class_decoder(decoder, c) for c in range(n_classes)]
+    if int(plain[0].inputs[0].shape[-1]) != 2:
+        raise ValueError("class_plane needs a decoder of a 2-D latent space.")
+    biases = np.stack(
+        [np.asarray(p.layers[1].get_weights()[1]) for p in plain]
+    )
+    box = _box(codes, limit)
+    _, shown, digits = _codes(codes, labels, box, n_codes)
+    options = "".join(
+        f'<option value="{c}"{" selected" if c == start else ""}>{c}</option>'
+        for c in range(n_classes)
+    )
+    picker = (
+        '<p style="margin:0 0 0.5rem 0;width:100%"><label>Digit class '
+        f'<select class="vx-class">{options}</select></label></p>'
+    )
+    data = {
+        **export_decoder(plain[start], _region(box), first_biases=biases),
+        "codes": _packed_codes(shown, box),
+        "labels": _packed(digits.astype("uint8")),
+        "colours": [_hex(c) for c in DIGIT_COLOURS],
+        "box": box,
+        "start_class": int(start),
+    }
+    return _page("conditional", _plane_body(title, box, picker), data, model)
 
 
 def latent_sliders(
