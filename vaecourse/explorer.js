@@ -381,16 +381,11 @@
   };
 
   ClassPlane.prototype.moveTo = function (p) {
+    // The chosen class is the first Dense layer's bias; then the plane's own move.
     const first = this.decoder.layers.find(function (layer) { return layer.w; });
     const n = first.units;
     first.b = this.classBiases.subarray(this.klass * n, (this.klass + 1) * n);
-    const b = this.box;
-    this.point = [Math.max(b[0], Math.min(b[1], p[0])), Math.max(b[2], Math.min(b[3], p[1]))];
-    const started = performance.now();
-    this.pixels = this.decoder.decode(this.point);
-    this.lastDecodeMs = performance.now() - started;
-    drawDigit(this.digit, this.pixels);
-    this.draw();
+    Plane.prototype.moveTo.call(this, p);
     this.readout.textContent = "z = (" + fmt(this.point[0]) + ", " + fmt(this.point[1]) +
       "), drawn as the digit " + this.klass + ".";
   };

@@ -244,9 +244,14 @@ def export_decoder(decoder, region=None, first_biases=None) -> dict:
     gptq = kind == "Dense" and config["activation"] == "sigmoid"
     before = params[:-1] if gptq else params
     conv = any(kind.startswith("Conv") for _, kind, *_ in params)
-    points = _calibration_points(
-        region, 0 if conv else 121, 600 if conv else 4000, seed=0
-    )
+    n_grid, n_random = (0, 600) if conv else (121, 4000)
+    if first_biases is not None:
+        # About as many calibration points in all as for one class, shared out between
+        # the classes (each class runs all of them): ten times as many took 5 GB.
+        share = len(first_biases)
+        n_grid = int(n_grid / share**0.5)
+        n_random = max(n_random // share, 400)
+    points = _calibration_points(region, n_grid, n_random, seed=0)
     biases = None
     if first_biases is not None:
         biases = np.asarray(first_biases, "float32")
