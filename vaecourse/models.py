@@ -128,13 +128,8 @@ def build_dense_decoder(
     return keras.Model(z, probs, name="dense_decoder")
 
 
-def build_conv_encoder(latent_dim: int = 2, filters=(32, 64), dense=16):
-    """28×28×1 → one stride-2 Conv2D layer per entry of ``filters`` → Dense → (μ, log σ²).
-
-    Each stride-2 convolution halves the image: 28×28 → 14×14 → 7×7 for two layers.
-    ``dense`` may be a tuple of widths, for several Dense ReLU layers after the convolutions.
-    """
-    image = keras.Input(shape=(28, 28, 1), name="image")
+def _downsample(image, filters):
+    """One stride-2 3×3 ReLU convolution per entry of ``filters``, then Flatten."""
     h = image
     for i, f in enumerate(filters):
         h = layers.Conv2D(
@@ -145,7 +140,33 @@ def build_conv_encoder(latent_dim: int = 2, filters=(32, 64), dense=16):
             activation="relu",
             name=f"conv_{i}",
         )(h)
-    h = layers.Flatten(name="flatten")(h)
+    return layers.Flatten(name="flatten")(h)
+
+
+def _upsample(h, filters):
+    """The Dense output as 7×7×filters[0] maps, then one stride-2 3×3 ReLU transposed
+    convolution per entry of ``filters``."""
+    h = layers.Reshape((7, 7, filters[0]), name="to_maps")(h)
+    for i, f in enumerate(filters):
+        h = layers.Conv2DTranspose(
+            f,
+            3,
+            strides=2,
+            padding="same",
+            activation="relu",
+            name=f"deconv_{i}",
+        )(h)
+    return h
+
+
+def build_conv_encoder(latent_dim: int = 2, filters=(32, 64), dense=16):
+    """28×28×1 → one stride-2 Conv2D layer per entry of ``filters`` → Dense → (μ, log σ²).
+
+    Each stride-2 convolution halves the image: 28×28 → 14×14 → 7×7 for two layers.
+    ``dense`` may be a tuple of widths, for several Dense ReLU layers after the convolutions.
+    """
+    image = keras.Input(shape=(28, 28, 1), name="image")
+    h = _downsample(image, filters)
     h = _hidden_stack(h, _widths(dense, "dense"), "enc_dense")
     mean = layers.Dense(latent_dim, name="z_mean")(h)
     log_var = layers.Dense(latent_dim, name="z_log_var")(h)
@@ -178,16 +199,7 @@ def build_conv_decoder(
     h = layers.Dense(7 * 7 * filters[0], activation="relu", name="dec_dense")(
         h
     )
-    h = layers.Reshape((7, 7, filters[0]), name="to_maps")(h)
-    for i, f in enumerate(filters):
-        h = layers.Conv2DTranspose(
-            f,
-            3,
-            strides=2,
-            padding="same",
-            activation="relu",
-            name=f"deconv_{i}",
-        )(h)
+    h = _upsample(h, filters)
     if upsample_output:
         probs = layers.Conv2DTranspose(
             1,
@@ -593,17 +605,7 @@ def build_conv_cvae(
     joins the flattened feature maps on the way in and z on the way out."""
     image = keras.Input(shape=(28, 28, 1), name="image")
     label = keras.Input(shape=(n_classes,), name="label")
-    h = image
-    for i, f in enumerate(encoder_filters):
-        h = layers.Conv2D(
-            f,
-            3,
-            strides=2,
-            padding="same",
-            activation="relu",
-            name=f"conv_{i}",
-        )(h)
-    h = layers.Flatten(name="flatten")(h)
+    h = _downsample(image, encoder_filters)
     h = layers.Concatenate(name="maps_and_label")([h, label])
     h = _hidden_stack(h, _widths(dense, "dense"), "enc_dense")
     mean = layers.Dense(latent_dim, name="z_mean")(h)
@@ -617,16 +619,7 @@ def build_conv_cvae(
     h = layers.Dense(
         7 * 7 * decoder_filters[0], activation="relu", name="dec_dense"
     )(h)
-    h = layers.Reshape((7, 7, decoder_filters[0]), name="to_maps")(h)
-    for i, f in enumerate(decoder_filters):
-        h = layers.Conv2DTranspose(
-            f,
-            3,
-            strides=2,
-            padding="same",
-            activation="relu",
-            name=f"deconv_{i}",
-        )(h)
+    h = _upsample(h, decoder_filters)
     probs = layers.Conv2D(
         1, 3, padding="same", activation="sigmoid", name="pixel_probs"
     )(h)

@@ -34,6 +34,37 @@ def expect(ok: bool, case: str, expected, got, hint: str = "") -> None:
         raise AssertionError(f"{message} {hint}".strip())
 
 
+def call_or_fail(case: str, expected: str, hint: str, function, *args):
+    """``function(*args)``; an error in it becomes the case's failure, with the hint."""
+    from ..exercises import ExerciseNotDone
+
+    try:
+        return function(*args)
+    except ExerciseNotDone:
+        raise
+    except Exception as err:  # noqa: BLE001 (its message goes into the failure)
+        message = str(err) if len(str(err)) < 200 else f"{str(err)[:200]}…"
+        expect(
+            False, case, expected, f"{type(err).__name__}: {message}", hint
+        )
+
+
+def fixed_weights(
+    model, seed: int, kernel_scale: float = 1.0, bias_scale: float = 0.1
+):
+    """Give ``model`` weights drawn from its own seeded generator (no global seed is set,
+    so the chapter's random state is left alone): kernels ~ N(0, kernel_scale² / fan-in),
+    biases ~ N(0, bias_scale²)."""
+    rng = np.random.default_rng(seed)
+    weights = []
+    for w in model.get_weights():
+        fan_in = int(np.prod(w.shape[:-1])) if w.ndim > 1 else 1
+        scale = kernel_scale / np.sqrt(fan_in) if w.ndim > 1 else bias_scale
+        weights.append(rng.normal(scale=scale, size=w.shape).astype(w.dtype))
+    model.set_weights(weights)
+    return model
+
+
 def _rounded(value):
     return np.round(np.asarray(value, dtype=float), 4).tolist()
 

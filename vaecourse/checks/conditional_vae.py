@@ -10,8 +10,9 @@ import functools
 
 import numpy as np
 
-from ..exercises import Exercise, ExerciseNotDone
-from . import expect
+from ..exercises import Exercise
+from . import call_or_fail as _call
+from . import expect, fixed_weights
 
 DECODER_INPUTS_HINT = (
     "The decoder takes two inputs, [z, one_hot]: a batch of latent points "
@@ -20,25 +21,14 @@ DECODER_INPUTS_HINT = (
 )
 
 
-def _fixed_weights(model, seed: int):
-    """Give ``model`` weights drawn from its own seeded generator (no global seed is set, so
-    the chapter's random state is left alone)."""
-    rng = np.random.default_rng(seed)
-    weights = []
-    for w in model.get_weights():
-        fan_in = int(np.prod(w.shape[:-1])) if w.ndim > 1 else 1
-        scale = 1.5 / np.sqrt(fan_in) if w.ndim > 1 else 0.3
-        weights.append(rng.normal(scale=scale, size=w.shape).astype(w.dtype))
-    model.set_weights(weights)
-    return model
-
-
 @functools.cache
 def _dense_cvae(latent_dim: int = 3):
     """A small conditional dense VAE: [784 + 10] → 16 → z; [z + 10] → 16 → 784."""
     from ..models import build_dense_cvae
 
-    return _fixed_weights(build_dense_cvae(latent_dim, hidden=16), 91)
+    return fixed_weights(
+        build_dense_cvae(latent_dim, hidden=16), 91, 1.5, 0.3
+    )
 
 
 @functools.cache
@@ -49,20 +39,7 @@ def _conv_cvae(latent_dim: int = 2):
     vae = build_conv_cvae(
         latent_dim, encoder_filters=(4, 4), dense=8, decoder_filters=(4, 4)
     )
-    return _fixed_weights(vae, 92)
-
-
-def _call(case: str, expected: str, hint: str, function, *args):
-    """``function(*args)``; an error in it becomes the case's failure, with the hint."""
-    try:
-        return function(*args)
-    except ExerciseNotDone:
-        raise
-    except Exception as err:  # noqa: BLE001 (its message goes into the failure)
-        message = str(err) if len(str(err)) < 200 else f"{str(err)[:200]}…"
-        expect(
-            False, case, expected, f"{type(err).__name__}: {message}", hint
-        )
+    return fixed_weights(vae, 92, 1.5, 0.3)
 
 
 def _one_hot(labels, n_classes):

@@ -10,21 +10,10 @@ import functools
 
 import numpy as np
 
-from ..exercises import Exercise, ExerciseNotDone
+from ..exercises import Exercise
+from . import call_or_fail as _call
 from . import expect
-
-
-def _fixed_weights(model, seed: int):
-    """Give ``model`` weights drawn from its own seeded generator (no global seed is set, so
-    the chapter's random state is left alone)."""
-    rng = np.random.default_rng(seed)
-    weights = []
-    for w in model.get_weights():
-        fan_in = int(np.prod(w.shape[:-1])) if w.ndim > 1 else 1
-        scale = 1.0 / np.sqrt(fan_in) if w.ndim > 1 else 0.1
-        weights.append(rng.normal(scale=scale, size=w.shape).astype(w.dtype))
-    model.set_weights(weights)
-    return model
+from . import fixed_weights as _fixed_weights
 
 
 @functools.cache
@@ -47,19 +36,6 @@ def _decode(decoder, z) -> np.ndarray:
     """What the decoder gives for the points z, as (n, 28, 28)."""
     z = np.asarray(z, dtype="float32")
     return np.asarray(decoder(z)).reshape(len(z), 28, 28)
-
-
-def _call(case: str, expected: str, hint: str, function, *args):
-    """``function(*args)``; an error in it becomes the case's failure, with the hint."""
-    try:
-        return function(*args)
-    except ExerciseNotDone:
-        raise
-    except Exception as err:  # noqa: BLE001 (its message goes into the failure)
-        message = str(err) if len(str(err)) < 200 else f"{str(err)[:200]}…"
-        expect(
-            False, case, expected, f"{type(err).__name__}: {message}", hint
-        )
 
 
 def _is_binary(x) -> bool:

@@ -8,21 +8,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..exercises import Exercise, ExerciseNotDone
+from ..exercises import Exercise
+from . import call_or_fail as _call
 from . import expect
-
-
-def _call(case: str, expected: str, hint: str, function, *args):
-    """``function(*args)``; an error in it becomes the case's failure, with the hint."""
-    try:
-        return function(*args)
-    except ExerciseNotDone:
-        raise
-    except Exception as err:  # noqa: BLE001 (its message goes into the failure)
-        message = str(err) if len(str(err)) < 200 else f"{str(err)[:200]}…"
-        expect(
-            False, case, expected, f"{type(err).__name__}: {message}", hint
-        )
 
 
 def _as_number(case: str, got, what: str, hint: str) -> float:
