@@ -6,7 +6,8 @@
 # Both create or reuse the virtual environment .venv and install what is missing into it,
 # and the Debian packages they need into the system. Maintainers:
 #
-#   make notebooks   regenerate chapters/*.ipynb from their text sources chapters/*.py
+#   make notebooks   render the learners' notebooks chapters/*.ipynb from their text sources
+#                    chapters/*.py and the numbers of the book's reader build (builds it first)
 #   make clean       delete the built site and its execution caches
 
 PYTHON ?= python3
@@ -22,7 +23,6 @@ JS_PACKAGES := node_modules/.vaecourse-installed
 .PHONY: book test notebooks browser-packages js-packages axe-packages diagram-packages clean
 
 book: diagram-packages js-packages $(INSTALLED)
-	$(BIN)/python -m tools.chapter_sources --check
 	# The live explorers' decoders go to _static/explorers/, loaded when a reader starts one.
 	VAECOURSE_EXPLORER_ASSETS=$(CURDIR)/_static/explorers \
 	VAECOURSE_PROFILE=reader $(BIN)/jupyter-book build . -W -n --keep-going
@@ -30,7 +30,8 @@ book: diagram-packages js-packages $(INSTALLED)
 test: browser-packages js-packages book
 	$(BIN)/python -m pytest
 
-notebooks: $(INSTALLED)
+# The learners' notebooks write out the numbers the reader build computed: build, then render.
+notebooks: book
 	$(BIN)/python -m tools.chapter_sources
 
 browser-packages:

@@ -1,7 +1,10 @@
-"""Chapters are text sources; their notebooks are generated (tools.chapter_sources).
+"""Chapters are text sources; the learners' notebooks are rendered from them
+(tools.chapter_sources, tools.learner_notebook).
 
-* Every committed notebook is exactly what its text source generates, so the notebook that
-  Colab, Binder and the book open is the one reviewed as text.
+* Every committed notebook is exactly what its text source and the book's reader build
+  (its glued numbers) render, so the notebook that Colab and Binder open is the one
+  reviewed as text, with the numbers the book shows.
+* No learner notebook holds MyST: Colab shows it as raw text.
 * Cell ids depend on a cell's own text only: editing one cell renames no other.
 * The Colab cell, written once in the generator, opens every chapter. It is executed here in a
   fresh IPython, once as it is (no ``google.colab`` module: nothing may happen) and once with a
@@ -13,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import textwrap
@@ -23,11 +27,13 @@ import yaml
 
 from tools.book import chapter_notebooks, chapter_sources
 from tools.chapter_sources import (
+    COLAB_TITLE,
     colab_cell_source,
+    glued_values,
     notebook_from_source,
     render,
-    source_from_notebook,
 )
+from tools.learner_notebook import myst_leftovers
 from vaecourse.paths import ROOT
 
 CHAPTERS = chapter_notebooks()
@@ -72,7 +78,7 @@ def source(cell: dict) -> str:
     return "".join(cell["source"]).strip()
 
 
-REFERENCE = colab_cell_source()
+REFERENCE = f"{COLAB_TITLE}\n{colab_cell_source()}"
 
 
 def run_cell(code: str, mode: str, cwd: Path) -> dict:
@@ -97,9 +103,82 @@ def test_notebook_is_generated_from_its_text_source(nb_path):
         f"{nb_path.name} has no text source {text_source.name}"
     )
     assert nb_path.read_text() == render(notebook_from_source(text_source)), (
-        f"{nb_path.name} disagrees with {text_source.name}: edit the .py, then regenerate "
-        "with `make notebooks` and commit both"
+        f"{nb_path.name} disagrees with {text_source.name} and the book's reader build: "
+        "edit the .py, then regenerate with `make notebooks` and commit both"
     )
+
+
+@pytest.mark.parametrize("nb_path", CHAPTERS, ids=lambda p: p.stem)
+def test_learner_notebook_holds_no_myst(nb_path):
+    import nbformat
+
+    leftovers = myst_leftovers(nbformat.read(nb_path, as_version=4))
+    assert not leftovers, (
+        f"{nb_path.name} shows MyST a learner would read as raw text: {leftovers[:5]}"
+    )
+
+
+def test_myst_leftovers_are_found():
+    import nbformat
+
+    for text in [
+        "a {glue:text}`x:.1f` b",
+        "see {numref}`fig-1`",
+        "```{exercise-start} T\n:label: e\n```",
+        "(ch01-explorer)=",
+        "$$ (eq-x)",
+    ]:
+        nb = nbformat.v4.new_notebook(
+            cells=[nbformat.v4.new_markdown_cell(text)]
+        )
+        assert myst_leftovers(nb), text
+
+
+@pytest.mark.parametrize("nb_path", CHAPTERS, ids=lambda p: p.stem)
+def test_learner_notebook_shows_the_built_numbers(nb_path):
+    """Every glued number of the reader build is written out in the learner's prose."""
+    import nbformat
+
+    from tools.learner_notebook import format_glued
+
+    text = "\n".join(
+        c.source
+        for c in nbformat.read(nb_path, as_version=4).cells
+        if c.cell_type == "markdown"
+    )
+    glued = glued_values(nb_path.with_suffix(".py"))
+    quoted = re.findall(
+        r"\{glue:text\}`([^`:]+):?([^`]*)`",
+        nb_path.with_suffix(".py").read_text(),
+    )
+    assert quoted or not glued
+    for name, spec in quoted:
+        assert format_glued(glued[name], spec) in text, (
+            f"{nb_path.name}: the number {name} is not in the learner's text"
+        )
+
+
+@pytest.mark.parametrize("nb_path", CHAPTERS, ids=lambda p: p.stem)
+def test_checks_and_hidden_cells_are_collapsed(nb_path):
+    """The cells the book hides, and the asserts and glue calls that end a cell, are
+    collapsed for the learner (JupyterLab: source_hidden; Colab: form view)."""
+    import nbformat
+
+    for cell in nbformat.read(nb_path, as_version=4).cells:
+        if cell.cell_type != "code":
+            continue
+        lines = [line for line in cell.source.splitlines() if line.strip()]
+        last = lines[-1] if lines else ""
+        hidden = cell.metadata.get("jupyter", {}).get("source_hidden", False)
+        if last.startswith(("assert ", "vaecourse.glue(")):
+            assert hidden, (
+                f"{nb_path.name}: a check in plain view:\n{cell.source}"
+            )
+        if hidden:
+            assert cell.metadata.get("cellView") == "form"
+            assert cell.source.startswith("# @title "), (
+                "Colab shows a collapsed cell by its title"
+            )
 
 
 def test_every_chapter_source_is_in_the_book():
@@ -110,6 +189,7 @@ def test_every_chapter_source_is_in_the_book():
 
 def test_editing_one_cell_renames_no_other(tmp_path):
     original = ROOT / "chapters" / "02_vae_theory.py"
+    glued = glued_values(original)
     text = original.read_text()
     first_markdown = text.index("# %% [markdown]\n# ## ")
     edited = tmp_path / original.name
@@ -118,19 +198,12 @@ def test_editing_one_cell_renames_no_other(tmp_path):
         + "# %%\nprint('a new cell')\n\n"
         + text[first_markdown:]
     )
-    before = [c.id for c in notebook_from_source(original).cells]
-    after = [c.id for c in notebook_from_source(edited).cells]
+    before = [c.id for c in notebook_from_source(original, glued).cells]
+    after = [c.id for c in notebook_from_source(edited, glued).cells]
     assert len(after) == len(before) + 1
     assert set(before) <= set(after), (
         "an unrelated edit changed existing cell ids"
     )
-
-
-def test_text_source_round_trips_through_the_notebook(tmp_path):
-    text_source = ROOT / "chapters" / "01_autoencoders.py"
-    notebook = tmp_path / "01_autoencoders.ipynb"
-    notebook.write_text(render(notebook_from_source(text_source)))
-    assert source_from_notebook(notebook) == text_source.read_text()
 
 
 def test_reference_cell_clones_this_repository():
@@ -146,8 +219,8 @@ def test_first_code_cell_is_the_colab_cell(nb_path):
     assert source(cell) == REFERENCE, (
         f"{nb_path.name}: the first code cell is not the Colab cell"
     )
-    assert "remove-cell" in cell.get("metadata", {}).get("tags", []), (
-        f"{nb_path.name}: the Colab cell must be tagged remove-cell"
+    assert cell["metadata"].get("jupyter", {}).get("source_hidden"), (
+        f"{nb_path.name}: the Colab cell must be collapsed outside Colab"
     )
 
 

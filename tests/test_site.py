@@ -42,7 +42,9 @@ CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text())
 
 
 def source_of(entry: str) -> Path:
-    for ext in (".ipynb", ".md", ".py"):
+    """The file the book reads for ``entry``: a chapter's text source ``.py`` (its
+    ``.ipynb`` is the learner's rendering), or a Markdown page."""
+    for ext in (".py", ".md"):
         if (ROOT / f"{entry}{ext}").exists():
             return ROOT / f"{entry}{ext}"
     raise FileNotFoundError(
@@ -51,20 +53,18 @@ def source_of(entry: str) -> Path:
 
 
 def markdown_text(entry: str) -> str:
-    """The prose of a page's source (markdown cells of a notebook, or the .md file)."""
+    """The prose of a page's source (the Markdown cells of a chapter, or the .md file)."""
     path = source_of(entry)
-    if path.suffix != ".ipynb":
+    if path.suffix != ".py":
         return path.read_text()
-    import json
+    import jupytext
 
-    cells = json.loads(path.read_text())["cells"]
-    return "\n\n".join(
-        "".join(c["source"]) for c in cells if c["cell_type"] == "markdown"
-    )
+    cells = jupytext.read(path, fmt="py:percent").cells
+    return "\n\n".join(c.source for c in cells if c.cell_type == "markdown")
 
 
 PAGES = toc_entries()
-NOTEBOOK_PAGES = [e for e in PAGES if source_of(e).suffix == ".ipynb"]
+NOTEBOOK_PAGES = [e for e in PAGES if source_of(e).suffix == ".py"]
 SOLUTION_RE = re.compile(r"\{literalinclude\}\s+\.\./solutions/([\w.-]+\.py)")
 SOLUTION_PAGES = [e for e in PAGES if SOLUTION_RE.search(markdown_text(e))]
 DISPLAY_MATH_RE = re.compile(
@@ -292,7 +292,7 @@ def test_launch_buttons_open_this_notebook(
     launch = CONFIG["launch_buttons"]
     binder = (
         f"{launch['binderhub_url'].rstrip('/')}/v2/gh/{owner_name}/{branch}"
-        f"?urlpath=tree/{notebook}"
+        f"?urlpath=lab/tree/{notebook}"
     )
     colab = f"{launch['colab_url'].rstrip('/')}/github/{owner_name}/blob/{branch}/{notebook}"
     assert binder in links, (

@@ -1,18 +1,22 @@
-"""Chapters are written as text; their notebooks are generated from it.
+"""Chapters are written as text; the notebooks learners open are rendered from it.
 
 Each chapter's source is ``chapters/NN_name.py`` in jupytext's ``py:percent`` format: cells
-start at ``# %%`` lines, Markdown cells are comments, and a diff reads like code. Colab,
-Binder and Jupyter Book need notebooks, so ``chapters/NN_name.ipynb`` is generated from it and
-committed beside it:
+start at ``# %%`` lines, Markdown cells are comments, and a diff reads like code. The book
+reads it directly, with its MyST (``_ext/chapter_text_source.py``). Colab and Binder open
+``chapters/NN_name.ipynb``, the learner's rendering of the same text in plain Jupyter
+(``tools/learner_notebook.py``): numbers written out from the book's reader build, no MyST.
+It is committed beside the source:
 
-    python -m tools.chapter_sources           # (re)write every chapter notebook  (make notebooks)
+    python -m tools.chapter_sources           # (re)write every learner notebook (make notebooks)
     python -m tools.chapter_sources chapters/02_vae_theory.py   # only this one
     python -m tools.chapter_sources --check   # fail when a notebook disagrees with its source
 
-Generation is a pure function of the text source and ``_config.yml``:
+The numbers come from the executed chapters of the last reader build
+(``_build/jupyter_execute``), so ``make notebooks`` builds the book first. Generation is a
+pure function of the text source, those numbers and ``_config.yml``:
 
 * the Colab cell (written once, below) is inserted after the opening cell (title and
-  introduction), tagged ``remove-cell``;
+  introduction), collapsed;
 * each cell's id is a hash of its type and text, so editing one cell never renames another;
 * the notebook's metadata is fixed (the ``python3`` kernel), and no outputs are kept.
 """
@@ -24,15 +28,17 @@ import hashlib
 import sys
 from pathlib import Path
 
-import jupytext
 import nbformat
 import yaml
 
 from vaecourse.paths import ROOT
 
 from .book import chapter_sources
+from .learner_notebook import collapsed, glued_in_executed, learner_cells
 
 FORMAT = "py:percent"
+EXECUTED = ROOT / "_build" / "jupyter_execute"
+COLAB_TITLE = "# @title Colab set-up: fetches the course in Colab; does nothing elsewhere"
 NOTEBOOK_METADATA = {
     "kernelspec": {
         "display_name": "Python 3 (ipykernel)",
@@ -44,7 +50,8 @@ NOTEBOOK_METADATA = {
 
 
 def colab_cell_source() -> str:
-    """The first code cell of every chapter: in Colab, fetch the course; elsewhere, nothing.
+    """The first code cell of every chapter: in Colab, fetch the course (helper package,
+    data, weights); elsewhere, nothing. It is shown collapsed, under :data:`COLAB_TITLE`.
 
     Colab already has TensorFlow, Keras and the scientific stack, so the helper package is
     installed without its dependencies (which would replace Colab's own builds).
@@ -55,8 +62,6 @@ def colab_cell_source() -> str:
     clone = f"/content/{url.rsplit('/', 1)[-1]}"
     return "\n".join(
         [
-            "# Colab only: fetch the course (helper package, data, weights). "
-            "Does nothing elsewhere.",
             "import os, sys",
             f'if "google.colab" in sys.modules and not os.path.isdir("{clone}"):',
             f"    !git clone --depth 1 {url} {clone}",
@@ -75,13 +80,32 @@ def _cell_id(cell, seen: dict[str, int]) -> str:
     return digest if seen[digest] == 1 else f"{digest}-{seen[digest]}"
 
 
-def notebook_from_source(source: Path) -> nbformat.NotebookNode:
-    """The chapter notebook generated from its text source."""
-    nb = jupytext.read(source, fmt=FORMAT)
-    colab = nbformat.v4.new_code_cell(
-        colab_cell_source(), metadata={"tags": ["remove-cell"]}
+def executed_notebook(source: Path) -> Path:
+    """The chapter as the last book build executed it."""
+    return EXECUTED / source.relative_to(ROOT).with_suffix(".ipynb")
+
+
+def glued_values(source: Path) -> dict[str, str]:
+    """The numbers the reader build of the book computed for ``source``'s prose."""
+    executed = executed_notebook(source)
+    if not executed.exists():
+        raise FileNotFoundError(
+            f"{executed.relative_to(ROOT)} is missing: the learner's notebook takes its "
+            "numbers from the book's reader build. Run `make book`, then `make notebooks` "
+            "(which builds the book first)."
+        )
+    return glued_in_executed(executed)
+
+
+def notebook_from_source(source: Path, glued: dict[str, str] | None = None):
+    """The learner's notebook of ``source``, with the numbers ``glued`` (default: those of
+    the last reader build)."""
+    cells = learner_cells(
+        source, glued_values(source) if glued is None else glued
     )
-    nb.cells.insert(1, colab)  # after the chapter's title and introduction
+    cells.insert(1, collapsed(colab_cell_source(), title=COLAB_TITLE))
+    nb = nbformat.v4.new_notebook()
+    nb.cells = cells
     seen: dict[str, int] = {}
     for cell in nb.cells:
         cell.id = _cell_id(cell, seen)
@@ -96,21 +120,9 @@ def render(nb: nbformat.NotebookNode) -> str:
     return nbformat.writes(nb) + "\n"
 
 
-def source_from_notebook(notebook: Path) -> str:
-    """The text source of a notebook: its cells without the Colab cell, ids or outputs.
-
-    For turning a notebook into a chapter (or taking back edits made in Jupyter to the
-    generated notebook); the text source is what is committed and edited.
-    """
-    nb = jupytext.read(notebook)
-    colab = colab_cell_source().split("\n", 1)[0]
-    nb.cells = [c for c in nb.cells if not c.source.startswith(colab)]
-    nb.metadata = {"jupytext": {"notebook_metadata_filter": "-all"}}
-    return jupytext.writes(nb, fmt=FORMAT)
-
-
 def stale_notebooks() -> list[Path]:
-    """Chapter notebooks that differ from what their text source generates."""
+    """Learner notebooks that differ from what their text source and the last reader
+    build generate."""
     return [
         source.with_suffix(".ipynb")
         for source in chapter_sources()
@@ -150,8 +162,9 @@ def main(argv=None) -> int:
         if stale:
             names = ", ".join(str(p.relative_to(ROOT)) for p in stale)
             print(
-                f"{names} disagree with their text sources (chapters/*.py). "
-                "Run `make notebooks` to regenerate them, then commit both."
+                f"{names} disagree with their text sources (chapters/*.py) and the "
+                "book's last reader build. Run `make notebooks` (it builds the book, then "
+                "renders them), then commit both."
             )
             return 1
         return 0
