@@ -120,6 +120,7 @@ def test_repository_url_names_a_github_repository():
 
 
 def repository_files() -> list[str]:
+    """The repository's files, tracked or new (not those .gitignore names)."""
     if shutil.which("git") is None:
         raise RuntimeError("This test lists the repository's files with git.")
     listed = subprocess.run(
@@ -127,9 +128,13 @@ def repository_files() -> list[str]:
         capture_output=True,
         text=True,
         cwd=ROOT,
-        check=True,
-    ).stdout.splitlines()
-    return [path for path in listed if (ROOT / path).is_file()]
+        check=False,
+    )
+    if listed.returncode:
+        raise RuntimeError(f"git ls-files failed in {ROOT}: {listed.stderr}")
+    return [
+        path for path in listed.stdout.splitlines() if (ROOT / path).is_file()
+    ]
 
 
 def naming_the_repository(root, paths) -> list[str]:
