@@ -1,6 +1,9 @@
-"""The README: its two commands are what CI runs, and its chapter map is current."""
+"""The README: its two commands are what CI and the publishing workflow run, and its
+chapter map is current."""
 
 import re
+
+import yaml
 
 from tools.chapter_map import readme_with_map
 from vaecourse.paths import ROOT
@@ -24,6 +27,25 @@ def test_ci_runs_exactly_the_readme_commands():
         and not line.lstrip().startswith(("#", "set ", "cd ", "echo "))
     ]
     assert ci_commands == _readme_commands()
+
+
+def test_publishing_workflow_runs_exactly_the_readme_commands():
+    """After the checkout, the workflow's build job runs the README's commands and nothing
+    else; before it, it only installs what a bare Debian image lacks (apt-get)."""
+    workflow = ROOT / ".github" / "workflows" / "book.yml"
+    steps = yaml.safe_load(workflow.read_text())["jobs"]["build"]["steps"]
+    checkout = next(
+        i
+        for i, step in enumerate(steps)
+        if step.get("uses", "").startswith("actions/checkout@")
+    )
+    commands = [s["run"].strip() for s in steps[checkout:] if "run" in s]
+    assert commands == _readme_commands(), (
+        f"{workflow.name} runs {commands} after the checkout; the README says "
+        f"{_readme_commands()}"
+    )
+    for step in steps[:checkout]:
+        assert step["run"].startswith("apt-get update &&"), step
 
 
 def test_chapter_map_is_current():

@@ -973,6 +973,62 @@ def test_exercises_are_numbered_by_chapter(
         )
 
 
+PAGE_EXERCISE_RE = re.compile(
+    r'<div class="exercise admonition"[^>]*>\s*<p class="admonition-title">'
+    r'<span class="caption-number">Exercise ([\d.]+) </span>'
+)
+# The line vaecourse.check prints under each stub: the build leaves every stub unfilled.
+CHECKER_LINE_RE = re.compile(r"Exercise ([\d.]+) is not done yet")
+FIGURE_NUMBER_RE = re.compile(
+    r'<figcaption>\s*<p><span class="caption-number">Fig\. ([\d.]+) </span>'
+)
+
+
+def chapter_map_numbers(stem: str) -> list[str]:
+    """The exercise numbers the README's chapter map lists for a page."""
+    row = next(
+        line
+        for line in (ROOT / "README.md").read_text().splitlines()
+        if line.startswith("| [") and f"(chapters/{stem}.py)" in line
+    )
+    return re.findall(r"([\d.]+) `solutions/", row)
+
+
+@pytest.mark.parametrize("entry", CHAPTER_PAGES, ids=page_id)
+def test_one_numbering_on_the_page_in_the_checker_and_the_chapter_map(
+    entry, built_site
+):
+    """An exercise has one number wherever a learner meets it: its box on the page
+    (Sphinx), the checker's line under its stub, and the README's chapter map; and the
+    page's figures follow the same scheme (Fig. 3.k in chapter 3, Fig. k in the appendix)."""
+    from vaecourse.exercises import exercises
+
+    stem = page_id(entry)
+    page = page_path(built_site, entry).read_text()
+    on_page = PAGE_EXERCISE_RE.findall(page)
+    checker = [
+        e.number for _, e in sorted(exercises().items()) if e.page == stem
+    ]
+    assert on_page == checker, (
+        f"{entry}: the page numbers its exercises {on_page}; "
+        f"vaecourse.check says {checker}"
+    )
+    printed = CHECKER_LINE_RE.findall(page)
+    assert printed == checker, (
+        f"{entry}: the checker printed {printed} under the stubs"
+    )
+    assert chapter_map_numbers(stem) == checker, (
+        f"README.md's chapter map lists {chapter_map_numbers(stem)} for {stem}, the "
+        f"checker {checker}: run `python -m tools.chapter_map --write`"
+    )
+    prefix = number_prefix(entry)
+    assert all(re.fullmatch(rf"{re.escape(prefix)}\d+", n) for n in checker)
+    figures = FIGURE_NUMBER_RE.findall(page)
+    assert figures == [f"{prefix}{k}" for k in range(1, len(figures) + 1)], (
+        f"{entry}: figures numbered {figures}, not {prefix}1, {prefix}2, …"
+    )
+
+
 class _Ids(html.parser.HTMLParser):
     def __init__(self):
         super().__init__()

@@ -17,7 +17,7 @@ from vaecourse import zoo
 from vaecourse.exercises import exercises
 from vaecourse.paths import ROOT
 
-from .book import chapter_sources, models_loaded_by
+from .book import chapter_sources, models_loaded_by, numbered_entries
 
 README = ROOT / "README.md"
 BEGIN = (
@@ -38,15 +38,22 @@ def models_of(source) -> list[str]:
 
 def chapter_map() -> str:
     rows = [
-        "| chapter | exercises: solution files (checkers) | models (`weights/NAME.weights.h5`) "
-        "| tests |",
+        (
+            "| chapter | exercises: solution files (checkers) "
+            "| models (`weights/NAME.weights.h5`) | tests |"
+        ),
         "| --- | --- | --- | --- |",
     ]
+    numbered = numbered_entries()
     for source in chapter_sources():
         text = source.read_text()
         title = re.search(r"^# # (.+)$", text, re.MULTILINE).group(1)
-        # Sphinx numbers the chapters (_toc.yml's numbered: 1) from the file order.
-        title = f"{int(source.stem[:2])}. {title}"
+        # Sphinx numbers the chapters (_toc.yml's numbered: 1) from the file order, and
+        # not the pages of the appendix; their exercises are numbered as on the page.
+        if f"chapters/{source.stem}" in numbered:
+            title = f"{int(source.stem[:2])}. {title}"
+        else:
+            title = f"Appendix: {title}"
         mine = [
             e
             for name, e in sorted(exercises().items())

@@ -44,6 +44,12 @@ def todo():
     )
 
 
+# The pages with exercises in _toc.yml's unnumbered "Appendix" part. Sphinx numbers their
+# exercises and figures 1, 2, ... with no chapter number, so the checker does too
+# (tests/test_exercises.py checks this set against _toc.yml).
+APPENDIX_PAGES = frozenset({"10_numbers_next_to_papers"})
+
+
 @dataclass(frozen=True)
 class Exercise:
     """One exercise: its name (the solution file's stem), the object the learner writes, and
@@ -53,12 +59,30 @@ class Exercise:
     function: str
     checker: Callable
 
+    def _page_and_place(self) -> tuple[str, int]:
+        # NN_<chapter>_<k>_<what>: k is the first all-digit part after NN.
+        parts = self.name.split("_")
+        k = next(i for i, part in enumerate(parts[1:], 1) if part.isdigit())
+        return "_".join(parts[:k]), int(parts[k])
+
+    @property
+    def page(self) -> str:
+        """``"02_vae_theory"`` for ``02_vae_theory_1_kl``: the stem of its chapter's file."""
+        return self._page_and_place()[0]
+
+    @property
+    def place(self) -> int:
+        """``1`` for ``02_vae_theory_1_kl``: the exercise's place in its page."""
+        return self._page_and_place()[1]
+
     @property
     def number(self) -> str:
-        """``"2.1"`` for ``02_vae_theory_1_kl``: chapter, then the exercise's place in it."""
-        chapter, *rest = self.name.split("_")
-        k = next(part for part in rest if part.isdigit())
-        return f"{int(chapter)}.{k}"
+        """The number Sphinx gives the exercise on the page: ``"2.1"`` for
+        ``02_vae_theory_1_kl`` (chapter, then place), ``"1"`` for the first exercise of an
+        appendix page, which is not numbered."""
+        if self.page in APPENDIX_PAGES:
+            return str(self.place)
+        return f"{int(self.page.split('_')[0])}.{self.place}"
 
     @property
     def solution(self):
