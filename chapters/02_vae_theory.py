@@ -858,7 +858,9 @@ for s2, name, loss in [
 # The cell computes it on the 50,000 MNIST training images.
 
 # %%
-(x_train, _), _, _ = vaecourse.load_mnist_splits(shape="flat")
+(x_train, _), _, _ = vaecourse.load_mnist_splits(
+    shape="flat", parts=("train",)
+)
 # mean over the images of Σ_i (x_i - x̄_i)²: the sum of the pixel variances
 spread = x_train.var(axis=0, dtype=np.float64).sum()
 cost_of_average = {s2: spread / (2 * s2) for s2 in (0.5, 392.0)}

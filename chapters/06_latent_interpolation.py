@@ -51,7 +51,7 @@ print(f"Keras {keras.__version__}, profile: {profile.name}")
 vae, run = zoo.pretrained("dense_vae_2d")
 print(run.describe())
 
-(x_train, _), _, (x_test, y_test) = vaecourse.load_mnist_splits("flat")
+*_, (x_test, y_test) = vaecourse.load_mnist_splits("flat", parts=("test",))
 x_test, y_test = profile.subset(x_test, y_test, quick=1000)
 test_means = vae.encoder.predict(x_test, verbose=0)[0]
 print("test images:", x_test.shape, " encodings:", test_means.shape)
@@ -681,7 +681,9 @@ print(run20.describe())
 assert vae20.latent_dim == d
 
 # %%
-x_codes = x_train[: profile.choose(reader=10_000, quick=1000)]
+(x_train, _), _, _ = vaecourse.load_mnist_splits("flat", parts=("train",))
+x_codes = x_train[: profile.choose(reader=10_000, quick=1000)].copy()
+del x_train  # 157 MB: the cell needs the first images only
 mean20, log_var20 = (
     np.asarray(a) for a in vae20.encoder.predict(x_codes, verbose=0)
 )
