@@ -687,9 +687,9 @@ print(run20.describe())
 assert vae20.latent_dim == d
 
 # %%
-(x_train, _), _, _ = vaecourse.load_mnist_splits("flat", parts=("train",))
-x_codes = x_train[: profile.choose(reader=10_000, quick=1000)].copy()
-del x_train  # 157 MB: the cell needs the first images only
+(x_codes, _), _, _ = vaecourse.load_mnist_splits(
+    "flat", parts=("train",), first=profile.choose(reader=10_000, quick=1000)
+)
 mean20, log_var20 = (
     np.asarray(a) for a in vae20.encoder.predict(x_codes, verbose=0)
 )

@@ -159,3 +159,13 @@ def test_splits_load_only_the_parts_asked_for():
 def test_an_unknown_part_is_refused_with_the_choices():
     with pytest.raises(ValueError, match="'train', 'validation', 'test'"):
         data.load_mnist_splits(parts=("training",))
+
+
+def test_first_keeps_the_first_images_of_each_set():
+    (xt, yt), _, (xs, ys) = data.load_mnist_splits(
+        parts=("train", "test"), first=7
+    )
+    (x_all, y_all), _, _ = data.load_mnist_splits(parts=("train",))
+    assert len(xt) == len(ys) == 7
+    np.testing.assert_array_equal(xt, x_all[:7])
+    np.testing.assert_array_equal(yt, y_all[:7])

@@ -171,6 +171,7 @@ def load_mnist_splits(
     digits=None,
     path: Path | None = None,
     parts=SPLITS,
+    first: int | None = None,
 ):
     """Training, validation and test sets: ``(x, y)`` pairs for the first 50,000 training
     images, the last :data:`VALIDATION_SIZE` training images and the 10,000 test images.
@@ -180,7 +181,8 @@ def load_mnist_splits(
 
     ``parts`` names the sets to load, for example ``parts=("test",)``; the others are
     ``(None, None)``. The training images alone take 157 MB as float32, a sixth of
-    Binder's 1 GB: a chapter that does not use a set should leave it out.
+    Binder's 1 GB: a chapter that does not use a set should leave it out. ``first`` keeps
+    only the first images of each set (after ``digits``), converted alone.
     """
     unknown = set(parts) - set(SPLITS)
     if unknown:
@@ -203,7 +205,7 @@ def load_mnist_splits(
         if digits is not None:
             keep = np.isin(y, list(digits))
             x, y = x[keep], y[keep]
-        out.append((normalise(x, shape), y))
+        out.append((normalise(x[:first], shape), y[:first]))
     return tuple(out)
 
 
