@@ -110,7 +110,9 @@ binarize = vaecourse.check("10_numbers_next_to_papers_1_binarize", binarize)
 # each. The strokes survive; their soft edges become a random fringe.
 
 # %% mystnb={"figure": {"caption": "Eight grey test digits (top) and three binary versions of each, drawn with binarize: each pixel is 1 with probability its grey level.", "name": "fig-papers-binarised"}, "image": {"alt": "A row of eight grey MNIST test digits above three rows of their random binary versions"}}
-*_, (x_test_grey, _) = vaecourse.load_mnist_splits(shape="flat")
+*_, (x_test_grey, _) = vaecourse.load_mnist_splits(
+    shape="flat", parts=("test",)
+)
 rng = np.random.default_rng(0)
 examples = x_test_grey[:8]
 plotting.plot_image_rows(

@@ -142,3 +142,30 @@ def test_test_set_alone_skips_the_training_images():
         and 0.0 <= x_test.min()
         and x_test.max() <= 1.0
     )
+
+
+def test_splits_load_only_the_parts_asked_for():
+    (xt, yt), (xv, yv), (xs, ys) = data.load_mnist_splits(parts=("test",))
+    assert (xt, yt, xv, yv) == (None, None, None, None)
+    *_, (x_test, y_test) = data.load_mnist_splits()
+    np.testing.assert_array_equal(xs, x_test)
+    np.testing.assert_array_equal(ys, y_test)
+    (xt, _), (xv, _), (xs, _) = data.load_mnist_splits(
+        shape="image", digits=[1], parts=("train", "validation")
+    )
+    assert xs is None and xt.shape[1:] == xv.shape[1:] == (28, 28, 1)
+
+
+def test_an_unknown_part_is_refused_with_the_choices():
+    with pytest.raises(ValueError, match="'train', 'validation', 'test'"):
+        data.load_mnist_splits(parts=("training",))
+
+
+def test_first_keeps_the_first_images_of_each_set():
+    (xt, yt), _, (xs, ys) = data.load_mnist_splits(
+        parts=("train", "test"), first=7
+    )
+    (x_all, y_all), _, _ = data.load_mnist_splits(parts=("train",))
+    assert len(xt) == len(ys) == 7
+    np.testing.assert_array_equal(xt, x_all[:7])
+    np.testing.assert_array_equal(yt, y_all[:7])

@@ -2,11 +2,14 @@
 
     python -m tools.benchmark            # everything (about half an hour here)
     python -m tools.benchmark --skip-tests --skip-build
+    python -m tools.benchmark --kernel-peak 06 [--skip-explorers] [--per-cell]
 
 Measures:
 * the README's book command (``make book``) from an empty ``_build/``, and again cached;
 * each chapter executed alone in a fresh kernel in the reader profile, on 2 cores and on
   1 core (``taskset -c 0``, as Binder runs it): wall time and peak RSS (GNU time);
+* each chapter's kernel peak: the ipykernel's VmHWM after a learner's Run All (Binder
+  gives 1 GB), with the live explorers' cells and without them;
 * the README's test command (``make test``);
 * each built page's weight as a browser downloads it: every file the page loads in
   headless Chromium (HTML, scripts, style sheets, fonts, images), raw and gzip-compressed,
@@ -57,6 +60,7 @@ TARGETS = {
     "cached_build_s": 30,
     "chapter_1core_s": 90,
     "chapter_rss_mb": 1229,
+    "kernel_peak_mib": 1024,
     "tests_s": 180,
     "page_mb": 2.5,
     "page_gzip_mb": 1.5,
@@ -340,6 +344,110 @@ def chapter_runs(cores: str, outdir: Path) -> dict:
     return runs
 
 
+# A cell whose code calls a live explorer (``explorer.latent_plane(...)``): its decoder export
+# is a build-time cost measured apart (``--skip-explorers``).
+EXPLORER_CALL = re.compile(r"^\s*explorer\.\w+\(", re.MULTILINE)
+# nbclient skips cells tagged ``skip-execution`` (as the book build does); a learner's Run All
+# runs them, so the measurement does too.
+_RUN_EVERY_CELL = "vaecourse-run-every-cell"
+
+
+def process_memory_mib(pid: int) -> dict[str, float]:
+    """``VmHWM`` (the peak resident set so far) and ``VmRSS`` of process ``pid``, in MiB,
+    from ``/proc/<pid>/status``."""
+    status = Path(f"/proc/{pid}/status").read_text()
+    return {
+        key: int(
+            re.search(rf"^{key}:\s+(\d+) kB", status, re.MULTILINE).group(1)
+        )
+        / 1024
+        for key in ("VmHWM", "VmRSS")
+    }
+
+
+def kernel_peak(
+    notebook: Path,
+    skip_explorers: bool = False,
+    per_cell: bool = False,
+    timeout: int = 3600,
+) -> dict:
+    """The kernel's peak memory on a learner's Run All of ``notebook``.
+
+    Runs every code cell top to bottom (``skip-execution`` ones too, as Jupyter's Run All
+    does) in a fresh ipykernel in the notebook's folder, reader profile with the shipped
+    weights, and reads the KERNEL process's ``VmHWM`` from ``/proc`` at the end (the
+    client's own memory is not counted). ``skip_explorers`` leaves out the cells that call
+    ``explorer.…(``. Returns ``peak_mib``, ``wall_s``, the cells skipped, and with
+    ``per_cell`` a row per code cell run: its index, first line, and the kernel's VmHWM
+    and VmRSS after it.
+    """
+    import nbformat
+    from nbclient import NotebookClient
+
+    from .execute import _environment
+
+    nb = nbformat.read(notebook, as_version=4)
+    client = NotebookClient(
+        nb,
+        timeout=timeout,
+        kernel_name="python3",
+        skip_cells_with_tag=_RUN_EVERY_CELL,
+        resources={"metadata": {"path": str(Path(notebook).parent)}},
+    )
+    cells, skipped = [], []
+    env = {"VAECOURSE_PROFILE": "reader", "VAECOURSE_RETRAIN": "0"}
+    start = time.perf_counter()
+    with _environment(**env), client.setup_kernel():
+        pid = client.km.provisioner.pid
+        for index, cell in enumerate(nb.cells):
+            if cell.cell_type != "code":
+                continue
+            if skip_explorers and EXPLORER_CALL.search(cell.source):
+                skipped.append(index)
+                continue
+            client.execute_cell(cell, index)
+            if per_cell:
+                first_line = cell.source.strip().splitlines()[0][:60]
+                cells.append(
+                    {"cell": index, "code": first_line}
+                    | process_memory_mib(pid)
+                )
+        peak = process_memory_mib(pid)["VmHWM"]
+    return {
+        "peak_mib": round(peak),
+        "wall_s": round(time.perf_counter() - start, 1),
+        "skipped_cells": skipped,
+        "cells": cells,
+    }
+
+
+def kernel_peaks(skip_explorers: bool, chapters=None) -> dict[str, int]:
+    """:func:`kernel_peak` of each chapter (or of the ``chapters`` given), one at a time."""
+    peaks = {}
+    for path in chapters or chapter_notebooks():
+        peaks[path.stem] = kernel_peak(path, skip_explorers)["peak_mib"]
+        print(
+            f"  {path.stem:<28} kernel peak {peaks[path.stem]:5d} MiB",
+            flush=True,
+        )
+    return peaks
+
+
+def find_chapter(number: str) -> Path:
+    """The notebook of chapter ``number`` (``"06"`` or ``"6"``)."""
+    matches = [
+        p
+        for p in chapter_notebooks()
+        if p.stem.startswith(f"{int(number):02d}_")
+    ]
+    if not matches:
+        raise SystemExit(
+            f"no chapter {number}: the chapters are "
+            f"{', '.join(p.stem for p in chapter_notebooks())}"
+        )
+    return matches[0]
+
+
 def printed_numbers(nb_path: Path) -> list[float]:
     import nbformat
 
@@ -423,20 +531,31 @@ def write_report(report: dict) -> None:
         "",
         "Each chapter alone in a fresh kernel, reader profile (shipped weights):",
         "",
-        "| chapter | 2 cores | 1 core | peak RSS (1 core) |",
-        "| --- | --- | --- | --- |",
+        (
+            "| chapter | 2 cores | 1 core | peak RSS (1 core) "
+            "| kernel peak (Run All) | kernel peak without the explorer cells |"
+        ),
+        "| --- | --- | --- | --- | --- | --- |",
     ]
+    peaks = report.get("kernel_peak_mib", {})
+    peaks_without = report.get("kernel_peak_without_explorers_mib", {})
     for stem, two in report.get("chapters_2_cores", {}).items():
         one = report["chapters_1_core"][stem]
         lines.append(
             f"| {stem} | {two['wall_s']:.0f} s | {one['wall_s']:.0f} s | "
-            f"{one['peak_rss_mb']} MB |"
+            f"{one['peak_rss_mb']} MB | {peaks.get(stem, '–')} MiB | "
+            f"{peaks_without.get(stem, '–')} MiB |"
         )
     lines += [
         "",
         (
             f"Targets per chapter: ≤ {t['chapter_1core_s']} s on 1 core, "
-            f"≤ {t['chapter_rss_mb'] / 1024:.1f} GB peak RSS."
+            f"≤ {t['chapter_rss_mb'] / 1024:.1f} GB peak RSS, the kernel's peak "
+            f"≤ {t['kernel_peak_mib']} MiB (Binder's 1 GB). Peak RSS is the "
+            "largest process of `python -m tools.execute` (GNU time); the kernel "
+            "peak is the ipykernel's own VmHWM after every cell has run, as "
+            "a learner's Run All runs them (`python -m tools.benchmark "
+            "--kernel-peak NN`)."
         ),
         "",
     ]
@@ -494,7 +613,44 @@ def main(argv=None) -> int:
         help="weigh the pages of this built site (a _build/html folder) instead "
         "of the one the build makes",
     )
+    parser.add_argument(
+        "--kernel-peak",
+        nargs="+",
+        metavar="NN",
+        help="only measure the kernel's peak memory (VmHWM) on a Run All of these "
+        "chapters (e.g. 06), print it and write no report",
+    )
+    parser.add_argument(
+        "--skip-explorers",
+        action="store_true",
+        help="with --kernel-peak: leave out the cells that call explorer.…(",
+    )
+    parser.add_argument(
+        "--per-cell",
+        action="store_true",
+        help="with --kernel-peak: print the kernel's VmHWM and VmRSS after each cell",
+    )
     args = parser.parse_args(argv)
+    if args.kernel_peak:
+        for number in args.kernel_peak:
+            path = find_chapter(number)
+            run = kernel_peak(path, args.skip_explorers, args.per_cell)
+            for row in run["cells"]:
+                print(
+                    f"  cell {row['cell']:3d}  VmHWM {row['VmHWM']:6.0f}  "
+                    f"VmRSS {row['VmRSS']:6.0f} MiB  {row['code']}"
+                )
+            skipped = (
+                f" (explorer cells {run['skipped_cells']} skipped)"
+                if args.skip_explorers
+                else ""
+            )
+            print(
+                f"{path.stem}: kernel peak {run['peak_mib']} MiB on a Run All "
+                f"in {run['wall_s']:.0f} s{skipped}",
+                flush=True,
+            )
+        return 0
     env = {**os.environ, "VAECOURSE_PROFILE": "reader"}
     env.pop("VAECOURSE_RETRAIN", None)
     previous = {}
@@ -556,6 +712,15 @@ def main(argv=None) -> int:
         }
         print(
             f"  determinism: largest relative difference {worst:.3g} over {compared} numbers"
+        )
+        print("kernel peak on a Run All ...", flush=True)
+        report["kernel_peak_mib"] = kernel_peaks(skip_explorers=False)
+        print(
+            "kernel peak on a Run All, explorer cells left out ...",
+            flush=True,
+        )
+        report["kernel_peak_without_explorers_mib"] = kernel_peaks(
+            skip_explorers=True
         )
         report["headlines"] = headline_metrics(outdir)
         for k, v in report["headlines"].items():

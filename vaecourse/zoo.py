@@ -347,7 +347,9 @@ def training_data(name: str):
     ``((x_train, y_train), (x_validation, y_validation))``."""
     recipe = recipe_of(name)
     (x_train, y_train), (x_val, y_val), _ = load_mnist_splits(
-        shape=recipe.shape, digits=recipe.digits
+        shape=recipe.shape,
+        digits=recipe.digits,
+        parts=("train", "validation"),
     )
     if recipe.binarized:
         x_val = binarize(x_val, BINARIZE_SEEDS["validation"])
@@ -364,7 +366,7 @@ def test_data(name: str):
     fixed seed for a ``binarized`` recipe."""
     recipe = recipe_of(name)
     *_, (x_test, y_test) = load_mnist_splits(
-        shape=recipe.shape, digits=recipe.digits
+        shape=recipe.shape, digits=recipe.digits, parts=("test",)
     )
     if recipe.binarized:
         x_test = binarize(x_test, BINARIZE_SEEDS["test"])
