@@ -8,6 +8,7 @@
 #
 #   make notebooks   render the learners' notebooks chapters/*.ipynb from their text sources
 #                    chapters/*.py and the numbers of the book's reader build (builds it first)
+#   make lab-check   run chapter 6 in JupyterLab as Binder sets it up (CHAPTER=01 for another)
 #   make clean       delete the built site and its execution caches
 
 PYTHON ?= python3
@@ -20,7 +21,7 @@ INSTALLED := $(VENV)/.installed
 # package-lock.json (npm unpacks files with a fixed date of 1985).
 JS_PACKAGES := node_modules/.vaecourse-installed
 
-.PHONY: book test notebooks browser-packages js-packages axe-packages diagram-packages clean
+.PHONY: book test notebooks lab-check browser-packages js-packages axe-packages diagram-packages clean
 
 book: diagram-packages js-packages $(INSTALLED)
 	# The live explorers' decoders go to _static/explorers/, loaded when a reader starts one.
@@ -33,6 +34,13 @@ test: browser-packages js-packages book
 # The learners' notebooks write out the numbers the reader build computed: build, then render.
 notebooks: book
 	$(BIN)/python -m tools.chapter_sources
+
+# What a learner in Binder sees: JupyterLab configured by binder/postBuild opens the chapter's
+# notebook in headless Chromium, runs all its cells and moves its ipywidgets slider; it prints
+# the time and the kernel's peak memory and saves screenshots in _build/lab-check/ (1-2 minutes).
+CHAPTER ?= 06
+lab-check: browser-packages $(INSTALLED)
+	$(BIN)/python -m tools.lab_check $(CHAPTER)
 
 browser-packages:
 	@tools/ensure_debian_packages.sh chromium:/usr/bin/chromium chromium-driver:/usr/bin/chromedriver

@@ -50,6 +50,7 @@ def test_binder_folder_is_what_repo2docker_reads():
     # environment.yml here would switch it to conda.
     assert {p.name for p in (ROOT / "binder").iterdir()} == {
         "apt.txt",
+        "postBuild",
         "requirements.txt",
         "runtime.txt",
     }
