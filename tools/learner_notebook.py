@@ -540,9 +540,9 @@ def glued_in_executed(notebook: Path) -> dict[str, str]:
 
 MYST_LEFTOVERS = re.compile(
     r"\{[a-z]+(?::[a-z]+)?\}`"  # a role
-    r"|^\s*(?:`{3,}|:{3,})\{[\w:-]+\}"  # a directive
-    r"|^\s*\([\w-]+\)=\s*$"  # a target
-    r"|^\s*\$\$\s*\([\w-]+\)",  # an equation label
+    r"|^[ \t]*(?:`{3,}|:{3,})\{[\w:-]+\}"  # a directive
+    r"|^[ \t]*\([\w-]+\)=[ \t]*$"  # a target
+    r"|^[ \t]*\$\$[ \t]*\([\w-]+\)",  # an equation label
     re.M,
 )
 
