@@ -217,3 +217,13 @@ def test_glossary_links_land_on_terms_of_the_built_glossary(built_site):
     ids = set(re.findall(r'id="(term-[^"]+)"', page))
     missing = {t: a for t, a in glossary_terms().items() if a not in ids}
     assert not missing, f"glossary anchors not on the built page: {missing}"
+
+
+@pytest.mark.parametrize("source", chapter_sources(), ids=lambda p: p.stem)
+def test_the_page_offers_the_learners_notebook(source, built_site):
+    """The download button's .ipynb is the notebook Binder and Colab open."""
+    page = (built_site / "chapters" / f"{source.stem}.html").read_text()
+    link = f"../_sources/chapters/{source.stem}.ipynb"
+    assert f'href="{link}"' in page, f"{source.stem}: no download of {link}"
+    offered = built_site / "_sources" / "chapters" / f"{source.stem}.ipynb"
+    assert offered.read_bytes() == source.with_suffix(".ipynb").read_bytes()
