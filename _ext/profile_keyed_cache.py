@@ -14,8 +14,8 @@ The cache is also keyed on the shipped weights (a hash of ``weights/*.weights.h5
 ``python -m tools.train_all`` every chapter runs again, so no page shows numbers, figures or
 live explorers of weights that are gone. In the site build, it is keyed on the live
 explorers' code too (``vaecourse/explorer.py`` and ``explorer.js``), which writes their
-decoder files when a chapter runs: a change to how they are exported runs the chapters
-again. When the build is done, every decoder file a page loads must be in the site (a
+decoder files when a chapter runs, and on the packed decoders they embed
+(``weights/explorers/*.json``): a change to either runs the chapters again. When the build is done, every decoder file a page loads must be in the site (a
 warning otherwise), and files no page loads are left out of it.
 """
 
@@ -52,6 +52,9 @@ def key_cache_on_profile(app, config):
         code = hashlib.sha256()
         for name in EXPLORER_CODE:
             code.update((Path(app.srcdir) / name).read_bytes())
+        # The packed decoders they embed (tools/export_explorers.py writes them).
+        for path in sorted((Path(app.srcdir) / EXPLORER_DATA).glob("*.json")):
+            code.update(path.read_bytes())
         profile = f"{profile}-site-{code.hexdigest()[:8]}"
     weights = weights_key(Path(app.srcdir) / "weights")
     if weights:
@@ -65,6 +68,7 @@ def key_cache_on_profile(app, config):
 
 
 EXPLORER_CODE = ("vaecourse/explorer.py", "vaecourse/explorer.js")
+EXPLORER_DATA = "weights/explorers"
 _EXPLORER_FILE = re.compile(r"data-key=\"([0-9a-f]+)\"")
 
 

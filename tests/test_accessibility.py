@@ -273,6 +273,41 @@ def test_page_has_no_serious_accessibility_violations(
     )
 
 
+#: The pages with live explorers (tests/test_explorers.py checks which).
+EXPLORER_PAGES = [
+    "chapters/01_autoencoders",
+    "chapters/03_dense_vae",
+    "chapters/05_generation",
+    "chapters/06_latent_interpolation",
+    "chapters/09_conditional_vae",
+]
+
+
+@pytest.mark.parametrize("theme", THEMES)
+@pytest.mark.parametrize("entry", EXPLORER_PAGES, ids=page_id)
+def test_started_explorers_have_no_serious_accessibility_violations(
+    entry, theme, built_site, site_url, axe_browser
+):
+    """The test above sees the explorers before Start (their controls
+    disabled); here they run, their controls enabled and drawn."""
+    open_in_theme(axe_browser, page_url(site_url, built_site, entry), theme)
+    axe_browser.execute_script(
+        "document.querySelectorAll('.vae-explorer .vx-start')"
+        ".forEach(b => b.click())"
+    )
+    _wait(
+        axe_browser,
+        "window.VaeExplorer && window.VaeExplorer.instances.length === "
+        "document.querySelectorAll('.vae-explorer').length",
+        f"{entry}: the explorers did not start",
+    )
+    bad = failing(run_axe(axe_browser, ".vae-explorer"))
+    assert not bad, (
+        f"{entry} ({theme} theme), explorers started: {len(bad)} serious/"
+        f"critical WCAG 2.1 A/AA violation(s):\n{describe(bad)}"
+    )
+
+
 # Coloured text in cell outputs: myst-nb turns ANSI escape codes (Keras's progress bars,
 # warnings) into spans with these classes. No page may have each of them today, so a sample
 # of every colour, bold, on every background colour, is put into output blocks of a real page

@@ -4,6 +4,10 @@ The page's JavaScript decoder must draw what Keras draws: each explorer decodes 
 of latent points in headless Chromium and the pixels are compared with the Keras decoder of
 the same shipped model. Dragging the point with the pointer and moving it with the keyboard
 must change the digit, and the explorer must work from ``file://`` with no console errors.
+The controls wait for the decoder (disabled until Start); two chapters' explorers share a
+page (JupyterLab) without sharing element ids. The packed decoders of ``weights/explorers/``
+must match the shipped weights, and ``python -m tools.export_explorers`` must write them
+again byte for byte.
 """
 
 from __future__ import annotations
@@ -35,14 +39,22 @@ def _page(site, entry):
     return site / f"{entry}.html"
 
 
-def _open(driver, url):
-    """Open the page and start its explorers (on the site, each loads its decoder
-    when the reader presses its start button)."""
+def _load(driver, url):
     driver.get(url)
     for _ in range(100):
         if driver.execute_script("return document.readyState === 'complete'"):
             break
         time.sleep(0.1)
+
+
+def _open(driver, url):
+    """Open the page and start its explorers (on the site, each loads its decoder
+    when the reader presses its start button)."""
+    _load(driver, url)
+    _wait_started(driver, url)
+
+
+def _wait_started(driver, url):
     count = driver.execute_script(
         "document.querySelectorAll('.vae-explorer .vx-start')"
         ".forEach(b => b.click());"
@@ -331,7 +343,7 @@ def test_explorers_work_from_disk(built_site, browser):
 def test_export_refuses_a_layer_it_cannot_run():
     import keras
 
-    from vaecourse.explorer import export_decoder
+    from tools.export_explorers import export_decoder
 
     z = keras.Input((2,))
     model = keras.Model(z, keras.layers.BatchNormalization()(z))
@@ -351,7 +363,7 @@ def test_the_packed_decoder_is_the_keras_decoder():
     slice), decoded here in numpy: the pixels stay within the tolerance of Keras's."""
     import keras
 
-    from vaecourse.explorer import export_decoder
+    from tools.export_explorers import export_decoder
 
     keras.utils.set_random_seed(0)
     z = keras.Input((2,))
@@ -398,6 +410,7 @@ def test_the_class_plane_exports_one_decoder_and_ten_biases(monkeypatch):
     bias per class; with each class's bias the page draws what Keras draws."""
     import keras
 
+    from tools.export_explorers import export_decoder
     from vaecourse import explorer
     from vaecourse.conditional import class_decoder
 
@@ -415,7 +428,7 @@ def test_the_class_plane_exports_one_decoder_and_ten_biases(monkeypatch):
         ]
     )
     region = [(-3.0, 3.0), (-3.0, 3.0)]
-    data = explorer.export_decoder(
+    data = export_decoder(
         class_decoder(decoder, 0), region, first_biases=biases
     )
     assert data["checked"] <= TOLERANCE
@@ -428,15 +441,14 @@ def test_the_class_plane_exports_one_decoder_and_ten_biases(monkeypatch):
         theirs = decoder.predict([points, one_hot], verbose=0)
         ours = _numpy_decode(data, points, packed[c])
         assert np.abs(ours - theirs).max() <= TOLERANCE, c
-    # The page: a labelled menu of the ten classes (the export, tested above,
-    # is not run again).
-    exported = {}
-
-    def export(plain, region, first_biases):
-        exported["biases"] = first_biases
-        return data
-
-    monkeypatch.setattr(explorer, "export_decoder", export)
+    # The page: a labelled menu of the ten classes, from the packed file (here
+    # the export above, as if committed for this decoder).
+    record = {
+        **data,
+        "decoder_sha256": explorer.decoder_sha256(decoder),
+        "region": [[-4.0, 4.0], [-4.0, 4.0]],
+    }
+    monkeypatch.setattr(explorer, "packed_decoder", lambda model: record)
     codes = np.random.default_rng(5).normal(size=(200, 2))
     page = explorer.class_plane(
         decoder, codes, np.arange(200) % 10, model="tiny", start=3
@@ -444,4 +456,283 @@ def test_the_class_plane_exports_one_decoder_and_ten_biases(monkeypatch):
     assert page.data.count("<option ") == 10
     assert '<option value="3" selected>' in page.data
     assert "<label>Digit class" in page.data
-    assert np.array_equal(exported["biases"], biases)
+    assert data["class_biases"] in page.data
+
+
+# ---------------------------------------------------------------------------
+# The packed decoders of weights/explorers/ (tools/export_explorers.py)
+# ---------------------------------------------------------------------------
+
+
+def test_the_packed_decoders_match_the_shipped_weights():
+    """Every explorer model has its packed decoder, packed from the weights
+    in weights/ now (stale data fails), within CHECK of Keras; no other."""
+    import hashlib
+    import json
+
+    from tools.export_explorers import CHECK, EXPLORERS
+    from vaecourse.explorer import TOLERANCE as PROMISED
+    from vaecourse.explorer import explorer_file
+    from vaecourse.paths import EXPLORERS_DIR, WEIGHTS_DIR
+
+    assert sorted(p.stem for p in EXPLORERS_DIR.glob("*.json")) == sorted(
+        EXPLORERS
+    ), "weights/explorers/ holds other files than EXPLORERS names"
+    for name in EXPLORERS:
+        data = json.loads(explorer_file(name).read_text())
+        weights = (WEIGHTS_DIR / f"{name}.weights.h5").read_bytes()
+        assert (
+            data["weights_sha256"] == hashlib.sha256(weights).hexdigest()
+        ), (
+            f"weights/explorers/{name}.json is stale: run "
+            f"`python -m tools.export_explorers {name}`"
+        )
+        assert data["checked"] <= data["check"] == CHECK < PROMISED, name
+        assert data["tolerance"] == PROMISED == TOLERANCE, name
+
+
+def test_the_export_writes_the_same_bytes_again(tmp_path):
+    """The maintainer tool, run again on the same weights, writes exactly the
+    committed files (every explorer model: about a minute)."""
+    import os
+    import subprocess
+    import sys
+
+    from tools.export_explorers import EXPLORERS
+    from vaecourse.explorer import explorer_file
+    from vaecourse.paths import ROOT
+
+    subprocess.run(
+        [sys.executable, "-m", "tools.export_explorers", "--out", tmp_path],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        check=True,
+        capture_output=True,
+    )
+    for name in EXPLORERS:
+        again = explorer_file(name, tmp_path).read_bytes()
+        assert again == explorer_file(name).read_bytes(), (
+            f"{name}: the export is not reproducible"
+        )
+
+
+def _shipped(name):
+    from vaecourse import zoo
+    from vaecourse.training import weights_path
+
+    model = zoo.build(name)
+    model.load_weights(weights_path(name))
+    return model
+
+
+def test_a_missing_or_stale_packed_decoder_names_the_command(
+    tmp_path, monkeypatch
+):
+    import json
+
+    from vaecourse import explorer
+    from vaecourse.paths import EXPLORERS_DIR
+
+    decoder = _shipped("dense_vae_2d").decoder
+    codes = np.random.default_rng(0).normal(size=(100, 2))
+    labels = np.arange(100) % 10
+    monkeypatch.setattr(explorer, "EXPLORERS_DIR", tmp_path)
+    command = "python -m tools.export_explorers dense_vae_2d"
+    with pytest.raises(FileNotFoundError, match=command):
+        explorer.latent_plane(decoder, codes, labels, model="dense_vae_2d")
+    data = json.loads((EXPLORERS_DIR / "dense_vae_2d.json").read_text())
+    data["weights_sha256"] = "0" * 64
+    (tmp_path / "dense_vae_2d.json").write_text(json.dumps(data))
+    with pytest.raises(RuntimeError, match="other weights.*" + command):
+        explorer.latent_plane(decoder, codes, labels, model="dense_vae_2d")
+
+
+def test_a_decoder_trained_here_runs_as_the_shipped_one(capsys):
+    """The page runs the shipped decoder; a decoder with other weights gets one
+    printed line saying so, the shipped one none; a plane wider than the
+    packed decoder was checked over is refused."""
+    import keras
+
+    from vaecourse import explorer, zoo
+
+    codes = np.random.default_rng(0).normal(size=(100, 2))
+    labels = np.arange(100) % 10
+    shipped = _shipped("dense_vae_2d").decoder
+    page = explorer.latent_plane(shipped, codes, labels, model="dense_vae_2d")
+    assert capsys.readouterr().out == ""
+    keras.utils.set_random_seed(1)
+    trained_here = zoo.build("dense_vae_2d").decoder
+    other = explorer.latent_plane(
+        trained_here, codes, labels, model="dense_vae_2d"
+    )
+    lines = capsys.readouterr().out.splitlines()
+    note = (
+        "The explorer runs the shipped dense_vae_2d decoder (weights/), "
+        "not the one trained here."
+    )
+    assert lines == [note], lines
+    packed = explorer.packed_decoder("dense_vae_2d")
+    assert packed["kernels"] in page.data and packed["kernels"] in other.data
+    with pytest.raises(ValueError, match="beyond the region"):
+        explorer.latent_plane(
+            shipped, codes, labels, model="dense_vae_2d", limit=6.0
+        )
+
+
+# ---------------------------------------------------------------------------
+# Pages: the controls, the ids
+# ---------------------------------------------------------------------------
+
+
+def _plane_html(name, limit):
+    """The latent plane of the zoo model ``name``, as a chapter makes it in a
+    notebook (inline data), from the shipped model and its test codes."""
+    from vaecourse import explorer, zoo
+
+    model = _shipped(name)
+    x_test, y_test = zoo.test_data(name)
+    codes = model.encoder.predict(x_test, verbose=0)
+    codes = codes[0] if isinstance(codes, (list, tuple)) else codes
+    return explorer.latent_plane(
+        model.decoder, codes, y_test, model=name, limit=limit
+    ).data
+
+
+def test_two_chapters_explorers_on_one_page_draw_their_own_digits(
+    tmp_path, browser, keras_decoders, monkeypatch
+):
+    """JupyterLab shows every open notebook's outputs in one page: chapter 1's
+    and chapter 3's explorers, each made in a kernel of its own, side by side.
+    Each must start on its own element and draw its own decoder's digit."""
+    import importlib
+
+    from vaecourse import explorer
+
+    monkeypatch.delenv(explorer.SITE_ASSETS_ENV, raising=False)
+    outputs = []
+    for name, limit in (("autoencoder_2d", None), ("dense_vae_2d", 4.0)):
+        importlib.reload(explorer)  # a new kernel: the module imported afresh
+        outputs.append(_plane_html(name, limit))
+    page = tmp_path / "two_notebooks.html"
+    page.write_text(
+        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+        "<title>Two notebooks</title></head><body>"
+        + "".join(f"<div class='output'>{html}</div>" for html in outputs)
+        + "</body></html>"
+    )
+    _open(browser, page.as_uri())
+    found = browser.execute_script(
+        "return Array.from(document.querySelectorAll('.vae-explorer')).map("
+        "root => { const mine = window.VaeExplorer.instances.filter("
+        "e => e.root === root);"
+        " const canvas = root.querySelector('.vx-digit');"
+        " const rgba = canvas.getContext('2d').getImageData(0, 0, 28, 28).data;"
+        " return {id: root.id, count: mine.length,"
+        "  model: mine.length ? mine[0].model : null,"
+        "  point: mine.length ? mine[0].point : null,"
+        "  red: Array.from(rgba).filter((v, i) => i % 4 === 0),"
+        "  alpha: Array.from(rgba).filter((v, i) => i % 4 === 3)}; })"
+    )
+    assert len({f["id"] for f in found}) == 2, [f["id"] for f in found]
+    assert [f["count"] for f in found] == [1, 1], (
+        "an explorer started on another notebook's element: "
+        f"{[(f['id'], f['count']) for f in found]}"
+    )
+    assert [f["model"] for f in found] == ["autoencoder_2d", "dense_vae_2d"]
+    drawn = []
+    for f in found:
+        assert min(f["alpha"]) == 255, f"{f['model']}: its digit is blank"
+        pixels = 1 - np.asarray(f["red"]) / 255
+        theirs = keras_decoders(f["model"])(
+            np.asarray([f["point"]], "float32"), verbose=0
+        ).ravel()
+        assert np.abs(pixels - theirs).max() <= TOLERANCE + 0.5 / 255, (
+            f"{f['model']}: the digit drawn is not its decoder's"
+        )
+        drawn.append(pixels)
+    assert np.abs(drawn[0] - drawn[1]).max() > 0.2, "the two digits are one"
+    assert not _errors(browser), _errors(browser)
+
+
+def test_each_slider_shows_its_own_value(built_site, site_url, browser):
+    """Chapter 5: the number beside a slider follows it (and only it)."""
+    _open(browser, f"{site_url}/chapters/05_generation.html")
+    sliders = browser.find_elements(
+        By.CSS_SELECTOR, ".vae-explorer-sliders input[type=range]"
+    )
+    outputs = browser.find_elements(
+        By.CSS_SELECTOR, ".vae-explorer-sliders output"
+    )
+    assert len(outputs) == len(sliders) == 4
+    browser.execute_script(
+        "arguments[0].scrollIntoView({block: 'center'})", sliders[1]
+    )
+    for _ in range(10):
+        sliders[1].send_keys(Keys.ARROW_RIGHT)  # steps of 0.05
+    shown = [o.text for o in outputs]
+    assert shown == ["0.00", "0.50", "0.00", "0.00"], shown
+    sliders[2].send_keys(Keys.HOME)  # the minimum, −3
+    assert outputs[2].text == "−3.00", outputs[2].text
+    assert not _errors(browser), _errors(browser)
+
+
+@pytest.mark.parametrize(
+    "entry, home",
+    [
+        ("chapters/01_autoencoders", "the middle of the square"),
+        ("chapters/03_dense_vae", "the origin"),
+    ],
+)
+def test_home_goes_where_the_help_says(
+    entry, home, built_site, site_url, browser
+):
+    """Chapter 1's square is not centred on the origin, chapter 3's is: the
+    help names where Home goes, and Home goes there."""
+    _open(browser, f"{site_url}/{entry}.html")
+    canvas = browser.find_element(By.CSS_SELECTOR, ".vae-explorer .vx-plane")
+    help_text = browser.find_element(
+        By.ID, canvas.get_attribute("aria-describedby")
+    ).text
+    assert f"Home: back to {home})" in help_text, help_text
+    browser.execute_script(
+        "arguments[0].scrollIntoView({block: 'center'})", canvas
+    )
+    for _ in range(5):
+        canvas.send_keys(Keys.ARROW_UP)
+    canvas.send_keys(Keys.HOME)
+    box = browser.execute_script("return window.VaeExplorer.instances[0].box")
+    middle = [(box[0] + box[1]) / 2, (box[2] + box[3]) / 2]
+    assert _point(browser) == pytest.approx(middle)
+    if home == "the origin":
+        assert _point(browser) == pytest.approx([0, 0])
+    else:
+        assert np.hypot(*middle) > 0.05 * (box[1] - box[0]), (
+            "chapter 1's square is centred now: say 'the origin'"
+        )
+
+
+@pytest.mark.parametrize("entry", sorted(EXPECTED))
+def test_the_controls_wait_for_the_decoder(
+    entry, built_site, site_url, browser
+):
+    """Before Start the controls would do nothing: they are disabled (out of
+    the tab order, announced as unavailable); Start enables them."""
+    _load(browser, f"{site_url}/{entry}.html")
+    state = (
+        "return Array.from(document.querySelectorAll("
+        "'.vae-explorer input, .vae-explorer select, "
+        ".vae-explorer canvas[role=application]')).map(c => ({"
+        " tag: c.tagName, disabled: c.tagName === 'CANVAS'"
+        " ? c.getAttribute('aria-disabled') === 'true' && c.tabIndex < 0"
+        " : c.disabled}))"
+    )
+    before = browser.execute_script(state)
+    assert before, f"{entry}: no controls found"
+    assert all(c["disabled"] for c in before), (entry, before)
+    _wait_started(browser, f"{site_url}/{entry}.html")
+    after = browser.execute_script(state)
+    assert not any(c["disabled"] for c in after), (entry, after)
+    focused = browser.execute_script(
+        "return document.activeElement.closest('.vae-explorer') !== null"
+    )
+    assert focused, f"{entry}: Start left the focus outside the explorer"

@@ -12,7 +12,8 @@ table of chapter 7 is recomputed (``tools.anomaly_table``), as one more step; so
 appendix's comparison with Burda et al. (2016) (``tools.papers_table``: the importance-weighted
 estimate of the binarised test −log p(x) of ``burda_vae_50d``, in ``results/papers.json``),
 which starts once that model is trained. Last, ``tools.model_report`` writes every shipped
-model's validation and test numbers to ``results/models.md``.
+model's validation and test numbers to ``results/models.md``, and ``tools.export_explorers``
+packs the live explorers' decoders into ``weights/explorers/``.
 
 It resumes: a step that finished in this run (``_build/train_all/progress.json``) is not run
 again. ``--fresh`` starts a new run.
@@ -198,6 +199,13 @@ def main(argv=None) -> int:
     # The shipped models' test numbers, next to the validation numbers they were chosen on.
     subprocess.run(
         [sys.executable, "-m", "tools.model_report"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
+    # The live explorers' decoders, packed anew from the new weights.
+    subprocess.run(
+        [sys.executable, "-m", "tools.export_explorers"],
         cwd=ROOT,
         env=env,
         check=True,

@@ -185,6 +185,7 @@
     this.digit = root.querySelector(".vx-digit");
     this.readout = root.querySelector(".vx-readout");
     this.box = data.box;  // [x from, x to, y from, y to] of the drawn square
+    // Home: the middle of the square (the origin when it is centred; the help says which).
     this.home = [(this.box[0] + this.box[1]) / 2, (this.box[2] + this.box[3]) / 2];
     this.point = this.home.slice();
     this.draw();
@@ -294,8 +295,9 @@
     this.pixels = this.decoder.decode(z);
     this.lastDecodeMs = performance.now() - started;
     drawDigit(this.digit, this.pixels);
+    // Each slider's value is shown in the <output> beside its label.
     this.inputs.forEach(function (input) {
-      const shown = input.parentNode.querySelector("output");
+      const shown = input.closest("p").querySelector("output");
       if (shown) shown.textContent = fmt(parseFloat(input.value));
     });
     this.readout.textContent = "z = (" + z.map(fmt).join(", ") + ")";
@@ -390,6 +392,21 @@
       "), drawn as the digit " + this.klass + ".";
   };
 
+  /* The controls come disabled (vaecourse/explorer.py): until the decoder runs they would
+   * do nothing. Enabled, the focusable plane joins the tab order. */
+  function enable(root) {
+    root.querySelectorAll("input, select").forEach(function (c) { c.disabled = false; });
+    root.querySelectorAll("canvas.vx-plane").forEach(function (c) {
+      if (c.getAttribute("role") === "application") {
+        c.removeAttribute("aria-disabled");
+        c.tabIndex = 0;
+        c.style.cursor = "crosshair";
+      } else {
+        c.style.cursor = "pointer";
+      }
+    });
+  }
+
   const kinds = { plane: Plane, sliders: Sliders, path: Path, conditional: ClassPlane };
   window.VaeExplorer = {
     instances: [],
@@ -406,6 +423,7 @@
       const explorer = new kinds[data.kind](root, await unpackAll(data));
       explorer.model = data.model;
       explorer.id = id;
+      enable(root);
       window.VaeExplorer.instances.push(explorer);
       return explorer;
     },

@@ -1,14 +1,18 @@
 """Latent explorers: the decoder runs in the reader's browser, on the page itself.
 
 Each function returns an ``IPython.display.HTML`` that a chapter displays. It holds the
-decoder's weights (exported from the loaded model when the chapter runs, so they are the
-shipped weights and never out of date), a few test codes to draw, and a small classic script
-(``explorer.js``, written once per page) that decodes any latent point in plain JavaScript:
-no kernel, no server, no fetch; it works from ``file://`` too.
+decoder's weights, a few test codes to draw, and a small classic script (``explorer.js``,
+written once per page) that decodes any latent point in plain JavaScript: no kernel, no
+server, no fetch; it works from ``file://`` too.
 
-Weights travel as 16-bit integers with one float32 scale per slice of the kernel's last axis
-(twice as small as float32; the decoded pixels stay within 2e-3 of Keras's, which
-``tests/test_explorers.py`` checks in Chromium).
+The decoder's weights come packed, once, by the maintainer command
+``python -m tools.export_explorers``, into ``weights/explorers/MODEL.json``: integers with
+one float32 step per slice of each kernel's last axis (gzip, base64), within
+:data:`TOLERANCE` of Keras's pixels (checked at export, and in Chromium by
+``tests/test_explorers.py``). Here that file is only read (no TensorFlow work), after
+checking that it was packed from the weights in ``weights/``. A model trained in the
+notebook (``RETRAIN = True``, or the quick profile) is not packed again: the explorer
+runs the shipped decoder, and says so in one line.
 
 * :func:`latent_plane` — drag a point over a 2-D latent plane (or move it with the arrow
   keys) and see the digit the decoder draws there.
@@ -17,25 +21,44 @@ Weights travel as 16-bit integers with one float32 scale per slice of the kernel
 * :func:`latent_sliders` — one slider per latent dimension.
 * :func:`latent_path` — pick two test digits on the plane and slide t between them: the
   pixel blend next to the decoded latent path.
+
+The controls stay disabled until the decoder has started (on the site, until the reader
+presses "Start the live decoder"). Element ids are unique on a page that holds several
+notebooks' outputs (JupyterLab): a hash of the explorer's content, a counter, and in a
+notebook a token of the kernel.
 """
 
 from __future__ import annotations
 
 import base64
 import gzip
+import hashlib
 import html
 import itertools
 import json
 import os
+import re
+import secrets
 from pathlib import Path
 
 import numpy as np
 
+from .paths import EXPLORERS_DIR, ROOT, WEIGHTS_DIR, missing_file_hint
 from .plotting import DIGIT_COLOURS
 
 _RUNTIME = Path(__file__).with_name("explorer.js")
-_SUPPORTED = {"Dense", "Reshape", "Conv2DTranspose", "Conv2D"}
-_ids = itertools.count(1)
+#: The maintainer command that packs the decoders (``tools/export_explorers.py``).
+EXPORT_COMMAND = "python -m tools.export_explorers"
+#: The largest pixel difference between the page's decoder and Keras's, at any latent
+#: point of the explorer's region: the export refuses more (it checks a margin under
+#: it), ``tests/test_explorers.py`` compares in Chromium.
+TOLERANCE = 2e-3
+#: What the page needs of a packed file (the rest says where it came from).
+_PAGE_KEYS = ("spec", "kernels", "floats", "class_biases")
+_calls = itertools.count(1)
+#: Differs from kernel to kernel: notebooks open side by side in JupyterLab share one
+#: page, and their explorers must not share an element id.
+_KERNEL = secrets.token_hex(4)
 
 
 def _packed(array) -> str:
@@ -45,384 +68,82 @@ def _packed(array) -> str:
     return base64.b64encode(gzip.compress(data, 9, mtime=0)).decode()
 
 
-def _zigzag_planes(values) -> np.ndarray:
-    """Signed integers (|v| ≤ 32767) as unsigned zigzag codes (0, −1, 1, −2, … → 0, 1, 2,
-    3, …), all low bytes first, then all high bytes: small values of either sign give
-    long runs of zero high bytes, which gzip packs well."""
-    values = np.asarray(values, "int64")
-    if np.abs(values).max(initial=0) > 32767:
-        raise ValueError("explorer: a quantised weight does not fit 16 bits")
-    codes = np.where(values >= 0, 2 * values, -2 * values - 1).astype("<u2")
-    return codes.view(np.uint8).reshape(-1, 2).T.copy()
+def explorer_file(model: str, folder: Path | None = None) -> Path:
+    """Where the packed decoder of ``model`` is: ``weights/explorers/MODEL.json``."""
+    return Path(folder or EXPLORERS_DIR) / f"{model}.json"
 
 
-#: The largest pixel difference between the page's decoder and Keras's that
-#: ``tests/test_explorers.py`` allows, at any latent point of the explorer's region.
-TOLERANCE = 2e-3
-#: The quantisation of the decoder's last Dense layer is chosen so that the pixels stay
-#: within BUDGET of Keras's on the calibration points, then checked against CHECK on
-#: other points (an explorer is refused above it): margins under TOLERANCE.
-BUDGET = 1.3e-3
-CHECK = 1.8e-3
+def decoder_sha256(decoder) -> str:
+    """A hash of the decoder's weights (shapes and float32 bytes, layer by layer): the
+    same for the shipped weights however the decoder was built, other once trained."""
+    digest = hashlib.sha256()
+    for weight in decoder.get_weights():
+        weight = np.ascontiguousarray(weight, "<f4")
+        digest.update(repr(weight.shape).encode())
+        digest.update(weight.tobytes())
+    return digest.hexdigest()
 
 
-def _sigmoid(x):
-    return 0.5 * (1 + np.tanh(0.5 * x))  # no overflow for large |x|
+def _file_sha256(path: Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
-def _calibration_points(region, n_grid: int, n_random: int, seed: int):
-    """A grid over ``region`` (for a 2-D latent space) and uniform random points, and as
-    many again in the square from −3 to 3 when the region is much wider (as the
-    autoencoder's): the codes are densest there, and the tests decode there."""
-    points, boxes = [], [region]
-    if max(hi - lo for lo, hi in region) > 9:
-        boxes.append([(-3.0, 3.0)] * len(region))
-    for box in boxes:
-        low, high = (np.array(side, "float64") for side in zip(*box))
-        rng = np.random.default_rng(seed)
-        points.append(rng.uniform(low, high, size=(n_random, len(low))))
-        if len(low) == 2 and n_grid:
-            axes = [np.linspace(lo, hi, n_grid) for lo, hi in zip(low, high)]
-            points.append(np.stack(np.meshgrid(*axes), -1).reshape(-1, 2))
-    return np.concatenate(points).astype("float32")
+def _shown(path: Path) -> str:
+    try:
+        return str(Path(path).relative_to(ROOT))
+    except ValueError:
+        return str(path)
 
 
-def _gptq_steps(
-    weights, bias, inputs, reference, budget=BUDGET, iterations: int = 11
-):
-    """Integers and one step per output unit for a Dense layer with a sigmoid, each step
-    as coarse as keeps that unit's output within BUDGET of ``reference`` on ``inputs``.
-
-    Rounding follows GPTQ (Frantar et al., 2023): the weights are rounded one input at a
-    time, and each rounding error is spread over the inputs not yet rounded, in
-    proportion to how they co-vary over the calibration points (the inverse of the
-    Hessian ``inputs.T @ inputs``). The decoder's inputs come from a plane of two (or
-    four) numbers, so they co-vary strongly and most of the rounding error cancels: the
-    steps can be far coarser than plain rounding allows, for the same pixel error.
-    """
-    w = weights.astype("float64")
-    x32 = inputs.astype("float32")
-    rows = 4096  # the calibration points a chunk: the temporaries stay small
-    hessian = sum(
-        x32[i : i + rows].T.astype("float64") @ x32[i : i + rows]
-        for i in range(0, len(x32), rows)
-    )
-    order = np.argsort(-np.diag(hessian))
-    hessian = hessian[np.ix_(order, order)]
-    hessian += 1e-4 * np.mean(np.diag(hessian)) * np.eye(len(order))
-    upper = np.linalg.cholesky(np.linalg.inv(hessian)).T
-
-    def rounded(step):
-        rest = w[order].copy()
-        q = np.empty(rest.shape, "int64")
-        for i in range(len(order)):
-            q[i] = np.round(rest[i] / step)
-            error = (rest[i] - q[i] * step) / upper[i, i]
-            rest[i + 1 :] -= np.outer(upper[i, i + 1 :], error)
-        out = np.empty_like(q)
-        out[order] = q
-        return out
-
-    # Bisection on log2(step) per output unit; the finest step keeps |q| ≤ 32767.
-    amax = np.abs(w).max(axis=0) + 1e-12
-    low = np.log2(amax / 16000)  # fine enough for any unit
-    high = np.log2(amax * 4)  # every weight rounds to zero
-
-    def worst(kernel):
-        out = np.zeros(kernel.shape[1], "float32")
-        for i in range(0, len(x32), rows):
-            pixels = _sigmoid(x32[i : i + rows] @ kernel + bias)
-            np.maximum(
-                out,
-                np.abs(pixels - reference[i : i + rows]).max(axis=0),
-                out=out,
-            )
-        return out
-
-    for _ in range(iterations):
-        mid = (low + high) / 2
-        step = 2.0**mid
-        q = rounded(step)
-        ok = worst((q * step).astype("float32")) <= budget
-        low, high = np.where(ok, mid, low), np.where(ok, high, mid)
-    step = 2.0**low
-    return rounded(step), step.astype("float32")
+def packed_decoder(model: str) -> dict:
+    """The packed decoder of ``model`` (``weights/explorers/MODEL.json``), once its
+    record of the weights it came from matches ``weights/MODEL.weights.h5``."""
+    weights = WEIGHTS_DIR / f"{model}.weights.h5"
+    path = explorer_file(model)
+    command = f"`{EXPORT_COMMAND} {model}`"
+    if not weights.is_file():
+        raise FileNotFoundError(missing_file_hint(weights))
+    if not path.is_file():
+        raise FileNotFoundError(
+            f"The live explorer of {model!r} runs a decoder packed for the browser, "
+            f"{_shown(path)}, which is missing. The maintainer command {command} "
+            f"writes it from {_shown(weights)}."
+        )
+    data = json.loads(path.read_text())
+    if data.get("weights_sha256") != _file_sha256(weights):
+        raise RuntimeError(
+            f"{_shown(path)} was packed from other weights than {_shown(weights)} "
+            f"(its sha256 differs): the shipped weights changed since. Pack the "
+            f"decoder again with the maintainer command {command}."
+        )
+    return data
 
 
-def _uniform_steps(kernel, bits: int, shared: bool = False):
-    """Integers of ``bits`` bits and their steps, rounding to nearest: one step per slice
-    of the last axis, or with ``shared`` one for the whole kernel when a slice has few
-    weights (the repeated step then costs nothing once packed)."""
-    top = 2 ** (bits - 1) - 1
-    slices = np.abs(kernel).reshape(-1, kernel.shape[-1])
-    if shared and slices.shape[0] < 32:
-        step = np.full(kernel.shape[-1], slices.max() / top)
-    else:
-        step = slices.max(axis=0) / top
-    step = np.where(step > 0, step, 1.0).astype("float32")
-    return np.round(kernel / step).astype("int64"), step
-
-
-def _run(model, points, batch: int = 4096):
-    """``model`` on ``points``, called directly: ``predict`` on each new copy of the
-    decoder would retrace its function and log a warning into the chapter's output."""
-    return np.concatenate(
-        [
-            np.asarray(model(points[i : i + batch], training=False))
-            for i in range(0, len(points), batch)
-        ]
-    )
-
-
-def _page_decoder(decoder, weights):
-    """A copy of ``decoder`` running ``weights`` (what the page will run)."""
-    import keras
-
-    page = keras.models.clone_model(decoder)
-    page.set_weights(weights)
-    return page
-
-
-def _run_page(decoder, weights, points, biases=None):
-    """The network of ``decoder`` running ``weights`` on ``points``; with ``biases``
-    (one first-layer bias per class), once per class, the outputs stacked."""
-    page = _page_decoder(decoder, weights)
-    if biases is None:
-        return _run(page, points)
-    out = []
-    for bias in biases:
-        page.set_weights([weights[0], bias, *weights[2:]])
-        out.append(_run(page, points))
-    return np.concatenate(out)
-
-
-def export_decoder(decoder, region=None, first_biases=None) -> dict:
-    """The decoder's layers as a spec and two packed blobs the page's script reads.
-
-    ``kernels``: every kernel as integers (zigzag, gzip), in layer order; ``floats``: per
-    kernel its steps (one per slice of the last axis: weight = integer × step), then its
-    biases, as float32 (gzip). ``region``: the latent box the explorer can reach, a
-    ``(low, high)`` per dimension (default −3 to 3 in each). ``first_biases``: for a
-    conditional decoder folded into one per class (``conditional.class_decoder``), the
-    first Dense layer's bias of each class, shape ``(classes, units)``: every class is
-    calibrated and checked, and the page gets the biases as one more blob,
-    ``class_biases`` (float32, gzip), to swap in when the reader picks a class.
-
-    The pixels the page draws must stay within :data:`TOLERANCE` of Keras's, with as few
-    bits as that allows:
-
-    * a last Dense layer with a sigmoid (all the dense decoders' weights but 2 %) gets a
-      step per pixel, as coarse as keeps that pixel within BUDGET of Keras on
-      calibration points of ``region`` (GPTQ rounding, see :func:`_gptq_steps`);
-    * the other kernels get the fewest bits (8 to 16, one step per slice of the last
-      axis) that keep the pixels within BUDGET (a third of it when a GPTQ layer follows)
-      on calibration points, chosen layer by layer, the largest first; layers with few
-      weights before a GPTQ layer simply keep 16.
-
-    Then the decoder the page will run is compared with Keras on other random points of
-    ``region``; above CHECK the export is refused. ``checked`` holds that difference.
-    """
-    dims = int(decoder.inputs[0].shape[-1])
-    region = [(-3.0, 3.0)] * dims if region is None else region
-    spec, params = [], []  # params: (layer, kind, config, kernel, bias)
-    for layer in decoder.layers:
-        kind = type(layer).__name__
-        if kind == "InputLayer":
-            continue
-        if kind not in _SUPPORTED:
-            raise ValueError(
-                f"the browser explorer cannot run the layer {layer.name!r} "
-                f"({kind}); it runs {sorted(_SUPPORTED)}."
-            )
-        config = layer.get_config()
-        if kind == "Reshape":
-            spec.append(
-                {"type": kind, "target_shape": list(config["target_shape"])}
-            )
-            continue
-        if kind.startswith("Conv") and (
-            tuple(config["kernel_size"]) != (3, 3)
-            or config["padding"] != "same"
-            or tuple(config["strides"])
-            != ((2, 2) if kind == "Conv2DTranspose" else (1, 1))
+def _decoder_for_page(decoder, model: str, reach=None) -> dict:
+    """What the page needs of the packed decoder of ``model``. When ``decoder`` is not
+    the shipped one (trained in this notebook), one printed line says that the page
+    runs the shipped one. ``reach``: the latent box the explorer can reach, which must
+    lie in the region the packed decoder was checked over."""
+    data = packed_decoder(model)
+    if decoder_sha256(decoder) != data["decoder_sha256"]:
+        print(
+            f"The explorer runs the shipped {model} decoder "
+            "(weights/), not the one trained here."
+        )
+    elif reach is not None:
+        covered = data["region"]
+        slack = 1e-3 * max(hi - lo for lo, hi in covered)
+        if any(
+            lo < c_lo - slack or hi > c_hi + slack
+            for (lo, hi), (c_lo, c_hi) in zip(reach, covered)
         ):
             raise ValueError(
-                f"{layer.name}: the explorer runs 3×3 'same' convolutions, "
-                f"stride 2 transposed and stride 1 plain, not {config}."
+                f"This explorer of {model!r} reaches {reach}, beyond the region "
+                f"{_shown(explorer_file(model))} was checked over, {covered}. "
+                f"Widen the model's square in EXPLORERS (tools/export_explorers.py) "
+                f"and run `{EXPORT_COMMAND} {model}`."
             )
-        kernel, bias = (np.asarray(w, "float32") for w in layer.get_weights())
-        spec.append({"type": kind, "config": config})
-        params.append((layer, kind, config, kernel, bias))
-
-    layer, kind, config, kernel, bias = params[-1]
-    gptq = kind == "Dense" and config["activation"] == "sigmoid"
-    before = params[:-1] if gptq else params
-    conv = any(kind.startswith("Conv") for _, kind, *_ in params)
-    n_grid, n_random = (0, 600) if conv else (121, 4000)
-    if first_biases is not None:
-        # About as many calibration points in all as for one class, shared out between
-        # the classes (each class runs all of them): ten times as many took 5 GB.
-        share = len(first_biases)
-        n_grid = int(n_grid / share**0.5)
-        n_random = max(n_random // share, 400)
-    points = _calibration_points(region, n_grid, n_random, seed=0)
-    biases = None
-    if first_biases is not None:
-        biases = np.asarray(first_biases, "float32")
-        if params[0][1] != "Dense" or biases.shape[1:] != params[0][4].shape:
-            raise ValueError(
-                "explorer: first_biases must hold one bias of the first Dense "
-                f"layer per class, shape (classes, {params[0][4].shape[0]})."
-            )
-    exact = [w for *_, k, b in params for w in (k, b)]
-
-    def reference_of(points):
-        out = _run_page(decoder, exact, points, biases)
-        return out.reshape(len(out), -1)
-
-    reference = reference_of(points)
-
-    def weights_of(chosen, last=None):
-        out = []
-        for (q, step), (_, _, _, _, b) in zip(chosen, before):
-            out += [(q * step).astype("float32"), b]
-        if gptq:
-            out += last or [kernel, bias]
-        return out
-
-    def quantised(bits):
-        # The search may share a step across a layer of small slices; 16 bits keep one
-        # per slice (a plane's first layer meets inputs far from the origin).
-        return [
-            _uniform_steps(k, n, shared=n < 16)
-            for (*_, k, _), n in zip(before, bits)
-        ]
-
-    def error(bits):
-        chosen = quantised(bits)
-        ours = _run_page(decoder, weights_of(chosen), points, biases)
-        return np.abs(ours.reshape(len(ours), -1) - reference).max()
-
-    # Fewest bits per layer, the largest layers first: each as few as keeps the pixels
-    # within its share of the budget (shares in proportion to the layers' sizes, added up
-    # with the layers chosen before it; bisection between 8 and 16 bits).
-    bits = [16] * len(before)
-    sizes = [k.size for *_, k, _ in before]
-    if not (gptq and sum(sizes) < 0.05 * kernel.size):
-        budget = BUDGET / 3 if gptq else BUDGET
-        done = 0
-        for i in sorted(range(len(before)), key=lambda i: -sizes[i]):
-            done += sizes[i]
-            share = budget * done / sum(sizes)
-            low, high = 7, 16  # high passes
-            while high - low > 1:
-                mid = (low + high) // 2
-                trial = bits[:i] + [mid] + bits[i + 1 :]
-                low, high = (
-                    (low, mid) if error(trial) <= share else (mid, high)
-                )
-            bits[i] = high
-    chosen = quantised(bits)
-    if gptq:
-        import keras
-
-        # Rounds: calibrate, then check on fresh random points; points of the check above
-        # BUDGET join the calibration points of the next round, with a smaller budget (a
-        # wide plane, as the autoencoder's, is not covered finely enough by the grid
-        # alone). If none passes, the layer keeps 16 bits, rounded to nearest.
-        page = _page_decoder(decoder, weights_of(chosen))
-        prefix = keras.Model(page.inputs[0], page.layers[-1].input)
-        start = page.get_weights()
-        for attempt, share in enumerate((1, 1, 0.5, 0.25)):
-            inputs = []
-            for first in [start[1]] if biases is None else biases:
-                page.set_weights([start[0], first, *start[2:]])
-                inputs.append(_run(prefix, points))
-            inputs = np.concatenate(inputs)
-            q, step = _gptq_steps(
-                kernel, bias, inputs, reference, BUDGET * share
-            )
-            weights = weights_of(chosen, [(q * step).astype("float32"), bias])
-            checked, missed = _largest_difference(
-                decoder, weights, region, 1 + attempt, biases
-            )
-            if checked <= CHECK:
-                break
-            points = np.concatenate([points, missed])
-            reference = reference_of(points)
-        else:
-            q, step = _uniform_steps(kernel, 16)
-            weights = weights_of(chosen, [(q * step).astype("float32"), bias])
-            checked, _ = _largest_difference(
-                decoder, weights, region, 9, biases
-            )
-        chosen.append((q, step))
-    else:
-        weights = weights_of(chosen)
-        checked, _ = _largest_difference(decoder, weights, region, 1, biases)
-
-    layers, kernels, floats = [], [], []
-    n_kernel = n_float = 0
-    pairs = iter(zip(chosen, params))
-    for entry in spec:
-        if "config" not in entry:
-            layers.append(entry)
-            continue
-        (q, step), (_, kind, config, kernel, bias) = next(pairs)
-        layers.append(
-            {
-                "type": kind,
-                "units": int(config.get("units") or config["filters"]),
-                "activation": config["activation"],
-                "kernel": {
-                    "shape": list(kernel.shape),
-                    "offset": n_kernel,
-                    "scales": n_float,
-                },
-                "bias": n_float + len(step),
-            }
-        )
-        kernels.append(q.ravel())
-        floats += [step, bias]
-        n_kernel += kernel.size
-        n_float += len(step) + len(bias)
-    if checked > CHECK:
-        raise ValueError(
-            f"explorer: the page's decoder would differ from Keras by {checked:.1e} "
-            f"(more than {CHECK:g}) over the region {region}; lower BUDGET in "
-            "vaecourse/explorer.py."
-        )
-    out = {
-        "spec": {"latent_dim": dims, "layers": layers},
-        "kernels": _packed(_zigzag_planes(np.concatenate(kernels))),
-        "floats": _packed(np.concatenate(floats).astype("<f4")),
-        "checked": float(checked),
-    }
-    if biases is not None:
-        out["class_biases"] = _packed(biases.astype("<f4"))
-    return out
-
-
-def _largest_difference(decoder, weights, region, seed: int, biases=None):
-    """The largest pixel difference between ``decoder`` and the same network with
-    ``weights`` (the page's), on random points of ``region`` not used to choose them,
-    and those of the points where it is above BUDGET; with ``biases``, over every
-    class (the same number of points in all, shared out between the classes)."""
-    conv = any("Conv" in type(layer).__name__ for layer in decoder.layers)
-    n = 1000 if conv else 20000
-    if biases is not None:
-        n = max(n // len(biases), 500)
-    points = _calibration_points(region, 0, n, seed)
-    exact = [np.asarray(w) for w in decoder.get_weights()]
-    error = np.zeros(len(points), "float32")
-    # One class at a time: ten classes' outputs at once took 0.25 GB.
-    for bias in [None] if biases is None else biases:
-        one = None if bias is None else bias[None]
-        ours = _run_page(decoder, weights, points, one)
-        theirs = _run_page(decoder, exact, points, one)
-        diff = np.abs(ours - theirs).reshape(len(points), -1).max(axis=1)
-        np.maximum(error, diff, out=error)
-    return float(error.max()), points[error > BUDGET]
+    return {key: data[key] for key in _PAGE_KEYS if key in data}
 
 
 def _hex(colour) -> str:
@@ -433,12 +154,13 @@ def _hex(colour) -> str:
 #: files in ``_static/explorers/`` that the page loads when the reader starts an
 #: explorer: the page itself stays light. Elsewhere (Jupyter, Colab) they are inline.
 SITE_ASSETS_ENV = "VAECOURSE_EXPLORER_ASSETS"
+#: Stands for the explorer's element id in the HTML until the id is known (a hash of
+#: the HTML with it).
+_ID = "__vaecourse_explorer__"
 
 
 def _lazy_files(data: dict) -> tuple[str, str]:
     """Write the runtime and ``data`` as classic scripts for the site; their URLs."""
-    import hashlib
-
     folder = Path(os.environ[SITE_ASSETS_ENV])
     folder.mkdir(parents=True, exist_ok=True)
     payload = json.dumps(data, separators=(",", ":"))
@@ -451,15 +173,37 @@ def _lazy_files(data: dict) -> tuple[str, str]:
     return key, f"{(len(payload) + len(_RUNTIME.read_text())) / 1e6:.2f} MB"
 
 
+def _element_id(kind: str, model: str, body: str, data: dict) -> str:
+    """An id no other explorer on the page has: the kind, the model and a hash of the
+    content (two chapters' explorers differ), a counter (the same explorer twice in one
+    kernel), and in a notebook the kernel's token (the same chapter in two kernels of
+    one JupyterLab page). The site build leaves the token out: a chapter is a page of
+    its own there, and the same content gives the same HTML (the execution cache)."""
+    content = hashlib.sha256(
+        (body + json.dumps(data, sort_keys=True)).encode()
+    ).hexdigest()[:12]
+    parts = [
+        "vaecourse-explorer",
+        kind,
+        re.sub(r"[^\w-]", "-", model),
+        content,
+    ]
+    if not os.environ.get(SITE_ASSETS_ENV):
+        parts.append(_KERNEL)
+    return "-".join([*parts, str(next(_calls))])
+
+
 def _page(kind: str, body: str, data: dict, model: str):
     from IPython.display import HTML
 
-    element = f"vaecourse-explorer-{next(_ids)}"
     data = {**data, "kind": kind, "model": model}
+    element = _element_id(kind, model, body, data)
+    body = body.replace(_ID, element)
     start = f"window.VaeExplorer.start({json.dumps(element)}, "
     if os.environ.get(SITE_ASSETS_ENV):
         key, size = _lazy_files(data)
         # Classic scripts added on demand load from file:// too (a fetch would not).
+        # Once started, the focus moves from the removed button to the first control.
         body = (
             f'<button type="button" class="vx-start" data-key="{key}">'
             f"Start the live decoder (loads {size})</button>{body}"
@@ -476,7 +220,11 @@ def _page(kind: str, body: str, data: dict, model: str):
             " add(base + 'explorer.js', function () {"
             "  add(base + 'data-' + button.dataset.key + '.js', function () {"
             f"   button.remove(); {start}"
-            "    window.VaeExplorerData[button.dataset.key]); }); }); });"
+            "    window.VaeExplorerData[button.dataset.key]).then(function (e) {"
+            "     var first = root.querySelector("
+            "'canvas[tabindex=\"0\"], input, select');"
+            "     if (e && first) first.focus({preventScroll: true}); });"
+            " }); }); });"
             "})();</script>"
         )
     else:
@@ -558,27 +306,30 @@ def _codes(codes, labels, box, n: int, include=(), seed: int = 0):
 
 def _plane_body(title: str, box, picker: str) -> str:
     """The plane's HTML: help, the plane, the digit and its readout, a legend;
-    ``picker`` (HTML) goes between the help and the plane."""
-    help_id = f"vaecourse-help-{next(_ids)}"
+    ``picker`` (HTML) goes between the help and the plane. The plane joins the tab
+    order when the decoder starts (``explorer.js``)."""
     extra = (
         "Pick the class in the menu (or focus it and use the arrow keys). "
         if picker
         else ""
     )
+    # Home returns to the middle of the square drawn: the origin when it is centred.
+    centred = abs(box[0] + box[1]) < 1e-9 and abs(box[2] + box[3]) < 1e-9
+    home = "the origin" if centred else "the middle of the square"
     return (
-        f'<p id="{help_id}" style="margin:0 0 0.5rem 0;width:100%">'
+        f'<p id="{_ID}-help" style="margin:0 0 0.5rem 0;width:100%">'
         f"<strong>{html.escape(title)}.</strong> {extra}Drag the ring over the "
         "plane, or click the plane and move the ring with the arrow keys (Shift: "
-        "larger steps; Home: back to the origin). The decoder runs in your "
+        f"larger steps; Home: back to {home}). The decoder runs in your "
         f"browser.</p>{picker}"
         f'<div style="{_STYLE}">'
-        f'<canvas class="vx-plane" width="360" height="360" tabindex="0" '
-        f'role="application" aria-roledescription="latent plane" '
+        '<canvas class="vx-plane" width="360" height="360" aria-disabled="true" '
+        'role="application" aria-roledescription="latent plane" '
         f'aria-label="{html.escape(title)}: the latent plane, '
         f"{box[0]:.1f} to {box[1]:.1f} across, {box[2]:.1f} to {box[3]:.1f} "
-        f'up" aria-describedby="{help_id}" '
+        f'up" aria-describedby="{_ID}-help" '
         'style="width:min(360px,100%);aspect-ratio:1;touch-action:none;'
-        'cursor:crosshair;border:1px solid #767676"></canvas>'
+        'border:1px solid #767676"></canvas>'
         '<div><canvas class="vx-digit" role="img" '
         f'aria-label="The digit decoded at the ring" {_DIGIT}></canvas>'
         '<p class="vx-readout" aria-live="polite" '
@@ -597,10 +348,11 @@ def latent_plane(
 ):
     """Drag a point over the 2-D latent plane; the decoder draws the digit there, live.
 
+    ``decoder``: the chapter's decoder (the page runs the shipped decoder of ``model``,
+    packed in ``weights/explorers/``; a line says so when ``decoder`` was trained here).
     ``codes``/``labels``: test encodings and their digits, drawn in the plane (at most
     ``n_codes`` of them, inside ``[-limit, limit]²``, or with ``limit=None`` a square
-    around the codes). ``model``: the zoo name of the model (the tests decode the same
-    points with Keras and compare).
+    around the codes). ``model``: the zoo name of the model.
     """
     if int(decoder.inputs[0].shape[-1]) != 2:
         raise ValueError(
@@ -609,15 +361,14 @@ def latent_plane(
         )
     box = _box(codes, limit)
     _, shown, digits = _codes(codes, labels, box, n_codes)
-    body = _plane_body(title, box, "")
     data = {
-        **export_decoder(decoder, _region(box)),
+        **_decoder_for_page(decoder, model, _region(box)),
         "codes": _packed_codes(shown, box),
         "labels": _packed(digits.astype("uint8")),
         "colours": [_hex(c) for c in DIGIT_COLOURS],
         "box": box,
     }
-    return _page("plane", body, data, model)
+    return _page("plane", _plane_body(title, box, ""), data, model)
 
 
 def class_plane(
@@ -635,19 +386,13 @@ def class_plane(
 
     A one-hot class only adds a row of the first Dense layer's kernel to its bias
     (``conditional.class_decoder``): the page gets the shared decoder once and the ten
-    first-layer biases, and swaps the bias when the class changes. ``codes``/``labels``:
-    the test encodings (each under its own label) and their digits; ``start``: the
-    class shown first.
+    first-layer biases (packed so by ``tools/export_explorers.py``), and swaps the bias
+    when the class changes. ``codes``/``labels``: the test encodings (each under its own
+    label) and their digits; ``start``: the class shown first.
     """
-    from .conditional import class_decoder
-
     n_classes = int(decoder.inputs[1].shape[-1])
-    plain = [class_decoder(decoder, c) for c in range(n_classes)]
-    if int(plain[0].inputs[0].shape[-1]) != 2:
+    if int(decoder.inputs[0].shape[-1]) != 2:
         raise ValueError("class_plane needs a decoder of a 2-D latent space.")
-    biases = np.stack(
-        [np.asarray(p.layers[1].get_weights()[1]) for p in plain]
-    )
     box = _box(codes, limit)
     _, shown, digits = _codes(codes, labels, box, n_codes)
     options = "".join(
@@ -656,10 +401,16 @@ def class_plane(
     )
     picker = (
         '<p style="margin:0 0 0.5rem 0;width:100%"><label>Digit class '
-        f'<select class="vx-class">{options}</select></label></p>'
+        f'<select class="vx-class" disabled>{options}</select></label></p>'
     )
+    page = _decoder_for_page(decoder, model, _region(box))
+    if "class_biases" not in page:
+        raise ValueError(
+            f"{_shown(explorer_file(model))} holds no class biases: is {model!r} "
+            "a conditional model?"
+        )
     data = {
-        **export_decoder(plain[start], _region(box), first_biases=biases),
+        **page,
         "codes": _packed_codes(shown, box),
         "labels": _packed(digits.astype("uint8")),
         "colours": [_hex(c) for c in DIGIT_COLOURS],
@@ -675,12 +426,16 @@ def latent_sliders(
     limit: float = 3.0,
     title: str = "Latent sliders",
 ):
-    """One labelled slider per latent dimension; the decoder draws the digit, live."""
+    """One labelled slider per latent dimension; the decoder draws the digit, live.
+    (``decoder``, ``model``: as for :func:`latent_plane`.)"""
     dims = int(decoder.inputs[0].shape[-1])
+    region = _region([-float(limit), float(limit)] * dims, dims)
+    data = _decoder_for_page(decoder, model, region)
+    dims = data["spec"]["latent_dim"]  # the page's decoder: the shipped one
     sliders = "".join(
         f'<p style="margin:0.25rem 0"><label>z<sub>{d + 1}</sub> '
         f'<input type="range" min="{-limit:g}" max="{limit:g}" step="0.05" '
-        f'value="0" style="vertical-align:middle;width:12rem"></label> '
+        f'value="0" disabled style="vertical-align:middle;width:12rem"></label> '
         f"<output>0.00</output></p>"
         for d in range(dims)
     )
@@ -695,8 +450,7 @@ def latent_sliders(
         '<p class="vx-readout" aria-live="polite" style="margin:0.5rem 0"></p>'
         "</div></div>"
     )
-    region = _region([-float(limit), float(limit)] * dims, dims)
-    return _page("sliders", body, export_decoder(decoder, region), model)
+    return _page("sliders", body, data, model)
 
 
 def latent_path(
@@ -714,7 +468,8 @@ def latent_path(
 
     Shows the pixel blend ``(1 − t)·x_A + t·x_B`` next to the decoding of the latent path
     ``(1 − t)·z_A + t·z_B``. ``images`` are the test images of ``codes``; ``start`` the
-    indices (into ``codes``) of the first pair A and B.
+    indices (into ``codes``) of the first pair A and B; ``decoder``, ``model``: as for
+    :func:`latent_plane`.
     """
     box = _box(codes, limit)
     keep, shown, digits = _codes(codes, labels, box, n_codes, include=start)
@@ -725,7 +480,7 @@ def latent_path(
     )
     menus = "".join(
         f'<label style="margin-right:1rem">{name} '
-        f'<select style="max-width:12rem">{options}</select></label>'
+        f'<select disabled style="max-width:12rem">{options}</select></label>'
         for name in ("A:", "B:")
     )
     body = (
@@ -736,10 +491,10 @@ def latent_path(
         f'<div style="{_STYLE}">'
         '<canvas class="vx-plane" width="360" height="360" aria-hidden="true" '
         'style="width:min(360px,100%);aspect-ratio:1;touch-action:none;'
-        'cursor:pointer;border:1px solid #767676"></canvas>'
+        'border:1px solid #767676"></canvas>'
         '<div><p style="margin:0.25rem 0"><label>t '
         '<input class="vx-t" type="range" min="0" max="1" step="0.01" value="0.5"'
-        ' style="vertical-align:middle;width:10rem"></label></p>'
+        ' disabled style="vertical-align:middle;width:10rem"></label></p>'
         '<div style="display:flex;gap:0.75rem">'
         '<figure style="margin:0"><canvas class="vx-blend" role="img" '
         f'aria-label="Pixel blend of A and B at t" {_DIGIT}></canvas>'
@@ -751,7 +506,7 @@ def latent_path(
         'style="max-width:20rem;margin:0.5rem 0"></p></div></div>' + _legend()
     )
     data = {
-        **export_decoder(decoder, _region(box)),
+        **_decoder_for_page(decoder, model, _region(box)),
         "codes": _packed_codes(shown, box),
         "labels": _packed(digits.astype("uint8")),
         "images": _packed(

@@ -38,6 +38,9 @@ CHAPTERS_DIR = ROOT / "chapters"
 DATA_DIR = ROOT / "data"
 #: The shipped weights: written only by the maintainer command ``python -m tools.train_all``.
 WEIGHTS_DIR = ROOT / "weights"
+#: The live explorers' decoders, packed for the browser from the shipped
+#: weights: written only by ``python -m tools.export_explorers``.
+EXPLORERS_DIR = WEIGHTS_DIR / "explorers"
 #: Where a learner's own training runs are saved (git-ignored), so they never overwrite
 #: the shipped weights.
 MY_WEIGHTS_DIR = ROOT / "my_weights"
