@@ -47,11 +47,15 @@ KERNEL_STATUS = (
     PANEL + "const session = panel && panel.sessionContext.session;"
     "return session && session.kernel ? session.kernel.status : null;"
 )
+# Started here, its answer polled (RUN_ALL_RESULT): a script that waited for a long Run All
+# would outlast the WebDriver connection's own timeout (120 s).
 RUN_ALL = """
-const done = arguments[arguments.length - 1];
+window.vaecourseRunAll = null;
 window.jupyterapp.commands.execute('notebook:run-all-cells').then(
-    ok => done({ok: ok}), error => done({error: String(error)}));
+    ok => { window.vaecourseRunAll = {ok: ok}; },
+    error => { window.vaecourseRunAll = {error: String(error)}; });
 """
+RUN_ALL_RESULT = "return window.vaecourseRunAll;"
 # The notebook's cells as its model holds them after the run (the page may not render
 # cells out of view): type, source and outputs.
 CELLS = (
@@ -238,7 +242,14 @@ def open_and_run_all(
     dismiss_news_question(driver)
     print(f"{relative}: Run All ...", flush=True)
     start = time.monotonic()
-    result = driver.execute_async_script(RUN_ALL)
+    driver.execute_script(RUN_ALL)
+    deadline = time.monotonic() + timeout
+    while (result := driver.execute_script(RUN_ALL_RESULT)) is None:
+        if time.monotonic() > deadline:
+            raise RuntimeError(
+                f"Run All did not finish within {timeout:.0f} s"
+            )
+        time.sleep(1)
     wait_for(
         driver,
         KERNEL_STATUS,
