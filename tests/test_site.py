@@ -74,6 +74,7 @@ DISPLAY_MATH_RE = re.compile(
 RAW_TEX_RE = re.compile(
     r"\$\$|\\(frac|begin|end|mathbb|mathrm|mathcal|sum|int|log|exp|left|right|KL|mid|sigma|mu)\b"
 )
+CHAPTER_RE = re.compile(r"chapters/(\d+)_")
 EXTERNAL_OK = ()  # hosts a page may load from; there are none: the site works offline
 
 
@@ -382,6 +383,162 @@ def test_no_horizontal_scrolling_on_a_phone(
     )
 
 
+DRAWER_JS = """
+// The drawer (<dialog>) a sidebar button opens, and the links it shows a reader.
+const dialog = document.getElementById(arguments[0]);
+const inView = a => { const r = a.getBoundingClientRect();
+    if (r.width < 1 || r.height < 1 || r.bottom < 0 || r.top > innerHeight) return false;
+    const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+    return !!hit && (hit === a || a.contains(hit)); };
+const links = dialog ? [...dialog.querySelectorAll('a[href]')] : [];
+return {open: !!dialog && dialog.open,
+        width: dialog ? dialog.getBoundingClientRect().width : 0,
+        links: links.filter(inView).map(a => ({text: a.textContent.trim(),
+                                                href: a.getAttribute('href')}))};
+"""
+
+
+def visible_button(driver, selector: str):
+    """The one button matching ``selector`` that a reader sees (the theme has hidden twins)."""
+    from selenium.webdriver.common.by import By
+
+    shown = [
+        b
+        for b in driver.find_elements(By.CSS_SELECTOR, selector)
+        if b.is_displayed()
+    ]
+    assert len(shown) == 1, (
+        f"{len(shown)} visible {selector} buttons at {driver.get_window_size()}"
+    )
+    return shown[0]
+
+
+def wait_for(driver, script: str, *args, what: str, timeout: float = 5.0):
+    deadline = time.time() + timeout
+    while not driver.execute_script(script, *args):
+        assert time.time() < deadline, what
+        time.sleep(0.1)
+
+
+PHONE_DRAWER_PAGE = next(e for e in PAGES if CHAPTER_RE.match(e))
+
+
+def test_phone_chapter_list_opens_from_the_menu_button_and_closes(
+    built_site, site_url, phone_browser
+):
+    """At 390 px the sidebars are drawers: ☰ opens the chapter list (pydata-sphinx-theme
+    #2451 left it dead; _static/sidebar-toggles.js), a tap beside it closes it, and a
+    chapter's link in it leads to that chapter."""
+    from selenium.webdriver.common.actions.action_builder import ActionBuilder
+
+    phone, entry = phone_browser, PHONE_DRAWER_PAGE
+    open_page(phone, site_url, built_site, entry)
+    button = visible_button(phone, ".primary-toggle")
+    button.click()
+    wait_for(
+        phone,
+        "const d = document.getElementById(arguments[0]); return d && d.open",
+        "pst-primary-sidebar-modal",
+        what=f"{entry}: tapping ☰ at 390 px does not open the chapter list",
+    )
+    time.sleep(0.5)  # the drawer slides in
+    state = phone.execute_script(DRAWER_JS, "pst-primary-sidebar-modal")
+    chapters = [
+        link
+        for link in state["links"]
+        if CHAPTER_RE.search(
+            urlsplit(link["href"]).path.replace("../", "chapters/")
+        )
+    ]
+    assert len(chapters) >= len(CHAPTER_PAGES) // 2, (
+        f"{entry}: the open chapter list shows {len(chapters)} chapter links that "
+        f"a tap would reach: {state['links']}"
+    )
+    assert 200 <= state["width"] <= 390, state
+    # A tap beside the drawer closes it, and the focus goes back to the button.
+    right = phone.execute_script(
+        "return document.getElementById('pst-primary-sidebar-modal')"
+        ".getBoundingClientRect().right"
+    )
+    tap = ActionBuilder(phone)
+    tap.pointer_action.move_to_location(
+        int(min(right + 20, 380)), 400
+    ).click()
+    tap.perform()
+    wait_for(
+        phone,
+        "return !document.getElementById('pst-primary-sidebar-modal').open",
+        what=f"{entry}: a tap beside the chapter list does not close it",
+    )
+    assert phone.execute_script(
+        "return document.activeElement === arguments[0]", button
+    ), (
+        f"{entry}: the focus does not return to ☰ when the chapter list closes"
+    )
+    # Open it again and follow a chapter's link.
+    button.click()
+    wait_for(
+        phone,
+        "return document.getElementById('pst-primary-sidebar-modal').open",
+        what=f"{entry}: ☰ does not open the chapter list a second time",
+    )
+    time.sleep(0.5)
+    target = next(
+        link
+        for link in phone.execute_script(
+            DRAWER_JS, "pst-primary-sidebar-modal"
+        )["links"]
+        if CHAPTER_RE.search(link["href"].replace("../", "chapters/"))
+        and not link["href"].startswith("#")
+        and page_id(entry) not in link["href"]
+    )
+    phone.find_element(
+        "css selector",
+        f"#pst-primary-sidebar-modal a[href='{target['href']}']",
+    ).click()
+    wait_for(
+        phone,
+        "return location.pathname.endsWith(arguments[0])",
+        target["href"].rsplit("/", 1)[-1],
+        what=f"{entry}: tapping {target['text']!r} in the chapter list goes nowhere",
+    )
+
+
+def test_phone_page_contents_open_from_their_button_and_close(
+    built_site, site_url, phone_browser
+):
+    """At 390 px "On this page" opens the page's table of contents; Escape closes it."""
+    from selenium.webdriver.common.keys import Keys
+
+    phone, entry = phone_browser, PHONE_DRAWER_PAGE
+    open_page(phone, site_url, built_site, entry)
+    headings = phone.execute_script(
+        "return [...document.querySelectorAll('article section > h2')]"
+        ".map(h => h.parentElement.id)"
+    )
+    assert headings, f"{entry} has no sections"
+    visible_button(phone, ".secondary-toggle").click()
+    wait_for(
+        phone,
+        "const d = document.getElementById(arguments[0]); return d && d.open",
+        "pst-secondary-sidebar-modal",
+        what=f"{entry}: tapping 'On this page' at 390 px does not open the contents",
+    )
+    time.sleep(0.5)
+    state = phone.execute_script(DRAWER_JS, "pst-secondary-sidebar-modal")
+    shown = {link["href"].lstrip("#") for link in state["links"]}
+    assert shown & set(headings), (
+        f"{entry}: the open contents show no link to the page's sections {headings[:5]}: "
+        f"{state['links'][:5]}"
+    )
+    phone.switch_to.active_element.send_keys(Keys.ESCAPE)
+    wait_for(
+        phone,
+        "return !document.getElementById('pst-secondary-sidebar-modal').open",
+        what=f"{entry}: Escape does not close the page's contents",
+    )
+
+
 # --------------------------------------------------------------------------------------
 # search
 # --------------------------------------------------------------------------------------
@@ -652,7 +809,6 @@ NOT_MATPLOTLIB = {
         "Diagram of the decoder",
     ): "a graphviz drawing of the model (keras.utils.plot_model)",
 }
-CHAPTER_RE = re.compile(r"chapters/(\d+)_")
 NUMBERED = set(numbered_entries())
 
 
