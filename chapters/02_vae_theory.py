@@ -478,9 +478,9 @@ vaecourse.glue("ch2_iw_gap_k64", float(log_px - values[-1]))
 #
 # $$
 # \begin{aligned}
-# \ell(\theta, \phi; x) =
-#   &\underbrace{-\,\mathbb{E}_{q_\phi(z \mid x)}\big[\log p_\theta(x \mid z)\big]}_{\text{reconstruction}} \\
-#   &+ \underbrace{\mathrm{KL}\big(q_\phi(z \mid x) \,\|\, p(z)\big)}_{\text{regulariser}} .
+# \ell(\theta, \phi; x)
+#   &= \underbrace{-\,\mathbb{E}_{q_\phi(z \mid x)}\big[\log p_\theta(x \mid z)\big]}_{\text{reconstruction}} \\
+#   &\quad + \underbrace{\mathrm{KL}\big(q_\phi(z \mid x) \,\|\, p(z)\big)}_{\text{regulariser}} .
 # \end{aligned}
 # $$ (eq-vae-loss)
 #

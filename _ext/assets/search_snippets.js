@@ -87,6 +87,7 @@
     if (start > 0) p.append("… ");
     let last = 0;
     if (found) {
+      found.lastIndex = 0; // matchAll starts where the last exec stopped
       for (const m of body.matchAll(found)) {
         p.append(body.slice(last, m.index));
         const mark = document.createElement("span");
