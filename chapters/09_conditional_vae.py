@@ -671,8 +671,8 @@ for table in usage.values():
     table["named"] = [
         conditional.name_dimension(r) for _, r in table.iterrows()
     ]
-# Shown without the "active" column ("named" says "inactive") and without the index's
-# names, whose header row and column would push the table past the page's width.
+# Shown without the "active" column ("named" says "inactive") and without
+# the index's names: their header row and column widen the table past the page.
 both = pd.concat(usage).drop(columns="active")
 both.style.format(
     {

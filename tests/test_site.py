@@ -407,20 +407,25 @@ return {
     width: window.innerWidth,
 };
 """
-_PHONE_STATE: dict = {}
+_PAGE_STATES: dict = {}
+
+
+def page_state(driver, script, site_url, built_site, entry) -> dict:
+    """What ``script`` reads from a page in ``driver``'s window, read once per session."""
+    key = (id(driver), script, site_url, entry)
+    if key not in _PAGE_STATES:
+        open_page(driver, site_url, built_site, entry)
+        _PAGE_STATES[key] = driver.execute_script(script)
+    return _PAGE_STATES[key]
 
 
 def phone_state(phone, site_url, built_site, entry) -> dict:
-    """Equations, tables and figures of a page at 390 px (read once per page and session)."""
-    key = (site_url, entry)
-    if key not in _PHONE_STATE:
-        open_page(phone, site_url, built_site, entry)
-        state = phone.execute_script(TABLES_JS + PHONE_JS)
-        assert state["width"] <= 420, (
-            f"the phone window is {state['width']} px"
-        )
-        _PHONE_STATE[key] = state
-    return _PHONE_STATE[key]
+    """Equations, tables and figures of a page at 390 px."""
+    state = page_state(
+        phone, TABLES_JS + PHONE_JS, site_url, built_site, entry
+    )
+    assert state["width"] <= 420, f"the phone window is {state['width']} px"
+    return state
 
 
 @pytest.mark.parametrize("entry", PAGES, ids=page_id)
@@ -1009,20 +1014,15 @@ return {
 };
 """
 )
-_DESKTOP_STATE: dict = {}
 
 
 def desktop_state(browser, site_url, built_site, entry) -> dict:
-    """Figures and code blocks of a page at 1280 px (read once per page and session)."""
-    key = (site_url, entry)
-    if key not in _DESKTOP_STATE:
-        open_page(browser, site_url, built_site, entry)
-        state = browser.execute_script(FIGURES_JS)
-        assert state["width"] >= 1200, (
-            f"the desktop window is {state['width']} px"
-        )
-        _DESKTOP_STATE[key] = state
-    return _DESKTOP_STATE[key]
+    """Figures, code blocks and tables of a page at 1280 px."""
+    state = page_state(browser, FIGURES_JS, site_url, built_site, entry)
+    assert state["width"] >= 1200, (
+        f"the desktop window is {state['width']} px"
+    )
+    return state
 
 
 @pytest.mark.parametrize("entry", NOTEBOOK_PAGES, ids=page_id)
@@ -1467,13 +1467,13 @@ def check_snippets(
             and not re.search(
                 rf"(?<![A-Za-z]){first.group(0)}(?![A-Za-z])",
                 page_words(site_root, entry),
-                re.I,
+                re.IGNORECASE,
             )
         ):
             problems.append(
                 f"{entry}: the snippet starts mid-word: {snippet[:60]!r}"
             )
-        if re.search(rf"\b{word}", prose, re.I) and not any(
+        if re.search(rf"\b{word}", prose, re.IGNORECASE) and not any(
             m.lower().startswith(word[:5]) for m in item["marked"]
         ):
             problems.append(
