@@ -175,8 +175,10 @@ assert abs(naive[1000] - log_px_exact(x0)) < naive_miss  # 1000 come closer
 # * $q$ is a Gaussian with a **diagonal** covariance,
 #
 #   $$
-#   q_\phi(z \mid x) = \mathcal{N}\big(z;\; \mu_\phi(x),\;
-#     \operatorname{diag} \sigma^2_\phi(x)\big);
+#   \begin{aligned}
+#   q_\phi(z \mid x) = \mathcal{N}\big(z;\; &\mu_\phi(x), \\
+#     &\operatorname{diag} \sigma^2_\phi(x)\big);
+#   \end{aligned}
 #   $$
 #
 # * its parameters come from a neural network, the **{term}`encoder`**, with weights
@@ -204,11 +206,11 @@ assert abs(naive[1000] - log_px_exact(x0)) < naive_miss  # 1000 come closer
 #
 # $$
 # \begin{aligned}
-# \log p_\theta(x)
-#   &= \log \int q_\phi(z \mid x)\, \frac{p_\theta(x \mid z)\, p(z)}{q_\phi(z \mid x)}\, dz
-#    = \log \mathbb{E}_{q_\phi(z \mid x)}\!\left[\frac{p_\theta(x, z)}{q_\phi(z \mid x)}\right] \\
-#   &\ge \mathbb{E}_{q_\phi(z \mid x)}\!\left[\log \frac{p_\theta(x, z)}{q_\phi(z \mid x)}\right]
-#    =: \mathcal{L}(\theta, \phi; x).
+# &\log p_\theta(x) \\
+#   &\quad = \log \int q_\phi(z \mid x)\, \frac{p_\theta(x \mid z)\, p(z)}{q_\phi(z \mid x)}\, dz \\
+#   &\quad = \log \mathbb{E}_{q_\phi(z \mid x)}\!\left[\frac{p_\theta(x, z)}{q_\phi(z \mid x)}\right] \\
+#   &\quad \ge \mathbb{E}_{q_\phi(z \mid x)}\!\left[\log \frac{p_\theta(x, z)}{q_\phi(z \mid x)}\right] \\
+#   &\quad =: \mathcal{L}(\theta, \phi; x).
 # \end{aligned}
 # $$ (eq-elbo)
 #
@@ -224,17 +226,20 @@ assert abs(naive[1000] - log_px_exact(x0)) < naive_miss  # 1000 come closer
 # $$
 # \begin{aligned}
 # \mathcal{L}(\theta, \phi; x)
-#   &= \mathbb{E}_{q}\!\left[\log p_\theta(x)\right]
-#    + \mathbb{E}_{q}\!\left[\log \frac{p_\theta(z \mid x)}{q_\phi(z \mid x)}\right] \\
-#   &= \log p_\theta(x) - \mathrm{KL}\big(q_\phi(z \mid x) \,\|\, p_\theta(z \mid x)\big),
+#   &= \mathbb{E}_{q}\!\left[\log p_\theta(x)\right] \\
+#   &\quad + \mathbb{E}_{q}\!\left[\log \frac{p_\theta(z \mid x)}{q_\phi(z \mid x)}\right] \\
+#   &= \log p_\theta(x) \\
+#   &\quad - \mathrm{KL}\big(q_\phi(z \mid x) \,\|\, p_\theta(z \mid x)\big),
 # \end{aligned}
 # $$
 #
 # that is
 #
 # $$
-# \log p_\theta(x) = \mathcal{L}(\theta, \phi; x)
-#   + \mathrm{KL}\big(q_\phi(z \mid x) \,\|\, p_\theta(z \mid x)\big).
+# \begin{aligned}
+# \log p_\theta(x) &= \mathcal{L}(\theta, \phi; x) \\
+#   &\quad + \mathrm{KL}\big(q_\phi(z \mid x) \,\|\, p_\theta(z \mid x)\big).
+# \end{aligned}
 # $$ (eq-elbo-gap)
 #
 # By {eq}`eq-elbo-gap`, the gap between the evidence and the ELBO is exactly the KL
@@ -261,8 +266,8 @@ assert abs(naive[1000] - log_px_exact(x0)) < naive_miss  # 1000 come closer
 #
 # $$
 # \begin{aligned}
-# \mathcal{L} &= -\frac{D}{2}\log(2\pi s^2)
-#   - \frac{\lVert x - W\mu - b\rVert^2 + \operatorname{tr}(W \Sigma W^\top)}{2 s^2} \\
+# \mathcal{L} &= -\frac{D}{2}\log(2\pi s^2) \\
+#   &\quad - \frac{\lVert x - W\mu - b\rVert^2 + \operatorname{tr}(W \Sigma W^\top)}{2 s^2} \\
 #   &\quad - \frac{1}{2}\left(\operatorname{tr}\Sigma + \mu^\top\mu - d - \log\det\Sigma\right).
 # \end{aligned}
 # $$ (eq-toy-elbo)
@@ -271,8 +276,11 @@ assert abs(naive[1000] - log_px_exact(x0)) < naive_miss  # 1000 come closer
 # $z_1, \dots, z_n \sim q(z \mid x)$ and average the log weights,
 #
 # $$
+# \begin{aligned}
 # \mathcal{L} \approx \frac{1}{n} \sum_{i=1}^{n}
-#   \big[\log p(x \mid z_i) + \log p(z_i) - \log q(z_i \mid x)\big].
+#   \big[&\log p(x \mid z_i) + \log p(z_i) \\
+#   &- \log q(z_i \mid x)\big].
+# \end{aligned}
 # $$ (eq-elbo-monte-carlo)
 #
 # That estimate is what a VAE computes in training, with $n = 1$.
@@ -406,8 +414,11 @@ assert np.allclose(log_w_post, log_px)
 # {term}`importance-weighted bounds <Importance-weighted bound>`,
 #
 # $$
-# \mathcal{L}_K = \mathbb{E}\left[\log \frac{1}{K} \sum_{k=1}^{K}
-#   \frac{p(x, z_k)}{q(z_k \mid x)}\right], \qquad z_k \sim q(z \mid x),
+# \begin{aligned}
+# \mathcal{L}_K &= \mathbb{E}\left[\log \frac{1}{K} \sum_{k=1}^{K}
+#   \frac{p(x, z_k)}{q(z_k \mid x)}\right], \\
+# z_k &\sim q(z \mid x),
+# \end{aligned}
 # $$ (eq-iw-bound)
 #
 # with $\mathcal{L}_1 = \mathcal{L}$. Every $\mathcal{L}_K$ is a lower bound on $\log p(x)$;
@@ -455,18 +466,22 @@ vaecourse.glue("ch2_iw_gap_k64", float(log_px - values[-1]))
 # parts with a clear meaning:
 #
 # $$
+# \begin{aligned}
 # \mathcal{L}(\theta, \phi; x)
-#   = \mathbb{E}_{q_\phi(z \mid x)}\big[\log p_\theta(x \mid z)\big]
-#   - \mathrm{KL}\big(q_\phi(z \mid x) \,\|\, p(z)\big).
+#   &= \mathbb{E}_{q_\phi(z \mid x)}\big[\log p_\theta(x \mid z)\big] \\
+#   &\quad - \mathrm{KL}\big(q_\phi(z \mid x) \,\|\, p(z)\big).
+# \end{aligned}
 # $$ (eq-elbo-terms)
 #
 # A VAE minimises the negative ELBO, averaged over the training images. For one image the
 # **loss** is
 #
 # $$
-# \ell(\theta, \phi; x) =
-#   \underbrace{-\,\mathbb{E}_{q_\phi(z \mid x)}\big[\log p_\theta(x \mid z)\big]}_{\text{reconstruction}}
-#   \;+\; \underbrace{\mathrm{KL}\big(q_\phi(z \mid x) \,\|\, p(z)\big)}_{\text{regulariser}} .
+# \begin{aligned}
+# \ell(\theta, \phi; x)
+#   &= \underbrace{-\,\mathbb{E}_{q_\phi(z \mid x)}\big[\log p_\theta(x \mid z)\big]}_{\text{reconstruction}} \\
+#   &\quad + \underbrace{\mathrm{KL}\big(q_\phi(z \mid x) \,\|\, p(z)\big)}_{\text{regulariser}} .
+# \end{aligned}
 # $$ (eq-vae-loss)
 #
 # * The **reconstruction** term is the expected negative log-likelihood of the image when its
@@ -490,11 +505,11 @@ vaecourse.glue("ch2_iw_gap_k64", float(log_px - values[-1]))
 #
 # $$
 # \begin{aligned}
-# \mathrm{KL}(q \,\|\, p)
-#   &= \mathbb{E}_q\big[\log q(z) - \log p(z)\big] \\
-#   &= \mathbb{E}_q\!\left[-\tfrac{1}{2}\log(2\pi\sigma^2) - \frac{(z - \mu)^2}{2\sigma^2}
-#       + \tfrac{1}{2}\log(2\pi) + \frac{z^2}{2}\right] \\
-#   &= -\tfrac{1}{2}\log\sigma^2 - \tfrac{1}{2} + \tfrac{1}{2}\left(\sigma^2 + \mu^2\right),
+# &\mathrm{KL}(q \,\|\, p) \\
+#   &\quad = \mathbb{E}_q\big[\log q(z) - \log p(z)\big] \\
+#   &\quad = \mathbb{E}_q\bigg[-\tfrac{1}{2}\log(2\pi\sigma^2) - \frac{(z - \mu)^2}{2\sigma^2} \\
+#   &\qquad\qquad + \tfrac{1}{2}\log(2\pi) + \frac{z^2}{2}\bigg] \\
+#   &\quad = -\tfrac{1}{2}\log\sigma^2 - \tfrac{1}{2} + \tfrac{1}{2}\left(\sigma^2 + \mu^2\right),
 # \end{aligned}
 # $$ (eq-kl-1d)
 #
@@ -503,9 +518,9 @@ vaecourse.glue("ch2_iw_gap_k64", float(log_px - values[-1]))
 #
 # $$
 # \begin{aligned}
-# \mathrm{KL}\big(q(z \mid x) \,\|\, \mathcal{N}(0, I)\big)
-#   &= \frac{1}{2} \sum_{j=1}^{d} \left( \sigma_j^2 + \mu_j^2 - 1 - \log \sigma_j^2 \right) \\
-#   &= \frac{1}{2} \sum_{j=1}^{d} \left( e^{\ell_j} + \mu_j^2 - 1 - \ell_j \right).
+# &\mathrm{KL}\big(q(z \mid x) \,\|\, \mathcal{N}(0, I)\big) \\
+#   &\quad = \frac{1}{2} \sum_{j=1}^{d} \left( \sigma_j^2 + \mu_j^2 - 1 - \log \sigma_j^2 \right) \\
+#   &\quad = \frac{1}{2} \sum_{j=1}^{d} \left( e^{\ell_j} + \mu_j^2 - 1 - \ell_j \right).
 # \end{aligned}
 # $$ (eq-kl-closed-form)
 #
@@ -615,12 +630,12 @@ assert closed[0] == 0.0 and (closed >= 0).all()
 #
 # $$
 # \begin{aligned}
-# \frac{1}{N} \sum_{n=1}^{N} \mathrm{KL}\big(q(z \mid x_n) \,\|\, p(z)\big)
-#   &= \frac{1}{N} \sum_{n=1}^{N} \mathbb{E}_{q(z \mid x_n)}\!\left[
+# &\frac{1}{N} \sum_{n=1}^{N} \mathrm{KL}\big(q(z \mid x_n) \,\|\, p(z)\big) \\
+#   &\quad = \frac{1}{N} \sum_{n=1}^{N} \mathbb{E}_{q(z \mid x_n)}\!\left[
 #        \log \frac{q(z \mid x_n)}{q(z)}\right] \\
-#   &\quad + \frac{1}{N} \sum_{n=1}^{N} \mathbb{E}_{q(z \mid x_n)}\!\left[
+#   &\qquad + \frac{1}{N} \sum_{n=1}^{N} \mathbb{E}_{q(z \mid x_n)}\!\left[
 #        \log \frac{q(z)}{p(z)}\right] \\
-#   &= I_q(n; z) + \mathrm{KL}\big(q(z) \,\|\, p(z)\big).
+#   &\quad = I_q(n; z) + \mathrm{KL}\big(q(z) \,\|\, p(z)\big).
 # \end{aligned}
 # $$ (eq-kl-split)
 #
@@ -782,8 +797,11 @@ plt.show()
 # decoder's sigmoid output, independently of the others. Then
 #
 # $$
-# -\log p_\theta(x \mid z) = -\sum_{i=1}^{784}
-#   \Big( x_i \log \hat{x}_i + (1 - x_i) \log (1 - \hat{x}_i) \Big),
+# \begin{aligned}
+# &-\log p_\theta(x \mid z) \\
+#   &\quad = -\sum_{i=1}^{784} \Big( x_i \log \hat{x}_i \\
+#   &\qquad\qquad + (1 - x_i) \log (1 - \hat{x}_i) \Big),
+# \end{aligned}
 # $$ (eq-bernoulli-nll)
 #
 # the **binary cross-entropy summed over the 784 pixels**. Keras's
@@ -825,8 +843,10 @@ assert np.allclose(course, bce_sum, rtol=1e-4)
 # $s^2$: $p_\theta(x \mid z) = \mathcal{N}(x;\, \hat{x}(z),\, s^2 I)$. Then
 #
 # $$
-# -\log p_\theta(x \mid z) = \frac{1}{2 s^2} \sum_{i=1}^{784} (x_i - \hat{x}_i)^2
-#   + \frac{784}{2} \log (2 \pi s^2),
+# \begin{aligned}
+# -\log p_\theta(x \mid z) &= \frac{1}{2 s^2} \sum_{i=1}^{784} (x_i - \hat{x}_i)^2 \\
+#   &\quad + \frac{784}{2} \log (2 \pi s^2),
+# \end{aligned}
 # $$ (eq-gaussian-nll)
 #
 # a **squared error** plus a constant. So a squared-error reconstruction loss is a Gaussian
@@ -906,8 +926,10 @@ del x_train
 # problem: they enter only through the *distribution* the sample is drawn from,
 #
 # $$
-# \nabla_\phi\, \mathbb{E}_{q_\phi(z \mid x)}\big[f(z)\big], \qquad
-# f(z) = \log p_\theta(x \mid z),
+# \begin{aligned}
+# &\nabla_\phi\, \mathbb{E}_{q_\phi(z \mid x)}\big[f(z)\big], \\
+# &f(z) = \log p_\theta(x \mid z),
+# \end{aligned}
 # $$ (eq-encoder-gradient)
 #
 # and a sample is just a number: once drawn, it carries no record of how it depends on
@@ -1005,8 +1027,8 @@ reparameterised_sample = vaecourse.check(
 # \frac{\partial}{\partial \mu_j}\, \mathbb{E}[f(z)]
 #   &= -\sin(\mu_j)\, e^{-\sigma_j^2/2}, \\
 # \frac{\partial}{\partial \ell_j}\, \mathbb{E}[f(z)]
-#   &= -\tfrac{1}{2}\sigma_j^2 \cos(\mu_j)\, e^{-\sigma_j^2/2}
-#   \qquad (\sigma_j^2 = e^{\ell_j}).
+#   &= -\tfrac{1}{2}\sigma_j^2 \cos(\mu_j)\, e^{-\sigma_j^2/2} \\
+#   &\qquad (\sigma_j^2 = e^{\ell_j}).
 # \end{aligned}
 # $$ (eq-cos-gradients)
 #
@@ -1143,7 +1165,10 @@ assert np.allclose(
 # * The loss per image {eq}`eq-vae-loss`, in nats, is
 #
 #   $$
-#   -\mathbb{E}_q[\log p(x \mid z)] + \mathrm{KL}(q(z \mid x) \,\|\, p(z)),
+#   \begin{aligned}
+#   &-\mathbb{E}_q[\log p(x \mid z)] \\
+#   &+ \mathrm{KL}(q(z \mid x) \,\|\, p(z)),
+#   \end{aligned}
 #   $$
 #
 #   with the KL equal to $\tfrac{1}{2}\sum_j (e^{\ell_j} + \mu_j^2 - 1 - \ell_j)$, as in

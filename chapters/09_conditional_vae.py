@@ -231,7 +231,8 @@ comparison = pd.DataFrame(
     },
     index=["VAE: bounds −log p(x)", "CVAE: bounds −log p(x | y)"],
 )
-styled(comparison)
+# A column per model: the five measures side by side would overflow the page.
+styled(comparison.T)
 
 # %% tags=["remove-cell"]
 assert len(x_eval) == profile.choose(reader=10_000, quick=1000)
@@ -446,7 +447,11 @@ if not profile.quick:  # the issue's bar, and what the prose says
     assert overall >= 0.95
 
 # %%
-styled(recognised.to_frame("recognised as asked").T, "{:.1%}")
+# One row per digit: ten columns of percentages overflow the page.
+styled(
+    recognised.rename_axis("digit asked for").to_frame("recognised as asked"),
+    "{:.1%}",
+)
 
 # %% [markdown]
 # The classifier recognises {glue:text}`ch9_real_accuracy:.1%` of the real test digits,
@@ -640,10 +645,11 @@ if not profile.quick:  # what the next paragraph says
 # layers, the label joined to the feature maps on the way in and to $z$ on the way out,
 # the same data and the same 15 epochs. The cell below measures both models as chapter 5
 # does, on the test 1s and 8s (the measurements are in `vaecourse.conditional`): the
-# activity of each dimension and whether it is {term}`active <Active unit>`, its average
-# KL, the correlation of its posterior mean with the class, and the correlations with the
-# ink, slant and width *within* each class (absolute values, averaged over the 1s and the
-# 8s). "named" is chapter 5's name for the dimension: its strongest correlation.
+# activity of each dimension, its average KL, the correlation of its posterior mean with
+# the class, and the correlations with the ink, slant and width *within* each class
+# (absolute values, averaged over the 1s and the 8s). "named" is chapter 5's name for the
+# dimension: its strongest correlation, or "inactive" when it is not
+# {term}`active <Active unit>`.
 
 # %%
 vae18, run18 = zoo.pretrained("conv_vae_4d_1and8")
@@ -665,11 +671,12 @@ for table in usage.values():
     table["named"] = [
         conditional.name_dimension(r) for _, r in table.iterrows()
     ]
-both = pd.concat(usage, names=["model", "dimension"])
+# Shown without the "active" column ("named" says "inactive") and without
+# the index's names: their header row and column widen the table past the page.
+both = pd.concat(usage).drop(columns="active")
 both.style.format(
     {
         "activity": "{:.3f}",
-        "active": lambda a: "yes" if a else "no",
         "average KL": "{:.2f}",
         "class": "{:+.2f}",
         "ink": "{:.2f}",

@@ -222,7 +222,10 @@ if not profile.quick:
 # likely the model finds it than the encoder does:
 #
 # $$
-# \log w_i = \log p(x \mid z_i) + \log p(z_i) - \log q(z_i \mid x),
+# \begin{aligned}
+# \log w_i = {}&\log p(x \mid z_i) + \log p(z_i) \\
+#   &- \log q(z_i \mid x),
+# \end{aligned}
 # $$ (eq-papers-log-w)
 #
 # and average the weights inside the log:
@@ -300,7 +303,10 @@ vaecourse.glue("papers_log_w_range", spread_w)
 # `(n,)`:
 #
 # $$
-# \operatorname{log\_mean\_exp}(\log w) = \log \frac{1}{k} \sum_{i=1}^{k} e^{\log w_i}.
+# \begin{aligned}
+# &\operatorname{log\_mean\_exp}(\log w) \\
+# &\quad = \log \frac{1}{k} \sum_{i=1}^{k} e^{\log w_i}.
+# \end{aligned}
 # $$
 #
 # It must stay finite for log-weights near −1,000 or +1,000, where `np.exp` gives 0 or
@@ -581,7 +587,10 @@ assert np.exp(np.float32(-104)) == 0
 # in; the smallest Bernoulli cross-entropy of each image out, shape `(n,)`, in nats:
 #
 # $$
-# -\sum_j \left[x_j \log x_j + (1 - x_j) \log(1 - x_j)\right],
+# \begin{aligned}
+# -\sum_j \big[&x_j \log x_j \\
+#   &+ (1 - x_j) \log(1 - x_j)\big],
+# \end{aligned}
 # $$ (eq-papers-floor)
 #
 # {eq}`eq-papers-bce` with $p_j = x_j$, counting $0 \log 0$ as 0 (a black or white pixel

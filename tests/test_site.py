@@ -74,6 +74,7 @@ DISPLAY_MATH_RE = re.compile(
 RAW_TEX_RE = re.compile(
     r"\$\$|\\(frac|begin|end|mathbb|mathrm|mathcal|sum|int|log|exp|left|right|KL|mid|sigma|mu)\b"
 )
+CHAPTER_RE = re.compile(r"chapters/(\d+)_")
 EXTERNAL_OK = ()  # hosts a page may load from; there are none: the site works offline
 
 
@@ -382,6 +383,300 @@ def test_no_horizontal_scrolling_on_a_phone(
     )
 
 
+PHONE_JS = """
+const article = document.querySelector('article.bd-article');
+const column = article.getBoundingClientRect();
+const padded = getComputedStyle(article);
+const right = column.right - parseFloat(padded.paddingRight);
+return {
+    // Display maths: what MathJax drew against the box it has (scrolled = cut off).
+    equations: [...article.querySelectorAll('mjx-container[display="true"]')].map(m => {
+        const box = m.closest('div.math') || m.parentElement;
+        return {id: box.id || (box.closest('[id]') || {}).id || '',
+                scroll: m.scrollWidth, shown: m.clientWidth,
+                right: Math.round(m.getBoundingClientRect().right), column: Math.round(right),
+                text: (m.querySelector('mjx-assistive-mml') || m).textContent.slice(0, 50)};
+    }),
+    tables: TABLES(),
+    figures: [...document.querySelectorAll('div.cell_output img')]
+        .filter(img => !img.closest('.animation')
+                       && !(img.getAttribute('src') || '').startsWith('data:'))
+        .map(img => ({src: img.getAttribute('src'), alt: img.alt || '',
+                      natural: img.naturalWidth,
+                      shown: img.getBoundingClientRect().width})),
+    width: window.innerWidth,
+};
+"""
+_PAGE_STATES: dict = {}
+
+
+def page_state(driver, script, site_url, built_site, entry) -> dict:
+    """What ``script`` reads from a page in ``driver``'s window, read once per session."""
+    key = (id(driver), script, site_url, entry)
+    if key not in _PAGE_STATES:
+        open_page(driver, site_url, built_site, entry)
+        _PAGE_STATES[key] = driver.execute_script(script)
+    return _PAGE_STATES[key]
+
+
+def phone_state(phone, site_url, built_site, entry) -> dict:
+    """Equations, tables and figures of a page at 390 px."""
+    state = page_state(
+        phone, TABLES_JS + PHONE_JS, site_url, built_site, entry
+    )
+    assert state["width"] <= 420, f"the phone window is {state['width']} px"
+    return state
+
+
+@pytest.mark.parametrize("entry", PAGES, ids=page_id)
+def test_display_equations_fit_the_column_on_a_phone(
+    entry, built_site, site_url, phone_browser
+):
+    """At 390 px every display equation is whole on the screen, none cut off to be
+    scrolled (an equation number moves below a formula that needs the whole width)."""
+    state = phone_state(phone_browser, site_url, built_site, entry)
+    cut = [
+        e
+        for e in state["equations"]
+        if e["scroll"] > e["shown"] + 1 or e["right"] > e["column"] + 1
+    ]
+    assert not cut, (
+        f"{entry}: display equations wider than the column at 390 px (break them "
+        "with \\begin{aligned} ... \\\\ ... \\end{aligned}):\n"
+        + "\n".join(
+            f"  {e['id'] or '?'}: {e['scroll']} px in {e['shown']} px: {e['text']!r}"
+            for e in cut
+        )
+    )
+
+
+@pytest.mark.parametrize("entry", PAGES, ids=page_id)
+def test_wide_tables_scroll_in_their_own_box_on_a_phone(
+    entry, built_site, site_url, phone_browser
+):
+    """At 390 px a table wider than the column scrolls inside a box within the column."""
+    state = phone_state(phone_browser, site_url, built_site, entry)
+    loose = [t for t in state["tables"] if not t["fits"] and not t["scrolls"]]
+    assert not loose, (
+        f"{entry}: tables past the column at 390 px with no box of their own to "
+        "scroll in:\n"
+        + "\n".join(f"  {t['width']} px: {t['head']!r}" for t in loose)
+    )
+
+
+def figure_checks(built_site: Path, entry: str) -> dict[str, dict]:
+    """The course figure check of each output PNG of a page, by ``src``."""
+    import json
+
+    from PIL import Image
+
+    from vaecourse.plotting import PNG_KEY
+
+    page = page_path(built_site, entry)
+    parser = _OutputImages()
+    parser.feed(page.read_text(errors="replace"))
+    checks = {}
+    for src, _ in parser.images:
+        path = (page.parent / unquote(src.split("?")[0])).resolve()
+        if path.suffix.lower() == ".png":
+            with Image.open(path) as image:
+                stamp = image.text.get(PNG_KEY)
+            if stamp is not None:
+                checks[src] = json.loads(stamp)
+    return checks
+
+
+@pytest.mark.parametrize("entry", NOTEBOOK_PAGES, ids=page_id)
+def test_figure_text_is_at_least_9px_on_a_phone(
+    entry, built_site, site_url, phone_browser
+):
+    """At 390 px a figure is shown no smaller than the width at which its smallest text
+    (recorded in its PNG by ``vaecourse.plotting.figure_png``) is 9 px; a wider figure
+    scrolls sideways in its link (_ext/figure_zoom.py)."""
+    from vaecourse.plotting import PHONE_MIN_FONT_PX
+
+    checks = figure_checks(built_site, entry)
+    figures = phone_state(phone_browser, site_url, built_site, entry)[
+        "figures"
+    ]
+    small, measured = [], 0
+    for figure in figures:
+        check = checks.get(figure["src"])
+        if (
+            check is None
+            or not check.get("min_font_px")
+            or not figure["natural"]
+        ):
+            continue  # not a course figure (NOT_MATPLOTLIB), or no text
+        measured += 1
+        text_px = figure["shown"] / figure["natural"] * check["min_font_px"]
+        if text_px < PHONE_MIN_FONT_PX - 0.05:
+            small.append(
+                f"{figure['alt'][:50]!r}: {figure['shown']:.0f} of "
+                f"{figure['natural']} px, text {text_px:.1f} px"
+            )
+    if checks:
+        assert measured, f"{entry}: no output figure of the page was measured"
+    assert not small, (
+        f"{entry}: figures whose text is under {PHONE_MIN_FONT_PX} px at 390 px:\n  "
+        + "\n  ".join(small)
+    )
+
+
+DRAWER_JS = """
+// The drawer (<dialog>) a sidebar button opens, and the links it shows a reader.
+const dialog = document.getElementById(arguments[0]);
+const inView = a => { const r = a.getBoundingClientRect();
+    if (r.width < 1 || r.height < 1 || r.bottom < 0 || r.top > innerHeight) return false;
+    const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+    return !!hit && (hit === a || a.contains(hit)); };
+const links = dialog ? [...dialog.querySelectorAll('a[href]')] : [];
+return {open: !!dialog && dialog.open,
+        width: dialog ? dialog.getBoundingClientRect().width : 0,
+        links: links.filter(inView).map(a => ({text: a.textContent.trim(),
+                                                href: a.getAttribute('href'), url: a.href}))};
+"""
+
+
+def visible_button(driver, selector: str):
+    """The one button matching ``selector`` that a reader sees (the theme has hidden twins)."""
+    from selenium.webdriver.common.by import By
+
+    shown = [
+        b
+        for b in driver.find_elements(By.CSS_SELECTOR, selector)
+        if b.is_displayed()
+    ]
+    assert len(shown) == 1, (
+        f"{len(shown)} visible {selector} buttons at {driver.get_window_size()}"
+    )
+    return shown[0]
+
+
+def wait_for(driver, script: str, *args, what: str, timeout: float = 5.0):
+    deadline = time.time() + timeout
+    while not driver.execute_script(script, *args):
+        assert time.time() < deadline, what
+        time.sleep(0.1)
+
+
+PHONE_DRAWER_PAGE = next(e for e in PAGES if CHAPTER_RE.match(e))
+
+
+def test_phone_chapter_list_opens_from_the_menu_button_and_closes(
+    built_site, site_url, phone_browser
+):
+    """At 390 px the sidebars are drawers: ☰ opens the chapter list (pydata-sphinx-theme
+    #2451 left it dead; _static/sidebar-toggles.js), a tap beside it closes it, and a
+    chapter's link in it leads to that chapter."""
+    from selenium.webdriver.common.actions.action_builder import ActionBuilder
+
+    phone, entry = phone_browser, PHONE_DRAWER_PAGE
+    open_page(phone, site_url, built_site, entry)
+    button = visible_button(phone, ".primary-toggle")
+    button.click()
+    wait_for(
+        phone,
+        "const d = document.getElementById(arguments[0]); return d && d.open",
+        "pst-primary-sidebar-modal",
+        what=f"{entry}: tapping ☰ at 390 px does not open the chapter list",
+    )
+    time.sleep(0.5)  # the drawer slides in
+    state = phone.execute_script(DRAWER_JS, "pst-primary-sidebar-modal")
+    chapters = [
+        link
+        for link in state["links"]
+        if CHAPTER_RE.search(urlsplit(link["url"]).path)
+    ]
+    assert len(chapters) >= len(CHAPTER_PAGES) // 2, (
+        f"{entry}: the open chapter list shows {len(chapters)} chapter links that "
+        f"a tap would reach: {state['links']}"
+    )
+    assert 200 <= state["width"] <= 390, state
+    # A tap beside the drawer closes it, and the focus goes back to the button.
+    right = phone.execute_script(
+        "return document.getElementById('pst-primary-sidebar-modal')"
+        ".getBoundingClientRect().right"
+    )
+    tap = ActionBuilder(phone)
+    tap.pointer_action.move_to_location(
+        int(min(right + 20, 380)), 400
+    ).click()
+    tap.perform()
+    wait_for(
+        phone,
+        "return !document.getElementById('pst-primary-sidebar-modal').open",
+        what=f"{entry}: a tap beside the chapter list does not close it",
+    )
+    assert phone.execute_script(
+        "return document.activeElement === arguments[0]", button
+    ), (
+        f"{entry}: the focus does not return to ☰ when the chapter list closes"
+    )
+    # Open it again and follow a chapter's link.
+    button.click()
+    wait_for(
+        phone,
+        "return document.getElementById('pst-primary-sidebar-modal').open",
+        what=f"{entry}: ☰ does not open the chapter list a second time",
+    )
+    time.sleep(0.5)
+    here = urlsplit(phone.current_url).path
+    target = next(
+        link
+        for link in phone.execute_script(
+            DRAWER_JS, "pst-primary-sidebar-modal"
+        )["links"]
+        if CHAPTER_RE.search(urlsplit(link["url"]).path)
+        and urlsplit(link["url"]).path != here
+    )
+    phone.find_element(
+        "css selector",
+        f"#pst-primary-sidebar-modal a[href='{target['href']}']",
+    ).click()
+    wait_for(
+        phone,
+        "return location.pathname === arguments[0]",
+        urlsplit(target["url"]).path,
+        what=f"{entry}: tapping {target['text']!r} in the chapter list goes nowhere",
+    )
+
+
+def test_phone_page_contents_open_from_their_button_and_close(
+    built_site, site_url, phone_browser
+):
+    """At 390 px "On this page" opens the page's table of contents; Escape closes it."""
+    from selenium.webdriver.common.keys import Keys
+
+    phone, entry = phone_browser, PHONE_DRAWER_PAGE
+    open_page(phone, site_url, built_site, entry)
+    headings = phone.execute_script(
+        "return [...document.querySelectorAll('article section > h2')]"
+        ".map(h => h.parentElement.id)"
+    )
+    assert headings, f"{entry} has no sections"
+    visible_button(phone, ".secondary-toggle").click()
+    wait_for(
+        phone,
+        "const d = document.getElementById(arguments[0]); return d && d.open",
+        "pst-secondary-sidebar-modal",
+        what=f"{entry}: tapping 'On this page' at 390 px does not open the contents",
+    )
+    time.sleep(0.5)
+    state = phone.execute_script(DRAWER_JS, "pst-secondary-sidebar-modal")
+    shown = {link["href"].lstrip("#") for link in state["links"]}
+    assert shown & set(headings), (
+        f"{entry}: the open contents show no link to the page's sections {headings[:5]}: "
+        f"{state['links'][:5]}"
+    )
+    phone.switch_to.active_element.send_keys(Keys.ESCAPE)
+    wait_for(
+        phone,
+        "return !document.getElementById('pst-secondary-sidebar-modal').open",
+        what=f"{entry}: Escape does not close the page's contents",
+    )
+
+
 # --------------------------------------------------------------------------------------
 # search
 # --------------------------------------------------------------------------------------
@@ -652,7 +947,6 @@ NOT_MATPLOTLIB = {
         "Diagram of the decoder",
     ): "a graphviz drawing of the model (keras.utils.plot_model)",
 }
-CHAPTER_RE = re.compile(r"chapters/(\d+)_")
 NUMBERED = set(numbered_entries())
 
 
@@ -664,7 +958,33 @@ def number_prefix(entry: str) -> str:
     return f"{int(CHAPTER_RE.match(entry).group(1))}."
 
 
-FIGURES_JS = """
+# Every table of the page's content against its column (the article's text width): its
+# width, and the box that scrolls it sideways when it is wider (a cell output, or the
+# theme's scrollable container of a markdown table).
+TABLES_JS = """
+const TABLES = () => {
+    const article = document.querySelector('article.bd-article');
+    const column = article.getBoundingClientRect();
+    const style = getComputedStyle(article);
+    const left = column.left + parseFloat(style.paddingLeft);
+    const right = column.right - parseFloat(style.paddingRight);
+    return [...article.querySelectorAll('table')].map(t => {
+        let box = t.parentElement;
+        while (box !== article && !['auto', 'scroll'].includes(getComputedStyle(box).overflowX)) {
+            box = box.parentElement;
+        }
+        const r = t.getBoundingClientRect(), b = box.getBoundingClientRect();
+        return {head: t.textContent.replace(/\\s+/g, ' ').trim().slice(0, 50),
+                width: Math.round(r.width), column: Math.round(right - left),
+                fits: r.left >= left - 1 && r.right <= right + 1,
+                scrolls: box !== article && b.left >= left - 1 && b.right <= right + 1};
+    });
+};
+"""
+
+FIGURES_JS = (
+    TABLES_JS
+    + """
 // Figures: images of cell outputs, not the frames of a JS animation (vaecourse.jsanimation)
 const outputs = [...document.querySelectorAll('div.cell_output img')]
     .filter(img => !img.closest('.animation')
@@ -689,23 +1009,20 @@ return {
                     overflow: p.scrollWidth - p.clientWidth,
                     line: p.textContent.split('\\n')
                         .reduce((a, b) => b.length > a.length ? b : a, '').slice(0, 90)})),
+    tables: TABLES(),
     width: window.innerWidth,
 };
 """
-_DESKTOP_STATE: dict = {}
+)
 
 
 def desktop_state(browser, site_url, built_site, entry) -> dict:
-    """Figures and code blocks of a page at 1280 px (read once per page and session)."""
-    key = (site_url, entry)
-    if key not in _DESKTOP_STATE:
-        open_page(browser, site_url, built_site, entry)
-        state = browser.execute_script(FIGURES_JS)
-        assert state["width"] >= 1200, (
-            f"the desktop window is {state['width']} px"
-        )
-        _DESKTOP_STATE[key] = state
-    return _DESKTOP_STATE[key]
+    """Figures, code blocks and tables of a page at 1280 px."""
+    state = page_state(browser, FIGURES_JS, site_url, built_site, entry)
+    assert state["width"] >= 1200, (
+        f"the desktop window is {state['width']} px"
+    )
+    return state
 
 
 @pytest.mark.parametrize("entry", NOTEBOOK_PAGES, ids=page_id)
@@ -719,6 +1036,20 @@ def test_code_cells_fit_their_box_at_1280px(
         + "\n".join(
             f"  {w['kind']} +{w['overflow']} px: {w['line']!r}" for w in wide
         )
+    )
+
+
+@pytest.mark.parametrize("entry", PAGES, ids=page_id)
+def test_tables_fit_the_column_at_1280px(
+    entry, built_site, site_url, browser
+):
+    """No column of a table is hidden past the text column's edge at 1280 px."""
+    tables = desktop_state(browser, site_url, built_site, entry)["tables"]
+    wide = [t for t in tables if not t["fits"]]
+    assert not wide, (
+        f"{entry}: tables wider than the {wide[0]['column']} px column at 1280 px (fewer "
+        "or shorter columns, or transpose them):\n"
+        + "\n".join(f"  {t['width']} px: {t['head']!r}" for t in wide)
     )
 
 
@@ -1101,36 +1432,46 @@ RAW_SNIPPET_RE = re.compile(
 )
 
 
-@pytest.mark.parametrize("word", SNIPPET_WORDS)
-def test_search_snippets_show_prose_not_latex_or_outputs(
-    word, built_site, site_url, browser
-):
-    browser.get(f"{site_url}/search.html?q={quote(word)}")
+SEARCH_STATE_JS = """
+const s = document.querySelector('#search-results .search-summary');
+const items = [...document.querySelectorAll('#search-results li')];
+return {done: !!s && !/Preparing|Searching/i.test(s.textContent),
+        results: items.length,
+        items: items.map(li => {
+            const a = li.querySelector('a'), p = li.querySelector('p.context');
+            return {url: a ? a.href : '', snippet: p ? p.textContent : null,
+                    marked: p ? [...p.querySelectorAll('.highlighted')]
+                                  .map(m => m.textContent) : []};
+        })};
+"""
+
+
+def search_results(browser, url: str) -> dict:
+    """The search page at ``url`` once its results and their snippets have settled."""
+    browser.get(url)
     deadline = time.time() + 40
     state, previous, since = None, None, time.time()
     while time.time() < deadline:
-        state = browser.execute_script(
-            """
-            const s = document.querySelector('#search-results .search-summary');
-            const items = [...document.querySelectorAll('#search-results li')];
-            return {done: !!s && !/Preparing|Searching/i.test(s.textContent),
-                    results: items.length,
-                    snippets: items.map(li => li.querySelector('p.context'))
-                                   .filter(p => p).map(p => p.textContent)};
-            """
-        )
+        state = browser.execute_script(SEARCH_STATE_JS)
+        snippets = [i for i in state["items"] if i["snippet"] is not None]
         if state != previous:
             previous, since = state, time.time()
         elif (
             state["done"]
             and state["results"]
-            and (
-                len(state["snippets"]) == state["results"]
-                or time.time() - since > 3
-            )
+            and (len(snippets) == state["results"] or time.time() - since > 3)
         ):
             break
         time.sleep(0.2)
+    state["snippets"] = [i["snippet"] for i in state["items"] if i["snippet"]]
+    return state
+
+
+@pytest.mark.parametrize("word", SNIPPET_WORDS)
+def test_search_snippets_show_prose_not_latex_or_outputs(
+    word, built_site, site_url, browser
+):
+    state = search_results(browser, f"{site_url}/search.html?q={quote(word)}")
     assert state and state["results"] >= 3, (
         f"searching for {word!r} found {state and state['results']} pages"
     )
@@ -1143,3 +1484,74 @@ def test_search_snippets_show_prose_not_latex_or_outputs(
         f"searching for {word!r}: snippets with LaTeX or output text:\n"
         + "\n".join(f"  {s[:200]!r}" for s in raw)
     )
+
+
+def _entry_of(url: str, site: str) -> str:
+    path = unquote(urlsplit(url).path)
+    root = unquote(urlsplit(site).path).rstrip("/")
+    return path[len(root) :].lstrip("/").removesuffix(".html")
+
+
+def page_words(site_root: Path, entry: str) -> str:
+    """The text of a built page (tags dropped), to tell a whole word from part of one."""
+    text = page_path(site_root, entry).read_text(errors="replace")
+    return re.sub(r"<[^>]+>", " ", text)
+
+
+def check_snippets(
+    state: dict, word: str, site: str, site_root: Path
+) -> None:
+    """Every result has a snippet that starts at a word and marks the word searched for
+    (when the page's prose has it)."""
+    assert state["results"] >= 3, (
+        f"searching for {word!r} found {state['results']} pages"
+    )
+    problems = []
+    for item in state["items"]:
+        entry = _entry_of(item["url"], site)
+        snippet = item["snippet"]
+        if snippet is None:
+            problems.append(f"{entry}: no snippet")
+            continue
+        body = re.sub(r"^(…|\.\.\.)\s*", "", snippet)
+        first = re.match(r"[A-Za-z]+", body)
+        prose = markdown_text(entry) if entry in PAGES else ""
+        if (
+            body
+            != snippet  # cut from the page's text: it must start at a word
+            and first
+            and not re.search(
+                rf"(?<![A-Za-z]){first.group(0)}(?![A-Za-z])",
+                page_words(site_root, entry),
+                re.IGNORECASE,
+            )
+        ):
+            problems.append(
+                f"{entry}: the snippet starts mid-word: {snippet[:60]!r}"
+            )
+        if re.search(rf"\b{word}", prose, re.IGNORECASE) and not any(
+            m.lower().startswith(word[:5]) for m in item["marked"]
+        ):
+            problems.append(
+                f"{entry}: the snippet does not show {word!r}: {snippet[:120]!r}"
+            )
+    assert not problems, f"searching for {word!r}:\n  " + "\n  ".join(
+        problems
+    )
+
+
+@pytest.mark.parametrize("word", SNIPPET_WORDS)
+def test_search_snippets_start_at_a_word_and_show_it(
+    word, built_site, site_url, browser
+):
+    url = f"{site_url}/search.html?q={quote(word)}"
+    check_snippets(search_results(browser, url), word, site_url, built_site)
+
+
+def test_search_snippets_over_file_urls(built_site, browser):
+    """A reader who opens the downloaded book from disk gets snippets too (Sphinx's own
+    fetch the page, which fails over file://)."""
+    page = (built_site / "search.html").resolve().as_uri()
+    word = SNIPPET_WORDS[0]
+    state = search_results(browser, f"{page}?q={quote(word)}")
+    check_snippets(state, word, built_site.resolve().as_uri(), built_site)

@@ -34,6 +34,10 @@ MAX_WIDTH_PX = 900
 MIN_FONT_PX = 12
 #: Key of the PNG text chunk that records a figure's check (width, smallest text).
 PNG_KEY = "vaecourse-figure"
+#: The smallest text a reader should meet as the page shows a figure, in CSS pixels: on a
+#: narrow screen a figure is shown at least this much of its size, ``PHONE_MIN_FONT_PX /
+#: min_font_px`` (at most 75 %), and scrolls sideways in its box (_ext/figure_zoom.py).
+PHONE_MIN_FONT_PX = 9
 
 COURSE_STYLE = {
     "figure.dpi": DPI,
