@@ -108,6 +108,14 @@ def binder_lab(
         config_dir = home / ".jupyter"
         run_post_build(repository or root, config_dir)
         _switch_off_what_binder_lacks(config_dir)
+        # A check must not write the committed notebooks: no autosave of what it ran.
+        docmanager = (
+            home / "lab-settings" / "@jupyterlab" / "docmanager-extension"
+        )
+        docmanager.mkdir(parents=True)
+        (docmanager / "plugin.jupyterlab-settings").write_text(
+            '{"autosave": false}'
+        )
         port, token = free_port(), secrets.token_hex(16)
         env = {
             **os.environ,
