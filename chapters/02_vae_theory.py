@@ -881,8 +881,8 @@ for s2, name, loss in [
 (x_train, _), _, _ = vaecourse.load_mnist_splits(
     shape="flat", parts=("train",)
 )
-# mean over the images of Σ_i (x_i - x̄_i)²: the sum of the pixel variances, 56
-# pixels at a time (all 784 at once would take a 314 MB float64 copy of the images)
+# mean over the images of Σ_i (x_i - x̄_i)²: the sum of the pixel variances,
+# 56 pixels at a time (all 784 at once: a 314 MB float64 copy of the images)
 pixel_variances = np.concatenate(
     [
         x_train[:, i : i + 56].var(axis=0, dtype=np.float64)

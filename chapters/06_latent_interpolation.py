@@ -628,7 +628,7 @@ shares, by_dim = {}, {}
 for dim in (2, 20, 100):
     dim_rng = np.random.default_rng(dim)
     starts, ends = dim_rng.standard_normal((2, 1000, dim))  # as above
-    # 100,000 prior draws, 10,000 at a time (the same draws; 160 MB fewer at once)
+    # 100,000 prior draws, 10,000 at a time (the same draws, 160 MB fewer)
     norms = np.concatenate(
         [
             np.linalg.norm(dim_rng.standard_normal((10_000, dim)), axis=1)

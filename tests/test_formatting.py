@@ -40,8 +40,9 @@ def test_ruff_formats_everything_to_the_column():
 def test_no_shown_code_line_is_wider_than_the_column(notebook):
     wide = []
     for cell in json.loads(notebook.read_text())["cells"]:
-        tags = cell.get("metadata", {}).get("tags", [])
-        if cell["cell_type"] != "code" or "remove-cell" in tags:
+        # collapsed for the learner (and hidden on the site): not shown
+        hidden = cell.get("metadata", {}).get("jupyter", {}).get("source_hidden")
+        if cell["cell_type"] != "code" or hidden:
             continue
         for line in "".join(cell["source"]).splitlines():
             if len(line) > LINE_LENGTH:
