@@ -672,7 +672,7 @@ for table in usage.values():
         conditional.name_dimension(r) for _, r in table.iterrows()
     ]
 # Shown without the "active" column ("named" says "inactive") and without
-# the index's names: their header row and column widen the table past the page.
+# the index's names: their header row and column would widen the table.
 both = pd.concat(usage).drop(columns="active")
 both.style.format(
     {

@@ -41,7 +41,9 @@ def test_no_shown_code_line_is_wider_than_the_column(notebook):
     wide = []
     for cell in json.loads(notebook.read_text())["cells"]:
         # collapsed for the learner (and hidden on the site): not shown
-        hidden = cell.get("metadata", {}).get("jupyter", {}).get("source_hidden")
+        hidden = (
+            cell.get("metadata", {}).get("jupyter", {}).get("source_hidden")
+        )
         if cell["cell_type"] != "code" or hidden:
             continue
         for line in "".join(cell["source"]).splitlines():

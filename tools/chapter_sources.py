@@ -38,6 +38,7 @@ from .learner_notebook import collapsed, glued_in_executed, learner_cells
 
 FORMAT = "py:percent"
 EXECUTED = ROOT / "_build" / "jupyter_execute"
+SITE_SOURCES = ROOT / "_build" / "html" / "_sources"
 COLAB_TITLE = "# @title Colab set-up: fetches the course in Colab; does nothing elsewhere"
 NOTEBOOK_METADATA = {
     "kernelspec": {
@@ -171,6 +172,10 @@ def main(argv=None) -> int:
     for path in stale:
         path.write_text(render(notebook_from_source(path.with_suffix(".py"))))
         print(f"wrote {path.relative_to(ROOT)}")
+        # the built site offers it for download (_ext/chapter_text_source.py)
+        offered = SITE_SOURCES / path.relative_to(ROOT)
+        if offered.parent.is_dir():
+            offered.write_bytes(path.read_bytes())
     return 0
 
 
