@@ -9,6 +9,27 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 
 
+def _give_freed_arrays_back():
+    """Have glibc's malloc return a freed array of 4 MiB or more to the system at once.
+
+    By default malloc raises that threshold to the size of each large block freed, up to
+    32 MiB, and keeps smaller blocks for reuse: after a few 10,000-image arrays (31 MB each)
+    come and go, the kernel holds on to tens of MB it no longer uses, out of Binder's 1 GB.
+    (TensorFlow's own data pipeline sets a threshold of malloc the same way.)
+    """
+    import ctypes
+
+    m_mmap_threshold = -3  # glibc's malloc.h
+    # not glibc (macOS, Windows): nothing to set
+    try:
+        ctypes.CDLL(None).mallopt(m_mmap_threshold, 4 << 20)
+    except (OSError, AttributeError):
+        pass
+
+
+_give_freed_arrays_back()
+
+
 def _import_tensorflow_quietly():
     """Import TensorFlow with the C++ start-up chatter (CUDA probing, absl notices) silenced.
 
@@ -47,7 +68,7 @@ def _fix_thread_pools():
 
 _fix_thread_pools()
 
-from .data import load_mnist, load_mnist_splits  # noqa: E402
+from .data import batches, load_mnist, load_mnist_splits  # noqa: E402
 from .exercises import check, todo  # noqa: E402
 from .profiles import current_profile, seed_everything  # noqa: E402
 from .results import glue  # noqa: E402
@@ -55,6 +76,7 @@ from .models import summary  # noqa: E402
 from .training import EpochLogger, train_or_load  # noqa: E402
 
 __all__ = [
+    "batches",
     "load_mnist",
     "load_mnist_splits",
     "check",
