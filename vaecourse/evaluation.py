@@ -275,3 +275,17 @@ def predict_in_batches(model, x, batch_size: int = 32):
         for output, part in zip(outputs, parts):
             output[start : start + len(part)] = part
     return outputs if several else outputs[0]
+
+
+def by_rows(function, *arrays, rows: int = 1000):
+    """``function(*arrays)`` for a function that gives one value per row (per image),
+    ``rows`` rows of the arrays at a time, joined: the same values, with temporaries a tenth
+    the size for 10,000 images (31 MB each as float32; Binder gives the kernel 1 GB)."""
+    if len(arrays[0]) <= rows:
+        return function(*arrays)
+    return np.concatenate(
+        [
+            np.asarray(function(*(array[i : i + rows] for array in arrays)))
+            for i in range(0, len(arrays[0]), rows)
+        ]
+    )

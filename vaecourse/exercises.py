@@ -27,8 +27,6 @@ import runpy
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import numpy as np
-
 from .paths import SOLUTIONS_DIR
 
 
@@ -111,23 +109,6 @@ def exercises() -> dict[str, Exercise]:
     return registry()
 
 
-def _rows_at_a_time(function, rows: int):
-    """``function(*arrays)`` on ``rows`` rows of the arrays at a time, concatenated."""
-
-    @functools.wraps(function)
-    def by_rows(*arrays):
-        if len(arrays[0]) <= rows:
-            return function(*arrays)
-        return np.concatenate(
-            [
-                function(*(array[i : i + rows] for array in arrays))
-                for i in range(0, len(arrays[0]), rows)
-            ]
-        )
-
-    return by_rows
-
-
 def check(name: str, answer):
     """Check the learner's ``answer`` to exercise ``name``; return what the chapter uses next."""
     known = exercises()
@@ -138,7 +119,12 @@ def check(name: str, answer):
     exercise = known[name]
     checked = _check(exercise, answer)
     if exercise.rows_at_a_time:
-        return _rows_at_a_time(checked, exercise.rows_at_a_time)
+        from .evaluation import by_rows
+
+        rows = exercise.rows_at_a_time
+        return functools.wraps(checked)(
+            lambda *arrays: by_rows(checked, *arrays, rows=rows)
+        )
     return checked
 
 
