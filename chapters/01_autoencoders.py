@@ -33,6 +33,7 @@ import numpy as np
 
 import vaecourse
 from vaecourse import plotting, results
+from vaecourse.evaluation import predict_in_batches
 
 import keras
 from keras import layers
@@ -170,7 +171,7 @@ print(
 # trained on; the bottom row shows what came back through the 2-number bottleneck.
 
 # %% mystnb={"figure": {"caption": "Ten test digits (top) and their reconstructions from a 2-D code (bottom).", "name": "fig-01-reconstructions"}, "image": {"alt": "Ten test digits above their blurry reconstructions from a 2-D code"}}
-reconstructions = autoencoder.predict(x_test, verbose=0)
+reconstructions = predict_in_batches(autoencoder, x_test)
 plotting.plot_image_rows(
     [x_test, reconstructions],
     ["original", "reconstructed"],
@@ -229,7 +230,7 @@ reconstruction_bce = vaecourse.check(
 
 # %%
 test_bce = reconstruction_bce(x_test, reconstructions)  # one per image
-keras_bce = autoencoder.evaluate(x_test, x_test, verbose=0)
+keras_bce = autoencoder.evaluate(vaecourse.batches(x_test, x_test), verbose=0)
 print(
     f"test binary cross-entropy per pixel: {test_bce.mean():.4f} "
     f"(Keras' evaluate: {keras_bce:.4f})"
@@ -310,7 +311,7 @@ results.headline("autoencoder_2d_test_mse", test_mse)  # for tools.benchmark
 # the autoencoder never saw, shows what it learned ({numref}`fig-01-codes`).
 
 # %% mystnb={"figure": {"caption": "The codes the encoder gives the test digits, coloured by the digit each image shows.", "name": "fig-01-codes"}, "image": {"alt": "Scatter of test codes in the plane, coloured by digit, forming elongated clusters of different sizes"}}
-codes = encoder.predict(x_test, verbose=0)
+codes = predict_in_batches(encoder, x_test)
 plotting.plot_latent(
     codes, y_test, title="Autoencoder codes of the test digits"
 )
@@ -472,7 +473,7 @@ farthest_from_codes = vaecourse.check(
 # real training images.
 
 # %% mystnb={"figure": {"caption": "Images decoded from ten codes of training images (top) and from the ten midpoints farthest from every training code (bottom).", "name": "fig-01-holes"}, "image": {"alt": "Top row: digits decoded from the codes of training images; bottom row: digit-like shapes decoded from midpoints that fall in the holes between the clusters"}}
-train_codes = encoder.predict(x_train[:10_000], verbose=0)
+train_codes = predict_in_batches(encoder, x_train[:10_000])
 rng = np.random.default_rng(0)
 first, second = rng.integers(len(train_codes), size=(2, 5000))
 midpoints = (train_codes[first] + train_codes[second]) / 2

@@ -169,3 +169,22 @@ def test_first_keeps_the_first_images_of_each_set():
     assert len(xt) == len(ys) == 7
     np.testing.assert_array_equal(xt, x_all[:7])
     np.testing.assert_array_equal(yt, y_all[:7])
+
+
+def test_batches_give_evaluate_and_predict_the_numbers_of_the_whole_array():
+    import keras
+
+    from vaecourse import batches
+
+    rng = np.random.default_rng(5)
+    x = rng.uniform(size=(100, 6)).astype("float32")
+    y = rng.uniform(size=(100, 1)).astype("float32")
+    model = keras.Sequential([keras.Input((6,)), keras.layers.Dense(1)])
+    model.compile(loss="mse")
+    assert len(batches(x, y, batch_size=32)) == 4
+    assert model.evaluate(batches(x, y), verbose=0) == model.evaluate(
+        x, y, verbose=0
+    )
+    np.testing.assert_array_equal(
+        model.predict(batches(x), verbose=0), model.predict(x, verbose=0)
+    )

@@ -84,3 +84,32 @@ def test_elbo_with_several_samples_averages_the_reconstruction_term_only(
 def test_elbo_needs_at_least_one_sample(small_vae, images):
     with pytest.raises(ValueError, match="at least one draw"):
         evaluation.elbo_terms(small_vae, images, samples=0)
+
+
+def test_predict_in_batches_gives_predicts_numbers_bit_for_bit(small_vae):
+    x = np.random.default_rng(3).uniform(size=(70, 784)).astype("float32")
+    small_vae.encoder.compile()
+    mean, log_var = small_vae.encoder.predict(x, verbose=0)
+    got = evaluation.predict_in_batches(small_vae.encoder, x)
+    assert isinstance(got, list) and len(got) == 2
+    np.testing.assert_array_equal(got[0], mean)
+    np.testing.assert_array_equal(got[1], log_var)
+    decoded = evaluation.predict_in_batches(small_vae.decoder, mean, 16)
+    assert decoded.shape == (70, 784) and decoded.dtype == np.float32
+    np.testing.assert_array_equal(
+        decoded, small_vae.decoder.predict(mean, batch_size=16, verbose=0)
+    )
+
+
+def test_by_rows_gives_the_whole_arrays_values():
+    rng = np.random.default_rng(4)
+    x, y = rng.uniform(size=(2, 2500, 30))
+    per_row = evaluation.by_rows(
+        lambda a, b: (a * np.log(b)).mean(axis=-1), x, y, rows=1000
+    )
+    np.testing.assert_array_equal(per_row, (x * np.log(y)).mean(axis=-1))
+    calls = []
+    evaluation.by_rows(
+        lambda a: calls.append(len(a)) or a[:, 0], x, rows=1000
+    )
+    assert calls == [1000, 1000, 500]

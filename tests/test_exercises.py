@@ -10,9 +10,11 @@ goes on with.
 from __future__ import annotations
 
 import functools
+import inspect
 import runpy
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import vaecourse
@@ -51,6 +53,9 @@ def test_unfilled_stub_says_so_and_hands_over_the_reference(name, capsys):
         f"Exercise {exercise.number} is not done yet; the chapter uses the solution."
     ]
     assert used is not _stub
+    used = inspect.unwrap(
+        used
+    )  # a per-image function comes wrapped (by_rows)
     origin = (
         getattr(used, "__code__", None) or getattr(used, "__init__").__code__
     )
@@ -72,7 +77,7 @@ def test_wrong_answer_fails_with_its_explanation(name):
 @pytest.mark.parametrize("name", sorted(EXERCISES))
 def test_right_answer_written_differently_passes_and_is_used(name, capsys):
     right = _answers(name, "RIGHT")
-    assert vaecourse.check(name, right) is right
+    assert inspect.unwrap(vaecourse.check(name, right)) is right
     assert capsys.readouterr().out.startswith(
         f"✓ Exercise {EXERCISES[name].number} passed"
     )
@@ -81,3 +86,25 @@ def test_right_answer_written_differently_passes_and_is_used(name, capsys):
 def test_an_unknown_exercise_name_lists_the_known_ones():
     with pytest.raises(KeyError, match="02_vae_theory_2_kl"):
         vaecourse.check("02_vae_theory_9_nothing", _stub)
+
+
+def test_a_per_image_exercise_is_applied_a_slice_of_rows_at_a_time(capsys):
+    rows = []
+
+    def reconstruction_bce(images, reconstructions):
+        rows.append(len(images))
+        x, x_hat = images, np.clip(reconstructions, 1e-7, 1 - 1e-7)
+        return -(x * np.log(x_hat) + (1 - x) * np.log(1 - x_hat)).mean(
+            axis=-1
+        )
+
+    name = "01_autoencoders_1_reconstruction_bce"
+    used = vaecourse.check(name, reconstruction_bce)
+    assert EXERCISES[name].rows_at_a_time == 1000
+    rng = np.random.default_rng(0)
+    x, x_hat = rng.uniform(size=(2, 2500, 784)).astype("float32")
+    rows.clear()
+    np.testing.assert_array_equal(
+        used(x, x_hat), reconstruction_bce(x, x_hat)
+    )
+    assert rows == [1000, 1000, 500, 2500]

@@ -365,11 +365,39 @@ def process_memory_mib(pid: int) -> dict[str, float]:
     }
 
 
+@contextlib.contextmanager
+def kernel_for(python: str | None):
+    """The name of a kernel that runs ``python`` (an interpreter with ipykernel, e.g. another
+    venv's ``bin/python``): a kernelspec in a temporary folder put first on JUPYTER_PATH.
+    With ``None``, the default ``python3`` kernel."""
+    if python is None:
+        yield "python3"
+        return
+    with tempfile.TemporaryDirectory() as folder:
+        spec = Path(folder) / "kernels" / "vaecourse-measured"
+        spec.mkdir(parents=True)
+        argv = [python, "-m", "ipykernel_launcher", "-f", "{connection_file}"]
+        (spec / "kernel.json").write_text(
+            json.dumps(
+                {"argv": argv, "display_name": python, "language": "python"}
+            )
+        )
+        path = os.pathsep.join(
+            p for p in (folder, os.environ.get("JUPYTER_PATH")) if p
+        )
+        from .execute import _environment
+
+        with _environment(JUPYTER_PATH=path):
+            yield "vaecourse-measured"
+
+
 def kernel_peak(
     notebook: Path,
     skip_explorers: bool = False,
     per_cell: bool = False,
     timeout: int = 3600,
+    python: str | None = None,
+    save: Path | None = None,
 ) -> dict:
     """The kernel's peak memory on a learner's Run All of ``notebook``.
 
@@ -379,7 +407,9 @@ def kernel_peak(
     client's own memory is not counted). ``skip_explorers`` leaves out the cells that call
     ``explorer.…(``. Returns ``peak_mib``, ``wall_s``, the cells skipped, and with
     ``per_cell`` a row per code cell run: its index, first line, and the kernel's VmHWM
-    and VmRSS after it.
+    and VmRSS after it. ``python`` runs the kernel with that interpreter (another
+    environment, e.g. Binder's tensorflow-cpu); ``save`` writes the executed notebook there
+    (to compare its printed numbers with another run's).
     """
     import nbformat
     from nbclient import NotebookClient
@@ -387,32 +417,35 @@ def kernel_peak(
     from .execute import _environment
 
     nb = nbformat.read(notebook, as_version=4)
-    client = NotebookClient(
-        nb,
-        timeout=timeout,
-        kernel_name="python3",
-        skip_cells_with_tag=_RUN_EVERY_CELL,
-        resources={"metadata": {"path": str(Path(notebook).parent)}},
-    )
     cells, skipped = [], []
     env = {"VAECOURSE_PROFILE": "reader", "VAECOURSE_RETRAIN": "0"}
     start = time.perf_counter()
-    with _environment(**env), client.setup_kernel():
-        pid = client.km.provisioner.pid
-        for index, cell in enumerate(nb.cells):
-            if cell.cell_type != "code":
-                continue
-            if skip_explorers and EXPLORER_CALL.search(cell.source):
-                skipped.append(index)
-                continue
-            client.execute_cell(cell, index)
-            if per_cell:
-                first_line = cell.source.strip().splitlines()[0][:60]
-                cells.append(
-                    {"cell": index, "code": first_line}
-                    | process_memory_mib(pid)
-                )
-        peak = process_memory_mib(pid)["VmHWM"]
+    with _environment(**env), kernel_for(python) as kernel_name:
+        client = NotebookClient(
+            nb,
+            timeout=timeout,
+            kernel_name=kernel_name,
+            skip_cells_with_tag=_RUN_EVERY_CELL,
+            resources={"metadata": {"path": str(Path(notebook).parent)}},
+        )
+        with client.setup_kernel():
+            pid = client.km.provisioner.pid
+            for index, cell in enumerate(nb.cells):
+                if cell.cell_type != "code":
+                    continue
+                if skip_explorers and EXPLORER_CALL.search(cell.source):
+                    skipped.append(index)
+                    continue
+                client.execute_cell(cell, index)
+                if per_cell:
+                    first_line = cell.source.strip().splitlines()[0][:60]
+                    cells.append(
+                        {"cell": index, "code": first_line}
+                        | process_memory_mib(pid)
+                    )
+            peak = process_memory_mib(pid)["VmHWM"]
+    if save is not None:
+        nbformat.write(nb, save)
     return {
         "peak_mib": round(peak),
         "wall_s": round(time.perf_counter() - start, 1),
@@ -630,11 +663,30 @@ def main(argv=None) -> int:
         action="store_true",
         help="with --kernel-peak: print the kernel's VmHWM and VmRSS after each cell",
     )
+    parser.add_argument(
+        "--python",
+        help="with --kernel-peak: run the kernel with this interpreter (another "
+        "environment's bin/python, with ipykernel installed)",
+    )
+    parser.add_argument(
+        "--save",
+        type=Path,
+        metavar="DIR",
+        help="with --kernel-peak: write each executed notebook into DIR",
+    )
     args = parser.parse_args(argv)
     if args.kernel_peak:
+        if args.save:
+            args.save.mkdir(parents=True, exist_ok=True)
         for number in args.kernel_peak:
             path = find_chapter(number)
-            run = kernel_peak(path, args.skip_explorers, args.per_cell)
+            run = kernel_peak(
+                path,
+                args.skip_explorers,
+                args.per_cell,
+                python=args.python,
+                save=args.save / path.name if args.save else None,
+            )
             for row in run["cells"]:
                 print(
                     f"  cell {row['cell']:3d}  VmHWM {row['VmHWM']:6.0f}  "

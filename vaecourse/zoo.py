@@ -341,15 +341,17 @@ def compile_for(name: str, model) -> None:
 BINARIZE_SEEDS = {"validation": 1, "test": 2}
 
 
-def training_data(name: str):
+def training_data(name: str, first: int | None = None):
     """``(x_train, x_validation)`` for the recipe, cut to the profile's size: the test set
     plays no part in training or in choosing a recipe. A recipe with ``labels`` gets
-    ``((x_train, y_train), (x_validation, y_validation))``."""
+    ``((x_train, y_train), (x_validation, y_validation))``. ``first`` keeps only the first
+    images of each set (a check that they are the chapter's needs no second copy of all)."""
     recipe = recipe_of(name)
     (x_train, y_train), (x_val, y_val), _ = load_mnist_splits(
         shape=recipe.shape,
         digits=recipe.digits,
         parts=("train", "validation"),
+        first=first,
     )
     if recipe.binarized:
         x_val = binarize(x_val, BINARIZE_SEEDS["validation"])

@@ -309,6 +309,7 @@ EXERCISES = [
         "01_autoencoders_1_reconstruction_bce",
         "reconstruction_bce",
         check_reconstruction_bce,
+        rows_at_a_time=1000,
     ),
     Exercise(
         "01_autoencoders_2_code_grid",
