@@ -877,6 +877,7 @@ print("the reloaded model gives the same posterior means as the trained one")
 #   (other work on the CPU can only slow a timing down).
 
 # %%
+import gc
 import time
 
 TIMING_STEPS = profile.choose(reader=40, quick=10)
@@ -894,6 +895,8 @@ def seconds_per_epoch(name, x, steps=TIMING_STEPS, repeats=3):
         start = time.perf_counter()
         model.fit(x[: steps * batch_size], batch_size=batch_size, verbose=0)
         timings.append(time.perf_counter() - start)
+    del model  # its training graph, freed now rather than at the end
+    gc.collect()
     return min(timings) / steps * np.ceil(EPOCH_IMAGES / batch_size)
 
 
@@ -1100,12 +1103,12 @@ assert all(np.asarray(r).reshape(10, -1).shape == (10, 784) for r in rows)
 
 # %% mystnb={"figure": {"caption": "The test digits' posterior means in the latent plane, coloured by digit: the dense VAE (top) and the convolutional VAE (bottom).", "name": "fig-04-latent"}, "image": {"alt": "Two scatter plots of the test digits' 2-D posterior means, one above the other, dense VAE at the top and convolutional VAE at the bottom, coloured by digit"}}
 fig, axes = plt.subplots(2, 1, figsize=(6.8, 9.6))
-dense_means = np.asarray(
-    dense_vae.encoder.predict(x_test_flat, batch_size=1000, verbose=0)[0]
-)
-conv_means = np.asarray(
-    vae.encoder.predict(x_test, batch_size=1000, verbose=0)[0]
-)
+dense_means = evaluation.predict_in_batches(
+    dense_vae.encoder, x_test_flat, batch_size=1000
+)[0]
+conv_means = evaluation.predict_in_batches(
+    vae.encoder, x_test, batch_size=1000
+)[0]
 plotting.plot_latent(dense_means, y_test, ax=axes[0], title="Dense VAE")
 plotting.plot_latent(
     conv_means, y_test, ax=axes[1], title="Convolutional VAE"
