@@ -1027,7 +1027,7 @@ for key, value in [
     ("ch4_dense_iw", dense[IW_ROW]),
     ("ch4_deep_iw", deep[IW_ROW]),
     ("ch4_conv_kl", conv["KL"]),
-    ("ch4_time_ratio", time_ratio),
+    ("ch4_time_ratio_this_run", time_ratio),
     ("ch4_conv_gap", gaps["convolutional"]),
     ("ch4_deep_gap", gaps["deeper dense"]),
 ]:
@@ -1052,8 +1052,9 @@ for key, value in [
 # The convolutional model has more parameters than the deeper dense one. At the last epoch
 # its validation loss exceeds its training loss by {glue:text}`ch4_conv_gap:.2f` nats per
 # image, with weight decay; the deeper dense model's, trained as long without it, by
-# {glue:text}`ch4_deep_gap:.2f`. An epoch of it took {glue:text}`ch4_time_ratio:.1f`
-# times as long as one of the slower dense model in the timings above. Its parameters sit
+# {glue:text}`ch4_deep_gap:.2f`. An epoch of it took
+# {glue:text}`ch4_time_ratio_this_run:.1f` times as long as one of the slower dense
+# model in the timings above. Its parameters sit
 # mostly in the wide `Dense` layers ({glue:text}`ch4_dense_params:.0%` of them), which do a
 # minority of its arithmetic; the convolutions, each of whose few weights is used at every
 # position of the image, do {glue:text}`ch4_conv_share:.0%` of it.

@@ -14,6 +14,7 @@ import pytest
 
 from tools.book import chapter_sources
 from tools.learner_notebook import (
+    MEASURED_HERE,
     Renderer,
     book_index,
     format_glued,
@@ -36,6 +37,14 @@ def test_glued_numbers_are_formatted_as_the_book_formats_them():
     )
     assert text == "a 150.8, 3, 2, 5, 91%"
     assert format_glued("2", ".0f") == "2"
+
+
+def test_a_timing_of_this_run_is_not_quoted():
+    # not looked up either: its name need not be among the glued values
+    text = renderer().markdown(
+        "took {glue:text}`ch4_time_ratio_this_run:.1f` times"
+    )
+    assert text == f"took {MEASURED_HERE} times"
 
 
 def test_a_missing_glued_value_says_to_build_the_book():

@@ -266,13 +266,19 @@ def open_and_run_all(
     return result, seconds, peak
 
 
-def check(chapter: str, pages: int, out: Path, timeout: float) -> int:
+def check(
+    chapter: str,
+    pages: int,
+    out: Path,
+    timeout: float,
+    kernel_python: Path | None = None,
+) -> int:
     notebook = find_notebook(chapter)
     relative = notebook.relative_to(ROOT).as_posix()
     out.mkdir(parents=True, exist_ok=True)
     stem = notebook.stem
     problems: list[str] = []
-    with binder_lab() as server:
+    with binder_lab(kernel_python=kernel_python) as server:
         driver = make_driver(1280, 1000)
         try:
             result, seconds, peak = open_and_run_all(
@@ -345,8 +351,20 @@ def main(argv=None) -> int:
     parser.add_argument(
         "--timeout", type=float, default=900, help="seconds for Run All"
     )
+    parser.add_argument(
+        "--kernel-python",
+        type=Path,
+        help="run the kernel with this interpreter (e.g. an environment with "
+        "Binder's tensorflow-cpu); default: this one",
+    )
     args = parser.parse_args(argv)
-    return check(args.chapter, args.screenshot_pages, args.out, args.timeout)
+    return check(
+        args.chapter,
+        args.screenshot_pages,
+        args.out,
+        args.timeout,
+        args.kernel_python,
+    )
 
 
 if __name__ == "__main__":

@@ -95,7 +95,10 @@ def _switch_off_what_binder_lacks(config_dir: Path) -> None:
 
 @contextlib.contextmanager
 def binder_lab(
-    root: Path = ROOT, repository: Path | None = None, timeout: float = 90
+    root: Path = ROOT,
+    repository: Path | None = None,
+    timeout: float = 90,
+    kernel_python: Path | None = None,
 ) -> Iterator[LabServer]:
     """A JupyterLab server on ``root``, configured by ``repository``'s binder/postBuild.
 
@@ -108,6 +111,22 @@ def binder_lab(
         config_dir = home / ".jupyter"
         run_post_build(repository or root, config_dir)
         _switch_off_what_binder_lacks(config_dir)
+        if kernel_python is not None:
+            # The notebooks' kernel (python3) run by another environment, e.g. one
+            # with Binder's tensorflow-cpu: a kernelspec of the same name on
+            # JUPYTER_PATH, searched before the environment's own.
+            spec = home / "data" / "kernels" / "python3"
+            spec.mkdir(parents=True)
+            argv = [str(kernel_python), "-m", "ipykernel_launcher"]
+            (spec / "kernel.json").write_text(
+                json.dumps(
+                    {
+                        "argv": [*argv, "-f", "{connection_file}"],
+                        "display_name": "Python 3 (ipykernel)",
+                        "language": "python",
+                    }
+                )
+            )
         # A check must not write the committed notebooks: no autosave of what it ran.
         docmanager = (
             home / "lab-settings" / "@jupyterlab" / "docmanager-extension"
@@ -121,6 +140,12 @@ def binder_lab(
             **os.environ,
             "HOME": str(home),
             "JUPYTER_CONFIG_DIR": str(config_dir),
+            "JUPYTER_PATH": os.pathsep.join(
+                [
+                    str(home / "data"),
+                    *filter(None, [os.environ.get("JUPYTER_PATH")]),
+                ]
+            ),
             "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
             "JUPYTERLAB_SETTINGS_DIR": str(home / "lab-settings"),
             "JUPYTERLAB_WORKSPACES_DIR": str(home / "lab-workspaces"),

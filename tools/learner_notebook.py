@@ -7,7 +7,8 @@ of that markup as intended (Colab runs no extensions), so the notebook a learner
 into what plain Markdown can say:
 
 * ``{glue:text}`` names become the numbers the book's reader build computed (MyST-NB's
-  ``_build/jupyter_execute/chapters/NN_name.glue.json``);
+  ``_build/jupyter_execute/chapters/NN_name.glue.json``), but for timings (names ending
+  in ``_this_run``), which point at the cell's output;
 * ``{numref}``, ``{eq}`` and ``{ref}`` become "Fig. 3.2", "(2.9)", "Exercise 6.1" or the
   section's title; ``(label)=`` lines go; labelled display equations carry ``\\tag{2.9}``;
 * ``{term}`` links to the term on the published site's glossary; ``{cite:p}``/``{cite:t}``
@@ -57,6 +58,13 @@ DIRECTIVE = re.compile(
 )
 OPTION = re.compile(r"^:(?P<key>[\w-]+):\s*(?P<value>.*)$")
 HEADING = re.compile(r"^(?P<hashes>#{1,6})\s+(?P<title>.+?)\s*$")
+# A glued value named ..._this_run is measured by the machine that runs the chapter
+# (a timing): the learner's notebook points at the cell's output instead of quoting
+# the maintainer's build.
+THIS_RUN = "_this_run"
+MEASURED_HERE = (
+    "the number printed above (a timing: it depends on the machine)"
+)
 # Code cells whose code the book hides; a learner sees them collapsed.
 HIDDEN_TAGS = {"remove-cell", "remove-input", "hide-input", "hide-cell"}
 
@@ -309,6 +317,8 @@ class Renderer:
         name, content = match["name"], match["content"]
         if name == "glue:text":
             key, _, spec = content.partition(":")
+            if key.endswith(THIS_RUN):
+                return MEASURED_HERE
             if key not in self.glued:
                 raise KeyError(
                     f"{self.docname}: no glued value {key!r}. Build the book "
