@@ -877,7 +877,6 @@ print("the reloaded model gives the same posterior means as the trained one")
 #   (other work on the CPU can only slow a timing down).
 
 # %%
-import gc
 import time
 
 TIMING_STEPS = profile.choose(reader=40, quick=10)
@@ -895,8 +894,6 @@ def seconds_per_epoch(name, x, steps=TIMING_STEPS, repeats=3):
         start = time.perf_counter()
         model.fit(x[: steps * batch_size], batch_size=batch_size, verbose=0)
         timings.append(time.perf_counter() - start)
-    del model  # its training graph, freed now rather than at the end
-    gc.collect()
     return min(timings) / steps * np.ceil(EPOCH_IMAGES / batch_size)
 
 
