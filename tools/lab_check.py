@@ -23,24 +23,19 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
 import time
 from pathlib import Path
 
 import psutil
 
+from tools.benchmark import process_memory_mib
 from tools.browser import make_driver
 from tools.lab_server import LabServer, binder_lab
+from tools.learner_notebook import MYST_LEFTOVERS
 from vaecourse.paths import CHAPTERS_DIR, ROOT
 
 OUT = ROOT / "_build" / "lab-check"
-# What the site renders and JupyterLab cannot: {role}`target`, ```{directive} or :::{...},
-# a directive's :option: lines, and (label)= targets.
-MYST_MARKUP = re.compile(
-    r"\{[a-z][\w:-]*\}`|^[ \t]*(```|:::)\{|^[ \t]*:[a-z-]+:[ \t]|^\([\w-]+\)=[ \t]*$"
-)
-
 # The open notebook's panel, from JupyterLab's app (exposed by tools/lab_server.py).
 PANEL = "const panel = window.jupyterapp.shell.currentWidget;"
 KERNEL_STATUS = (
@@ -117,9 +112,8 @@ def kernel_peak_memory(server: LabServer) -> tuple[str, int]:
         recursive=True
     ):
         if any(connection_file in part for part in process.cmdline()):
-            status = Path(f"/proc/{process.pid}/status").read_text()
-            kib = int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1))
-            return kernel["id"], kib * 1024
+            peak_mib = process_memory_mib(process.pid)["VmHWM"]
+            return kernel["id"], round(peak_mib * 2**20)
     raise RuntimeError(f"no process of the server holds {connection_file}")
 
 
@@ -149,7 +143,7 @@ def book_markup(markdown_cells) -> list[str]:
     found = []
     for index, source in markdown_cells:
         for line in source.splitlines():
-            if MYST_MARKUP.search(line):
+            if MYST_LEFTOVERS.search(line):
                 found.append(f"cell {index}: {line.strip()[:120]}")
     return found
 

@@ -111,10 +111,6 @@ class BookIndex:
         self.targets[label] = target
 
 
-def _markdown_lines(cell) -> list[str]:
-    return cell.source.splitlines()
-
-
 def _read_source(source: Path) -> nbformat.NotebookNode:
     import jupytext
 
@@ -176,7 +172,7 @@ def _book_index(sources: tuple[Path, ...]) -> BookIndex:
                         Target("figure", f"Fig. {prefix}{figures}", docname),
                     )
                 continue
-            lines = _markdown_lines(cell)
+            lines = cell.source.splitlines()
             for line in lines:
                 target = TARGET.match(line)
                 if target:
@@ -300,18 +296,12 @@ class Renderer:
     index: BookIndex
     glued: dict[str, str]
 
-    def link_to_page(self, docname: str, anchor: str = "") -> str:
+    def link_to_page(self, docname: str) -> str:
         """A link from this notebook to ``docname``: the chapter notebook beside it, or
         a page of the published site."""
         if docname.startswith("chapters/"):
-            return (
-                Path(docname).name
-                + ".ipynb"
-                + (f"#{anchor}" if anchor else "")
-            )
-        return f"{site_url()}{docname}.html" + (
-            f"#{anchor}" if anchor else ""
-        )
+            return f"{Path(docname).name}.ipynb"
+        return f"{site_url()}{docname}.html"
 
     def role(self, match: re.Match) -> str:
         name, content = match["name"], match["content"]
@@ -365,11 +355,7 @@ class Renderer:
     def markdown(self, text: str) -> str:
         lines = text.splitlines()
         out: list[str] = []
-        blocks = {
-            start: block
-            for block in _directive_blocks(lines)
-            for start in [block[0]]
-        }
+        blocks = {block[0]: block for block in _directive_blocks(lines)}
         i = 0
         in_math = False
         while i < len(lines):
@@ -551,6 +537,7 @@ def glued_in_executed(notebook: Path) -> dict[str, str]:
 MYST_LEFTOVERS = re.compile(
     r"\{[a-z]+(?::[a-z]+)?\}`"  # a role
     r"|^[ \t]*(?:`{3,}|:{3,})\{[\w:-]+\}"  # a directive
+    r"|^[ \t]*:[a-z-]+:[ \t]"  # a directive's option
     r"|^[ \t]*\([\w-]+\)=[ \t]*$"  # a target
     r"|^[ \t]*\$\$[ \t]*\([\w-]+\)",  # an equation label
     re.M,
