@@ -171,6 +171,16 @@ def test_first_keeps_the_first_images_of_each_set():
     np.testing.assert_array_equal(yt, y_all[:7])
 
 
+def test_first_by_set_cuts_only_the_sets_it_names():
+    (xt, _), (xv, _), _ = data.load_mnist_splits(
+        parts=("train", "validation"), first={"train": 7}
+    )
+    assert (len(xt), len(xv)) == (7, data.VALIDATION_SIZE)
+    assert data.TRAINING_SIZE == 50_000
+    with pytest.raises(ValueError, match="'training'.* is not a set"):
+        data.load_mnist_splits(first={"training": 7})
+
+
 def test_batches_give_evaluate_and_predict_the_numbers_of_the_whole_array():
     import keras
 

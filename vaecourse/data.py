@@ -39,6 +39,8 @@ SPLITS = ("train", "validation", "test")
 #: number of epochs and threshold is chosen on them, and the test set is kept for the
 #: numbers the chapters report.
 VALIDATION_SIZE = 10_000
+#: The training split: the first 50,000 training images.
+TRAINING_SIZE = MNIST_SHAPES["x_train"][0] - VALIDATION_SIZE
 
 
 class MnistFileError(RuntimeError):
@@ -172,7 +174,7 @@ def load_mnist_splits(
     digits=None,
     path: Path | None = None,
     parts=SPLITS,
-    first: int | None = None,
+    first: int | dict[str, int] | None = None,
 ):
     """Training, validation and test sets: ``(x, y)`` pairs for the first 50,000 training
     images, the last :data:`VALIDATION_SIZE` training images and the 10,000 test images.
@@ -183,12 +185,22 @@ def load_mnist_splits(
     ``parts`` names the sets to load, for example ``parts=("test",)``; the others are
     ``(None, None)``. The training images alone take 157 MB as float32, a sixth of
     Binder's 1 GB: a chapter that does not use a set should leave it out. ``first`` keeps
-    only the first images of each set (after ``digits``), converted alone.
+    only the first images of each set (after ``digits``), converted alone; a dict such as
+    ``{"train": 10_000}`` cuts only the sets it names.
     """
     unknown = set(parts) - set(SPLITS)
     if unknown:
         raise ValueError(
             f"parts={tuple(parts)!r}: {sorted(unknown)} is not a set; "
+            f"name some of {SPLITS}."
+        )
+    firsts = (
+        first if isinstance(first, dict) else dict.fromkeys(SPLITS, first)
+    )
+    unknown = set(firsts) - set(SPLITS)
+    if unknown:
+        raise ValueError(
+            f"first={first!r}: {sorted(unknown)} is not a set; "
             f"name some of {SPLITS}."
         )
     raw = _raw_mnist(path)
@@ -206,7 +218,8 @@ def load_mnist_splits(
         if digits is not None:
             keep = np.isin(y, list(digits))
             x, y = x[keep], y[keep]
-        out.append((normalise(x[:first], shape), y[:first]))
+        n = firsts.get(name)
+        out.append((normalise(x[:n], shape), y[:n]))
     return tuple(out)
 
 
