@@ -523,9 +523,11 @@ def learner_cells(
 
 def glued_in_executed(notebook: Path) -> dict[str, str]:
     """The values an executed chapter glued (their ``text/plain``), by name: MyST-NB
-    writes them beside the executed notebook, ``NN_name.glue.json``."""
+    writes them beside the executed notebook, ``NN_name.glue.json``, when there are any."""
     path = notebook.with_suffix(".glue.json")
     if not path.exists():
+        if notebook.exists():  # executed, and glued nothing
+            return {}
         raise FileNotFoundError(
             f"{path} is missing: build the book (`make book`)"
         )
