@@ -33,10 +33,10 @@ def toc_entries() -> list[str]:
     return entries
 
 
-def numbered_entries() -> list[str]:
+def numbered_entries(toc_file: Path = TOC) -> list[str]:
     """The files of the ``_toc.yml`` parts marked ``numbered``: the pages Sphinx numbers
     (their figures and exercises are N.k); an appendix page is not numbered."""
-    toc = yaml.safe_load(TOC.read_text())
+    toc = yaml.safe_load(toc_file.read_text())
     return [
         item["file"]
         for part in toc.get("parts", [])

@@ -31,12 +31,11 @@ import sys
 from pathlib import Path
 from string import Template
 
-import yaml
-
-from vaecourse.exercises import exercise_label
+from vaecourse.exercises import SNAKE_CASE, exercise_label
 from vaecourse.paths import ROOT
 
-NAME = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*")
+from .book import numbered_entries
+
 #: Longer names make code lines of the chapter wider than the page's column.
 MAX_NAME = 40
 
@@ -401,17 +400,6 @@ RIGHT = {
 ''')
 
 
-def numbered_chapters(root: Path) -> list[str]:
-    """The files of _toc.yml's numbered part under ``root``, in order."""
-    toc = yaml.safe_load((root / "_toc.yml").read_text())
-    return [
-        item["file"]
-        for part in toc.get("parts", [])
-        if part.get("numbered")
-        for item in part["chapters"]
-    ]
-
-
 def files_of(number: int, name: str, root: Path) -> dict[str, Path]:
     """Every file the scaffold writes for chapter ``number`` called ``name``."""
     page = f"{number:02d}_{name}"
@@ -429,11 +417,11 @@ def files_of(number: int, name: str, root: Path) -> dict[str, Path]:
 def refusal(number: str, name: str, root: Path = ROOT) -> str | None:
     """Why the scaffold will not write chapter ``number`` called ``name``, saying what
     to do instead; ``None`` when it will."""
-    chapters = numbered_chapters(root)
+    chapters = numbered_entries(root / "_toc.yml")
     after = len(chapters) + 1
     if not re.fullmatch(r"\d{1,2}", number) or int(number) == 0:
         return f"{number!r} is not a chapter number: give the next one, {after:02d}."
-    if not NAME.fullmatch(name) or len(name) > MAX_NAME:
+    if not SNAKE_CASE.fullmatch(name) or len(name) > MAX_NAME:
         return (
             f"{name!r} is not a snake_case name: lower-case words of letters and "
             f"digits joined by _, starting with a letter, at most {MAX_NAME} "
@@ -476,12 +464,12 @@ def add_to_toc(root: Path, entry: str) -> None:
     file's comments."""
     toc = root / "_toc.yml"
     lines = toc.read_text().splitlines(keepends=True)
-    last = f"file: {numbered_chapters(root)[-1]}"
+    last = f"file: {numbered_entries(root / '_toc.yml')[-1]}"
     (at,) = [i for i, line in enumerate(lines) if line.strip() == f"- {last}"]
     indent = lines[at][: len(lines[at]) - len(lines[at].lstrip())]
     lines.insert(at + 1, f"{indent}- file: {entry}\n")
     toc.write_text("".join(lines))
-    if numbered_chapters(root)[-1] != entry:
+    if numbered_entries(root / "_toc.yml")[-1] != entry:
         raise RuntimeError(
             f"{toc}: could not add {entry} to the numbered part"
         )

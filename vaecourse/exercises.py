@@ -51,10 +51,10 @@ def todo():
     )
 
 
-# A chapter's page name: its number, then its name in snake_case (03_dense_vae).
-CHAPTER_NAME = re.compile(
-    r"(?P<number>\d\d)_(?P<name>[a-z][a-z0-9]*(?:_[a-z0-9]+)*)"
-)
+# A page's name is in snake_case (papers); a chapter's starts with its number
+# (03_dense_vae).
+SNAKE_CASE = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*")
+CHAPTER_NAME = re.compile(rf"(?P<number>\d\d)_(?P<name>{SNAKE_CASE.pattern})")
 
 
 def chapter_number(page: str) -> int | None:
