@@ -217,9 +217,9 @@ if not profile.quick:
 # ## The importance-weighted estimate
 #
 # The ELBO is a lower bound on log p(x), and so is its importance-weighted version
-# ([chapter 3](../chapters/03_dense_vae.ipynb), {cite:p}`burda2016importance`). Draw k latent points
-# $z_1, \dots, z_k$ from the encoder's $q(z \mid x)$ and weigh each by how much more
-# likely the model finds it than the encoder does:
+# ([chapter 3](../chapters/03_dense_vae.ipynb), {cite:p}`burda2016importance`). Draw k
+# latent points $z_1, \dots, z_k$ from the encoder's $q(z \mid x)$ and weigh each by how
+# much more likely the model finds it than the encoder does:
 #
 # $$
 # \begin{aligned}
