@@ -63,8 +63,12 @@ def chapter_sources() -> list[Path]:
 
 
 def docname(path: Path) -> str:
-    """The page of a text source or notebook as _toc.yml names it: ``chapters/03_dense_vae``."""
-    return path.relative_to(ROOT).with_suffix("").as_posix()
+    """The page of a text source or notebook as _toc.yml names it: ``chapters/03_dense_vae``.
+    A file outside the repository (an edited copy) is the page of the same name."""
+    if path.resolve().is_relative_to(ROOT):
+        return path.resolve().relative_to(ROOT).with_suffix("").as_posix()
+    (page,) = [e for e in toc_entries() if e.rsplit("/", 1)[-1] == path.stem]
+    return page
 
 
 def find_notebook(key: str) -> Path:
