@@ -6,9 +6,11 @@
 # Both create or reuse the virtual environment .venv and install what is missing into it,
 # and the Debian packages they need into the system. Maintainers:
 #
-#   make notebooks   render the learners' notebooks chapters/*.ipynb from their text sources
-#                    chapters/*.py and the numbers of the book's reader build (builds it first)
-#   make lab-check   run chapter 6 in JupyterLab as Binder sets it up (CHAPTER=01 for another)
+#   make notebooks   render the learners' notebooks chapters/*.ipynb (and appendix/papers.ipynb)
+#                    from their text sources, the .py beside them, and the numbers of the
+#                    book's reader build (builds it first)
+#   make lab-check   run chapter 6 in JupyterLab as Binder sets it up (CHAPTER=01 for another,
+#                    CHAPTER=papers for the appendix's page with code)
 #   make clean       delete the built site and its execution caches
 
 PYTHON ?= python3

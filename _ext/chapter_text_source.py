@@ -1,11 +1,12 @@
-"""The book reads each chapter from its text source, ``chapters/NN_name.py``.
+"""The book reads each page with code from its text source: a chapter's
+``chapters/NN_name.py``, an appendix page's ``appendix/name.py``.
 
-The notebook beside it, ``chapters/NN_name.ipynb``, is the learner's rendering (plain
+The notebook beside it (``chapters/NN_name.ipynb``) is the learner's rendering (plain
 Jupyter, no MyST: ``tools/learner_notebook.py``), so the book must not read it:
-``_config.yml`` excludes ``chapters/*.ipynb`` and maps ``.py`` to :func:`reads` through
-MyST-NB's ``nb_custom_formats``. The launch buttons still open the ``.ipynb`` (the theme
-prefers a notebook of the same name), and the page's download button offers it too: the
-notebook a reader downloads is the one Binder and Colab open.
+``_config.yml`` excludes ``chapters/*.ipynb`` and ``appendix/*.ipynb`` and maps ``.py`` to
+:func:`reads` through MyST-NB's ``nb_custom_formats``. The launch buttons still open the
+``.ipynb`` (the theme prefers a notebook of the same name), and the page's download button
+offers it too: the notebook a reader downloads is the one Binder and Colab open.
 """
 
 from __future__ import annotations
@@ -32,8 +33,10 @@ def reads(text: str, **_):
 
 
 def _learner_notebook(srcdir, pagename: str) -> Path | None:
+    """The learner's notebook of a page read from a text source (``pagename.py``)."""
     notebook = Path(srcdir) / f"{pagename}.ipynb"
-    if pagename.startswith("chapters/") and notebook.is_file():
+    text_source = notebook.with_suffix(".py")
+    if text_source.is_file() and notebook.is_file():
         return notebook
     return None
 

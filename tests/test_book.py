@@ -5,8 +5,14 @@ import json
 
 import pytest
 
-from tools.book import chapter_notebooks, chapter_sources, toc_entries
-from vaecourse.paths import CHAPTERS_DIR, ROOT
+from tools.book import (
+    chapter_notebooks,
+    chapter_sources,
+    numbered_entries,
+    toc_entries,
+)
+from vaecourse.exercises import CHAPTER_NAME
+from vaecourse.paths import ROOT
 
 NOTEBOOKS = chapter_notebooks()
 
@@ -22,17 +28,34 @@ def test_every_toc_entry_exists():
 
 def test_every_chapter_is_in_the_toc():
     listed = set(NOTEBOOKS)
-    absent = [
-        nb.name for nb in CHAPTERS_DIR.glob("*.ipynb") if nb not in listed
+    on_disk = [*ROOT.glob("chapters/*.ipynb"), *ROOT.glob("appendix/*.ipynb")]
+    absent = [str(nb.relative_to(ROOT)) for nb in on_disk if nb not in listed]
+    assert not absent, f"notebooks missing from _toc.yml: {absent}"
+
+
+def test_a_chapters_file_says_the_number_sphinx_gives_it():
+    """Sphinx numbers the pages of _toc.yml's numbered part 1, 2, ... in order: the k-th
+    is chapters/NN_name with NN = k (its exercises and solutions are named after it);
+    every other page's name has no number."""
+    numbered = numbered_entries()
+    expected = [f"{k:02d}" for k in range(1, len(numbered) + 1)]
+    names = [entry.rsplit("/", 1)[-1] for entry in numbered]
+    assert [name[:2] for name in names] == expected, (
+        f"_toc.yml's numbered part lists {names}: chapter k must be "
+        "chapters/<k as two digits>_<name>, in order"
+    )
+    assert all(
+        CHAPTER_NAME.fullmatch(name) and entry.startswith("chapters/")
+        for entry, name in zip(numbered, names)
+    ), names
+    others = [
+        entry
+        for entry in toc_entries()
+        if entry not in numbered and CHAPTER_NAME.match(entry.split("/")[-1])
     ]
-    assert not absent, f"chapters missing from _toc.yml: {absent}"
-
-
-def test_chapters_are_numbered_in_book_order():
-    numbers = [nb.name[:3] for nb in NOTEBOOKS]
-    assert all(n[:2].isdigit() and n[2] == "_" for n in numbers), numbers
-    assert numbers == sorted(set(numbers)), (
-        "chapters must be numbered 01_, 02_, ... in toc order"
+    assert not others, (
+        f"{others}: outside _toc.yml's numbered part, Sphinx does not number these "
+        "pages; name them without NN_ (an appendix page is appendix/name)"
     )
 
 

@@ -2,9 +2,9 @@
 
 For each registered exercise: the unfilled stub prints the one "not done" line and hands back
 the reference solution from ``solutions/``; a wrong answer (kept, with the explanation it
-must get, in ``tests/learner_answers/NN_<chapter>.py``) fails with that explanation; and a
-right answer written differently from the reference passes and is the object the chapter
-goes on with.
+must get, in ``tests/learner_answers/<page>.py``, e.g. ``01_autoencoders.py``) fails with
+that explanation; and a right answer written differently from the reference passes and is
+the object the chapter goes on with.
 """
 
 from __future__ import annotations
@@ -25,15 +25,15 @@ ANSWERS_DIR = Path(__file__).parent / "learner_answers"
 
 
 @functools.cache
-def _learner_answers(chapter: str) -> dict:
-    """WRONG and RIGHT of ``tests/learner_answers/<chapter>_*.py``, read once."""
-    path = next(ANSWERS_DIR.glob(f"{chapter}_*.py"), None)
-    assert path, f"tests/learner_answers/ has no file for chapter {chapter}"
+def _learner_answers(page: str) -> dict:
+    """WRONG and RIGHT of ``tests/learner_answers/<page>.py``, read once."""
+    path = ANSWERS_DIR / f"{page}.py"
+    assert path.exists(), f"tests/learner_answers/{page}.py is missing"
     return {"name": path.name, **runpy.run_path(str(path))}
 
 
 def _answers(name: str, kind: str):
-    answers = _learner_answers(name[:2])
+    answers = _learner_answers(EXERCISES[name].page)
     assert name in answers.get(kind, {}), (
         f"{answers['name']} gives no {kind} answer for {name}"
     )

@@ -11,6 +11,7 @@ import tomllib
 
 import pytest
 
+from tools.book import chapter_notebooks
 from vaecourse.paths import ROOT
 
 LINE_LENGTH = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"][
@@ -34,7 +35,7 @@ def test_ruff_formats_everything_to_the_column():
 
 @pytest.mark.parametrize(
     "notebook",
-    sorted((ROOT / "chapters").glob("*.ipynb")),
+    chapter_notebooks(),
     ids=lambda p: p.stem,
 )
 def test_no_shown_code_line_is_wider_than_the_column(notebook):

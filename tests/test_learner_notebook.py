@@ -12,7 +12,7 @@ import re
 
 import pytest
 
-from tools.book import chapter_sources
+from tools.book import chapter_sources, docname
 from tools.learner_notebook import (
     MEASURED_HERE,
     Renderer,
@@ -67,6 +67,19 @@ def test_references_become_numbers_and_links():
     )
     with pytest.raises(KeyError, match="unknown label"):
         r.markdown("{numref}`fig-nowhere`")
+
+
+def test_links_between_chapters_and_the_appendix_cross_folders():
+    # the appendix is not numbered: its figures are Fig. 1, 2, ...
+    assert (
+        renderer().markdown("{numref}`fig-papers-binarised`")
+        == "[Fig. 1](../appendix/papers.ipynb)"
+    )
+    appendix = Renderer("appendix/papers", book_index(), {})
+    assert (
+        appendix.markdown("{numref}`fig-03-latent`")
+        == "[Fig. 3.3](../chapters/03_dense_vae.ipynb)"
+    )
 
 
 def test_terms_link_to_the_published_glossary():
@@ -194,14 +207,14 @@ class _Numbers(html.parser.HTMLParser):
 def test_numbers_in_the_notebook_are_the_numbers_on_the_page(
     source, built_site
 ):
-    page = built_site / "chapters" / f"{source.stem}.html"
+    page_name = docname(source)
+    page = built_site / f"{page_name}.html"
     parser = _Numbers()
     parser.feed(page.read_text())
-    docname = f"chapters/{source.stem}"
     targets = {
         label: t
         for label, t in book_index().targets.items()
-        if t.docname == docname
+        if t.docname == page_name
     }
     checked = 0
     for label, target in targets.items():
@@ -209,7 +222,7 @@ def test_numbers_in_the_notebook_are_the_numbers_on_the_page(
             continue
         ident = label if target.kind != "equation" else f"equation-{label}"
         assert ident in parser.numbers, (
-            f"{docname}: no {ident} on the built page"
+            f"{page_name}: no {ident} on the built page"
         )
         shown = parser.numbers[ident]
         if target.kind == "exercise":
@@ -231,8 +244,8 @@ def test_glossary_links_land_on_terms_of_the_built_glossary(built_site):
 @pytest.mark.parametrize("source", chapter_sources(), ids=lambda p: p.stem)
 def test_the_page_offers_the_learners_notebook(source, built_site):
     """The download button's .ipynb is the notebook Binder and Colab open."""
-    page = (built_site / "chapters" / f"{source.stem}.html").read_text()
-    link = f"../_sources/chapters/{source.stem}.ipynb"
+    page = (built_site / f"{docname(source)}.html").read_text()
+    link = f"../_sources/{docname(source)}.ipynb"
     assert f'href="{link}"' in page, f"{source.stem}: no download of {link}"
-    offered = built_site / "_sources" / "chapters" / f"{source.stem}.ipynb"
+    offered = built_site / "_sources" / f"{docname(source)}.ipynb"
     assert offered.read_bytes() == source.with_suffix(".ipynb").read_bytes()

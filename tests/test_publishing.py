@@ -107,7 +107,7 @@ def test_workflow_deploys_the_site_make_book_built():
 URL = CONFIG["repository"]["url"].rstrip("/")
 # Generated from _config.yml (the Colab cell, tools/chapter_sources.py); the tests of
 # tests/test_chapter_sources.py fail when they were not regenerated after a change.
-GENERATED = re.compile(r"chapters/\d\d_\w+\.ipynb")
+GENERATED = re.compile(r"(chapters|appendix)/\w+\.ipynb")
 
 
 def test_repository_url_names_a_github_repository():

@@ -1219,11 +1219,11 @@ def test_output_figures_carry_the_course_figure_check(entry, built_site):
 
 CHAPTER_PAGES = [e for e in PAGES if CHAPTER_RE.match(e)]
 EXERCISE_LABEL_RE = re.compile(
-    r"\{exercise-start\}[^\n]*\n:label:\s*(exercise-(\d+)-(\d+))"
+    r"\{exercise-start\}[^\n]*\n:label:\s*(exercise-[\w-]+)"
 )
 
 
-@pytest.mark.parametrize("entry", CHAPTER_PAGES, ids=page_id)
+@pytest.mark.parametrize("entry", NOTEBOOK_PAGES, ids=page_id)
 def test_chapter_title_is_numbered_by_sphinx(
     entry, built_site, site_url, browser
 ):
@@ -1253,11 +1253,12 @@ def test_chapter_title_is_numbered_by_sphinx(
     )
 
 
-@pytest.mark.parametrize("entry", CHAPTER_PAGES, ids=page_id)
+@pytest.mark.parametrize("entry", NOTEBOOK_PAGES, ids=page_id)
 def test_exercises_are_numbered_by_chapter(
     entry, built_site, site_url, browser
 ):
-    chapter = int(CHAPTER_RE.match(entry).group(1))
+    from vaecourse.exercises import exercise_label
+
     labels = EXERCISE_LABEL_RE.findall(markdown_text(entry))
     open_page(browser, site_url, built_site, entry)
     state = browser.execute_script(
@@ -1278,17 +1279,19 @@ def test_exercises_are_numbered_by_chapter(
         f"{entry}: exercises written as headings, not sphinx-exercise directives: "
         f"{state['headings']}"
     )
-    for label, n, _ in labels:
-        assert int(n) == chapter, (
-            f"{entry}: the exercise label {label} is not of chapter {chapter}"
-        )
+    expected = [
+        exercise_label(page_id(entry), k) for k in range(1, len(labels) + 1)
+    ]
+    assert labels == expected, (
+        f"{entry}: the exercises are labelled {labels}, not {expected}"
+    )
     titles = [e["title"] or "" for e in state["exercises"]]
     assert len(titles) == len(labels), (
         f"{entry}: {len(labels)} exercise labels in the source, "
         f"{len(titles)} exercises on the page: {titles}"
     )
     prefix = number_prefix(entry)
-    for k, (exercise, (label, _, number)) in enumerate(
+    for k, (exercise, label) in enumerate(
         zip(state["exercises"], labels), start=1
     ):
         assert re.match(
@@ -1298,9 +1301,9 @@ def test_exercises_are_numbered_by_chapter(
             f"{entry}: exercise {k} is titled {exercise['title']!r}, "
             f"not 'Exercise {prefix}{k} …'"
         )
-        assert exercise["id"] == label and int(number) == k, (
-            f"{entry}: Exercise {chapter}.{k} has the id {exercise['id']!r} and the "
-            f"label {label!r}; expected exercise-{chapter}-{k}"
+        assert exercise["id"] == label, (
+            f"{entry}: Exercise {prefix}{k} has the id {exercise['id']!r}, not "
+            f"its label {label!r}"
         )
 
 
@@ -1315,17 +1318,17 @@ FIGURE_NUMBER_RE = re.compile(
 )
 
 
-def chapter_map_numbers(stem: str) -> list[str]:
+def chapter_map_numbers(entry: str) -> list[str]:
     """The exercise numbers the README's chapter map lists for a page."""
     row = next(
         line
         for line in (ROOT / "README.md").read_text().splitlines()
-        if line.startswith("| [") and f"(chapters/{stem}.py)" in line
+        if line.startswith("| [") and f"({entry}.py)" in line
     )
     return re.findall(r"([\d.]+) `solutions/", row)
 
 
-@pytest.mark.parametrize("entry", CHAPTER_PAGES, ids=page_id)
+@pytest.mark.parametrize("entry", NOTEBOOK_PAGES, ids=page_id)
 def test_one_numbering_on_the_page_in_the_checker_and_the_chapter_map(
     entry, built_site
 ):
@@ -1348,8 +1351,8 @@ def test_one_numbering_on_the_page_in_the_checker_and_the_chapter_map(
     assert printed == checker, (
         f"{entry}: the checker printed {printed} under the stubs"
     )
-    assert chapter_map_numbers(stem) == checker, (
-        f"README.md's chapter map lists {chapter_map_numbers(stem)} for {stem}, the "
+    assert chapter_map_numbers(entry) == checker, (
+        f"README.md's chapter map lists {chapter_map_numbers(entry)} for {stem}, the "
         f"checker {checker}: run `python -m tools.chapter_map --write`"
     )
     prefix = number_prefix(entry)
@@ -1409,11 +1412,9 @@ def test_links_to_exercises_figures_and_equations_resolve(built_site):
     )
 
 
-@pytest.mark.parametrize("entry", CHAPTER_PAGES, ids=page_id)
+@pytest.mark.parametrize("entry", NOTEBOOK_PAGES, ids=page_id)
 def test_exercise_anchors_resolve(entry, built_site):
-    labels = [
-        l for l, _, _ in EXERCISE_LABEL_RE.findall(markdown_text(entry))
-    ]
+    labels = EXERCISE_LABEL_RE.findall(markdown_text(entry))
     parser = _Ids()
     parser.feed(page_path(built_site, entry).read_text(errors="replace"))
     missing = [lab for lab in labels if lab not in parser.ids]

@@ -8,24 +8,25 @@ import re
 import pytest
 
 from tools.book import chapter_sources, numbered_entries
-from vaecourse.exercises import APPENDIX_PAGES, exercises
+from vaecourse.exercises import chapter_number, exercises
 from vaecourse.paths import SOLUTIONS_DIR
 
 EXERCISES = exercises()
 SOLUTIONS = sorted(SOLUTIONS_DIR.glob("*.py"))
-SOURCES = {source.stem[:2]: source for source in chapter_sources()}
+SOURCES = {source.stem: source for source in chapter_sources()}
 CHECK_CALL = re.compile(r"""vaecourse\.check\(\s*["'](\w+)["']""")
 
 
-def test_appendix_pages_are_the_unnumbered_pages_with_exercises():
-    """vaecourse numbers the exercises of APPENDIX_PAGES as Sphinx numbers the pages of
-    _toc.yml's unnumbered part: without a chapter number."""
-    numbered = {entry.rsplit("/", 1)[-1] for entry in numbered_entries()}
-    pages = {e.page for e in EXERCISES.values()}
-    assert pages - numbered == APPENDIX_PAGES, (
-        f"pages with exercises outside _toc.yml's numbered part: {pages - numbered}; "
-        f"vaecourse.exercises.APPENDIX_PAGES: {sorted(APPENDIX_PAGES)}"
-    )
+def test_the_checker_numbers_pages_as_sphinx_does():
+    """vaecourse numbers a page's exercises N.k when its name starts with N (NN_), k
+    otherwise; Sphinx numbers the pages of _toc.yml's numbered part 1, 2, ... in order,
+    and no other page."""
+    numbered = [entry.rsplit("/", 1)[-1] for entry in numbered_entries()]
+    for page in {e.page for e in EXERCISES.values()}:
+        sphinx = numbered.index(page) + 1 if page in numbered else None
+        assert chapter_number(page) == sphinx, (
+            f"{page}: Sphinx numbers it {sphinx}, the checker {chapter_number(page)}"
+        )
 
 
 def test_every_solution_file_belongs_to_an_exercise_and_back():
@@ -33,11 +34,11 @@ def test_every_solution_file_belongs_to_an_exercise_and_back():
 
 
 @pytest.mark.parametrize("name", sorted(EXERCISES))
-def test_name_says_chapter_number_and_what(name):
-    source = SOURCES.get(name[:2])
-    assert source, f"{name}: no chapter {name[:2]}"
-    assert re.fullmatch(rf"{source.stem}_\d+_[a-z0-9_]+", name), (
-        f"{name} must read {source.stem}_<k>_<what>"
+def test_name_says_page_place_and_what(name):
+    page = EXERCISES[name].page
+    assert page in SOURCES, f"{name}: no page {page} in _toc.yml"
+    assert re.fullmatch(rf"{page}_\d+_[a-z0-9_]+", name), (
+        f"{name} must read {page}_<k>_<what>"
     )
 
 
@@ -48,7 +49,7 @@ def test_chapter_checks_shows_and_numbers_each_of_its_exercises(source):
         f"{source.name}: no hidden cell may run a solution"
     )
     called = CHECK_CALL.findall(text)
-    mine = sorted(n for n in EXERCISES if n.startswith(source.stem))
+    mine = sorted(n for n, e in EXERCISES.items() if e.page == source.stem)
     assert sorted(called) == mine, (
         f"{source.name} checks {called}; registered: {mine}"
     )
@@ -56,14 +57,14 @@ def test_chapter_checks_shows_and_numbers_each_of_its_exercises(source):
         f"{source.name} has {len(called)} exercises; at least 3 are due"
     )
     numbers = [EXERCISES[n].number for n in called]
-    chapter = int(source.stem[:2])
+    chapter = chapter_number(source.stem)
     # Sphinx numbers a chapter's exercises N.k, an appendix page's k (no chapter number).
-    prefix = "" if source.stem in APPENDIX_PAGES else f"{chapter}."
+    prefix = "" if chapter is None else f"{chapter}."
     assert numbers == [f"{prefix}{k}" for k in range(1, len(numbers) + 1)], (
         f"{source.name}: exercises appear in the order {numbers}"
     )
     for name in called:
-        label = f"exercise-{chapter}-{EXERCISES[name].place}"
+        label = EXERCISES[name].label
         # sphinx-exercise numbers the exercise (Exercise N.k, from the chapter's number in
         # _toc.yml) and makes the label a link target; the solution dropdown follows it.
         exercise = re.search(

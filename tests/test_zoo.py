@@ -20,6 +20,18 @@ def test_every_model_a_chapter_loads_has_a_recipe():
     )
 
 
+def test_every_recipe_names_the_page_that_teaches_it():
+    """A recipe's ``chapter`` is its page's file stem: the README's chapter map lists the
+    model under that page."""
+    pages = {source.stem for source in chapter_sources()}
+    unknown = {
+        name: recipe.chapter
+        for name, recipe in {**zoo.RECIPES, **zoo.CANDIDATES}.items()
+        if recipe.chapter not in pages
+    }
+    assert not unknown, f"recipes naming no page of the book: {unknown}"
+
+
 @pytest.mark.parametrize("name", sorted(zoo.RECIPES))
 def test_weights_are_shipped_and_fit_the_model(name):
     path = weights_path(name)

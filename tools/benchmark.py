@@ -44,7 +44,7 @@ from urllib.parse import quote, unquote, urlsplit
 
 from vaecourse.paths import RESULTS_DIR, ROOT, WEIGHTS_DIR
 
-from .book import chapter_notebooks, toc_entries
+from .book import chapter_notebooks, find_notebook, toc_entries
 from .execute import stream_text
 
 REPORT_JSON = RESULTS_DIR / "benchmark.json"
@@ -466,21 +466,6 @@ def kernel_peaks(skip_explorers: bool, chapters=None) -> dict[str, int]:
     return peaks
 
 
-def find_chapter(number: str) -> Path:
-    """The notebook of chapter ``number`` (``"06"`` or ``"6"``)."""
-    matches = [
-        p
-        for p in chapter_notebooks()
-        if p.stem.startswith(f"{int(number):02d}_")
-    ]
-    if not matches:
-        raise SystemExit(
-            f"no chapter {number}: the chapters are "
-            f"{', '.join(p.stem for p in chapter_notebooks())}"
-        )
-    return matches[0]
-
-
 def printed_numbers(nb_path: Path) -> list[float]:
     import nbformat
 
@@ -651,7 +636,7 @@ def main(argv=None) -> int:
         nargs="+",
         metavar="NN",
         help="only measure the kernel's peak memory (VmHWM) on a Run All of these "
-        "chapters (e.g. 06), print it and write no report",
+        "chapters (e.g. 06) or pages (e.g. papers), print it and write no report",
     )
     parser.add_argument(
         "--skip-explorers",
@@ -679,7 +664,7 @@ def main(argv=None) -> int:
         if args.save:
             args.save.mkdir(parents=True, exist_ok=True)
         for number in args.kernel_peak:
-            path = find_chapter(number)
+            path = find_notebook(number)
             run = kernel_peak(
                 path,
                 args.skip_explorers,

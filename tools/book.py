@@ -33,10 +33,10 @@ def toc_entries() -> list[str]:
     return entries
 
 
-def numbered_entries() -> list[str]:
+def numbered_entries(toc_file: Path = TOC) -> list[str]:
     """The files of the ``_toc.yml`` parts marked ``numbered``: the pages Sphinx numbers
     (their figures and exercises are N.k); an appendix page is not numbered."""
-    toc = yaml.safe_load(TOC.read_text())
+    toc = yaml.safe_load(toc_file.read_text())
     return [
         item["file"]
         for part in toc.get("parts", [])
@@ -46,17 +46,48 @@ def numbered_entries() -> list[str]:
 
 
 def chapter_notebooks() -> list[Path]:
-    """The chapter notebooks in book order (the pages that ``_toc.yml`` lists as notebooks)."""
+    """The learners' notebooks in book order: one for every page of ``_toc.yml`` that is
+    not a Markdown page, each chapter (``chapters/NN_name.ipynb``) and each appendix page
+    with code (``appendix/name.ipynb``)."""
     return [
         ROOT / f"{entry}.ipynb"
         for entry in toc_entries()
-        if entry.startswith("chapters/")
+        if not (ROOT / f"{entry}.md").exists()
     ]
 
 
 def chapter_sources() -> list[Path]:
-    """The text source of each chapter (``chapters/NN_name.py``), in book order."""
+    """The text source of each of :func:`chapter_notebooks` (``chapters/NN_name.py``,
+    ``appendix/name.py``), in book order."""
     return [path.with_suffix(".py") for path in chapter_notebooks()]
+
+
+def docname(path: Path) -> str:
+    """The page of a text source or notebook as _toc.yml names it: ``chapters/03_dense_vae``.
+    A file outside the repository (an edited copy) is the page of the same name."""
+    if path.resolve().is_relative_to(ROOT):
+        return path.resolve().relative_to(ROOT).with_suffix("").as_posix()
+    (page,) = [e for e in toc_entries() if e.rsplit("/", 1)[-1] == path.stem]
+    return page
+
+
+def find_notebook(key: str) -> Path:
+    """The learner's notebook of a chapter by its number (``"06"`` or ``"6"``), or of any
+    page by its name (``"papers"``) or path (``"appendix/papers.ipynb"``)."""
+    notebooks = chapter_notebooks()
+    if key.isdigit():
+        matches = [
+            p for p in notebooks if p.stem.startswith(f"{int(key):02d}_")
+        ]
+    else:
+        wanted = key.removesuffix(".ipynb").removesuffix(".py")
+        matches = [p for p in notebooks if wanted in (p.stem, docname(p))]
+    if len(matches) != 1:
+        raise SystemExit(
+            f"no single page {key!r}: give a chapter's number (e.g. 06) or a page's "
+            f"name, one of {', '.join(p.stem for p in notebooks)}"
+        )
+    return matches[0]
 
 
 def models_loaded_by(source: Path) -> set[str]:

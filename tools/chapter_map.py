@@ -17,7 +17,7 @@ from vaecourse import zoo
 from vaecourse.exercises import exercises
 from vaecourse.paths import ROOT
 
-from .book import chapter_sources, models_loaded_by, numbered_entries
+from .book import chapter_sources, docname, models_loaded_by, numbered_entries
 
 README = ROOT / "README.md"
 BEGIN = (
@@ -50,14 +50,13 @@ def chapter_map() -> str:
         title = re.search(r"^# # (.+)$", text, re.MULTILINE).group(1)
         # Sphinx numbers the chapters (_toc.yml's numbered: 1) from the file order, and
         # not the pages of the appendix; their exercises are numbered as on the page.
-        if f"chapters/{source.stem}" in numbered:
-            title = f"{int(source.stem[:2])}. {title}"
+        page = docname(source)
+        if page in numbered:
+            title = f"{numbered.index(page) + 1}. {title}"
         else:
             title = f"Appendix: {title}"
         mine = [
-            e
-            for name, e in sorted(exercises().items())
-            if name.startswith(source.stem)
+            e for _, e in sorted(exercises().items()) if e.page == source.stem
         ]
         exercise_list = (
             "<br>".join(
@@ -73,14 +72,14 @@ def chapter_map() -> str:
                 " (" + ", ".join(f"`{c}`" for c in checkers) + ")"
             )
         models = ", ".join(f"`{name}`" for name in models_of(source)) or "–"
-        tests = [f"nbval of `chapters/{source.stem}.ipynb`"]
+        tests = [f"nbval of `{page}.ipynb`"]
         tests += [
             f"`tests/{path.relative_to(ROOT / 'tests')}`"
             for path in sorted(ROOT.glob(f"tests/test_{source.stem}*.py"))
             + sorted(ROOT.glob(f"tests/learner_answers/{source.stem}.py"))
         ]
         rows.append(
-            f"| [{title}](chapters/{source.name}) | {exercise_list} | {models} | {'<br>'.join(tests)} |"
+            f"| [{title}]({page}.py) | {exercise_list} | {models} | {'<br>'.join(tests)} |"
         )
     return "\n".join(rows)
 

@@ -1,11 +1,12 @@
 """Chapters are written as text; the notebooks learners open are rendered from it.
 
-Each chapter's source is ``chapters/NN_name.py`` in jupytext's ``py:percent`` format: cells
-start at ``# %%`` lines, Markdown cells are comments, and a diff reads like code. The book
-reads it directly, with its MyST (``_ext/chapter_text_source.py``). Colab and Binder open
-``chapters/NN_name.ipynb``, the learner's rendering of the same text in plain Jupyter
-(``tools/learner_notebook.py``): numbers written out from the book's reader build, no MyST.
-It is committed beside the source:
+Each chapter's source is ``chapters/NN_name.py`` (an appendix page with code:
+``appendix/name.py``) in jupytext's ``py:percent`` format: cells start at ``# %%`` lines,
+Markdown cells are comments, and a diff reads like code. The book reads it directly, with
+its MyST (``_ext/chapter_text_source.py``). Colab and Binder open ``chapters/NN_name.ipynb``,
+the learner's rendering of the same text in plain Jupyter (``tools/learner_notebook.py``):
+numbers written out from the book's reader build, no MyST. It is committed beside the
+source:
 
     python -m tools.chapter_sources           # (re)write every learner notebook (make notebooks)
     python -m tools.chapter_sources chapters/02_vae_theory.py   # only this one
@@ -55,7 +56,9 @@ def colab_cell_source() -> str:
     data, weights); elsewhere, nothing. It is shown collapsed, under :data:`COLAB_TITLE`.
 
     Colab already has TensorFlow, Keras and the scientific stack, so the helper package is
-    installed without its dependencies (which would replace Colab's own builds).
+    installed without its dependencies (which would replace Colab's own builds). The cell
+    moves into ``chapters/``: the pages read ``../data``, ``../solutions`` and so on, the
+    same folders from ``appendix/``.
     """
     url = yaml.safe_load((ROOT / "_config.yml").read_text())["repository"][
         "url"
@@ -163,7 +166,7 @@ def main(argv=None) -> int:
         if stale:
             names = ", ".join(str(p.relative_to(ROOT)) for p in stale)
             print(
-                f"{names} disagree with their text sources (chapters/*.py) and the "
+                f"{names} disagree with their text sources (the .py beside them) and the "
                 "book's last reader build. Run `make notebooks` (it builds the book, then "
                 "renders them), then commit both."
             )

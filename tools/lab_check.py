@@ -2,10 +2,11 @@
 
     python -m tools.lab_check 06                     # chapter 6 (make lab-check)
     python -m tools.lab_check 01 --screenshot-pages 8
+    python -m tools.lab_check papers                 # the appendix page appendix/papers
 
 JupyterLab starts as Binder configures it (tools/lab_server.py) with the repository as its
-root; headless Chromium opens ``chapters/NN_name.ipynb``, runs JupyterLab's own Run All
-command and waits for the kernel to go idle. Then it checks what a learner would see:
+root; headless Chromium opens ``chapters/NN_name.ipynb`` (or ``appendix/name.ipynb``),
+runs JupyterLab's own Run All command and waits for the kernel to go idle. Then it checks what a learner would see:
 
 * no cell failed and no output holds a traceback (in the notebook's model and on the
   screen);
@@ -30,10 +31,11 @@ from pathlib import Path
 import psutil
 
 from tools.benchmark import process_memory_mib
+from tools.book import find_notebook
 from tools.browser import make_driver
 from tools.lab_server import LabServer, binder_lab
 from tools.learner_notebook import MYST_LEFTOVERS
-from vaecourse.paths import CHAPTERS_DIR, ROOT
+from vaecourse.paths import ROOT
 
 OUT = ROOT / "_build" / "lab-check"
 # The open notebook's panel, from JupyterLab's app (exposed by tools/lab_server.py).
@@ -75,16 +77,6 @@ SCROLLER = (
     + "const scroller = panel.content.node.closest('.jp-WindowedPanel-outer')"
     " || panel.content.node.querySelector('.jp-WindowedPanel-outer');"
 )
-
-
-def find_notebook(chapter: str) -> Path:
-    matches = sorted(CHAPTERS_DIR.glob(f"{int(chapter):02d}_*.ipynb"))
-    if len(matches) != 1:
-        raise SystemExit(
-            f"No single notebook chapters/{int(chapter):02d}_*.ipynb (found "
-            f"{[p.name for p in matches]}): give a chapter number, e.g. 06."
-        )
-    return matches[0]
 
 
 def wait_for(driver, script: str, expected, timeout: float, what: str):
@@ -334,7 +326,10 @@ def check(
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("chapter", help="the chapter's number, e.g. 06")
+    parser.add_argument(
+        "chapter",
+        help="the chapter's number, e.g. 06, or a page's name, e.g. papers",
+    )
     parser.add_argument(
         "--screenshot-pages",
         type=int,

@@ -1,10 +1,10 @@
 """The chapter as a learner opens it: plain Jupyter, rendered from the book's MyST source.
 
-The book reads ``chapters/NN_name.py`` with its MyST (glued numbers, cross-references,
-glossary terms, citations, exercise and solution directives). JupyterLab and Colab show none
-of that markup as intended (Colab runs no extensions), so the notebook a learner opens,
-``chapters/NN_name.ipynb``, is rendered from the same text with every piece of MyST turned
-into what plain Markdown can say:
+The book reads ``chapters/NN_name.py`` (or an appendix page's ``appendix/name.py``) with its
+MyST (glued numbers, cross-references, glossary terms, citations, exercise and solution
+directives). JupyterLab and Colab show none of that markup as intended (Colab runs no
+extensions), so the notebook a learner opens, ``chapters/NN_name.ipynb``, is rendered from
+the same text with every piece of MyST turned into what plain Markdown can say:
 
 * ``{glue:text}`` names become the numbers the book's reader build computed (MyST-NB's
   ``_build/jupyter_execute/chapters/NN_name.glue.json``), but for timings (names ending
@@ -29,16 +29,17 @@ from __future__ import annotations
 import ast
 import functools
 import json
+import posixpath
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import nbformat
 import yaml
 
 from vaecourse.paths import ROOT
 
-from .book import chapter_sources, numbered_entries
+from .book import chapter_sources, docname, numbered_entries
 
 CONFIG = ROOT / "_config.yml"
 GLOSSARY = ROOT / "appendix" / "glossary.md"
@@ -156,9 +157,9 @@ def _book_index(sources: tuple[Path, ...]) -> BookIndex:
     numbered = numbered_entries()
     index = BookIndex()
     for source in sources:
-        docname = str(source.relative_to(ROOT).with_suffix(""))
-        number = numbered.index(docname) + 1 if docname in numbered else None
-        index.chapter_numbers[docname] = number
+        page = docname(source)
+        number = numbered.index(page) + 1 if page in numbered else None
+        index.chapter_numbers[page] = number
         prefix = f"{number}." if number is not None else ""
         figures = equations = exercises = 0
         pending_section = []
@@ -169,7 +170,7 @@ def _book_index(sources: tuple[Path, ...]) -> BookIndex:
                     figures += 1
                     index.add(
                         figure["name"],
-                        Target("figure", f"Fig. {prefix}{figures}", docname),
+                        Target("figure", f"Fig. {prefix}{figures}", page),
                     )
                 continue
             lines = cell.source.splitlines()
@@ -183,7 +184,7 @@ def _book_index(sources: tuple[Path, ...]) -> BookIndex:
                     for label in pending_section:
                         index.add(
                             label,
-                            Target("section", heading["title"], docname),
+                            Target("section", heading["title"], page),
                         )
                     pending_section = []
                 equation = EQUATION_LABEL.match(line)
@@ -191,7 +192,7 @@ def _book_index(sources: tuple[Path, ...]) -> BookIndex:
                     equations += 1
                     index.add(
                         equation["label"],
-                        Target("equation", f"({prefix}{equations})", docname),
+                        Target("equation", f"({prefix}{equations})", page),
                     )
             for _, _, name, _, options, _ in _directive_blocks(lines):
                 if name == "exercise-start":
@@ -201,7 +202,7 @@ def _book_index(sources: tuple[Path, ...]) -> BookIndex:
                         Target(
                             "exercise",
                             f"Exercise {prefix}{exercises}",
-                            docname,
+                            page,
                         ),
                     )
         if pending_section:
@@ -297,10 +298,12 @@ class Renderer:
     glued: dict[str, str]
 
     def link_to_page(self, docname: str) -> str:
-        """A link from this notebook to ``docname``: the chapter notebook beside it, or
-        a page of the published site."""
-        if docname.startswith("chapters/"):
-            return f"{Path(docname).name}.ipynb"
+        """A link from this notebook to ``docname``: that page's learner notebook, relative
+        to this one (``03_dense_vae.ipynb``, ``../appendix/papers.ipynb``), or a page of
+        the published site."""
+        if docname in self.index.chapter_numbers:
+            here = PurePosixPath(self.docname).parent
+            return f"{posixpath.relpath(docname, here)}.ipynb"
         return f"{site_url()}{docname}.html"
 
     def role(self, match: re.Match) -> str:
@@ -480,9 +483,8 @@ def learner_cells(
     source: Path, glued: dict[str, str]
 ) -> list[nbformat.NotebookNode]:
     """The cells of the learner's notebook of ``source`` (without the Colab cell)."""
-    docname = f"chapters/{source.stem}"
     index = book_index()
-    renderer = Renderer(docname, index, glued)
+    renderer = Renderer(docname(source), index, glued)
     cells = []
     for cell in _read_source(source).cells:
         if cell.cell_type == "markdown":
@@ -521,9 +523,11 @@ def learner_cells(
 
 def glued_in_executed(notebook: Path) -> dict[str, str]:
     """The values an executed chapter glued (their ``text/plain``), by name: MyST-NB
-    writes them beside the executed notebook, ``NN_name.glue.json``."""
+    writes them beside the executed notebook, ``NN_name.glue.json``, when there are any."""
     path = notebook.with_suffix(".glue.json")
     if not path.exists():
+        if notebook.exists():  # executed, and glued nothing
+            return {}
         raise FileNotFoundError(
             f"{path} is missing: build the book (`make book`)"
         )

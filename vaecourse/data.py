@@ -18,7 +18,7 @@ from .paths import DATA_DIR
 
 MNIST_PATH = DATA_DIR / "mnist.npz"
 
-#: sha256 of ``array.tobytes()`` for each array, from ``data/README.md``.
+#: sha256 of each array's bytes (C order), as ``data/README.md`` lists them.
 MNIST_SHA256 = {
     "x_train": "741c988805d008ac6e4c904b69001ba184c24b2c540a4ef403f4c71b676cf757",
     "y_train": "1feba77c54802fa5339a11837ea4b2866434b83314ec45192930f1df69120c13",

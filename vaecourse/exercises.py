@@ -16,13 +16,19 @@ A chapter gives a stub and, in the same cell, hands it to the checker::
   returns the reference solution from ``solutions/<name>.py``, so the chapter goes on. The
   book build and the tests take this path, so they execute every solution file.
 
-Each exercise is registered by its name, the stem of its solution file
-(``NN_<chapter>_<k>_<what>``), in the chapter's module of :mod:`vaecourse.checks`.
+Each exercise is registered by its name, the stem of its solution file: its page's name,
+its place on the page and what it asks (``02_vae_theory_1_kl``; ``papers_1_binarize`` on
+the appendix page ``appendix/papers``), in the page's module of :mod:`vaecourse.checks`
+(``vae_theory``, ``papers``). A chapter's name starts with its number, ``NN_``, which is
+the number Sphinx gives it (_toc.yml's numbered part, in order); an appendix page's name
+has no number, and Sphinx numbers its exercises 1, 2, ... (tests/test_book.py and
+tests/test_solutions.py check both against _toc.yml).
 """
 
 from __future__ import annotations
 
 import functools
+import re
 import runpy
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -45,10 +51,25 @@ def todo():
     )
 
 
-# The pages with exercises in _toc.yml's unnumbered "Appendix" part. Sphinx numbers their
-# exercises and figures 1, 2, ... with no chapter number, so the checker does too
-# (tests/test_exercises.py checks this set against _toc.yml).
-APPENDIX_PAGES = frozenset({"10_numbers_next_to_papers"})
+# A page's name is in snake_case (papers); a chapter's starts with its number
+# (03_dense_vae).
+SNAKE_CASE = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*")
+CHAPTER_NAME = re.compile(rf"(?P<number>\d\d)_(?P<name>{SNAKE_CASE.pattern})")
+
+
+def chapter_number(page: str) -> int | None:
+    """``3`` for the chapter ``03_dense_vae``; ``None`` for an appendix page (``papers``),
+    which Sphinx does not number."""
+    match = CHAPTER_NAME.fullmatch(page)
+    return int(match["number"]) if match else None
+
+
+def exercise_label(page: str, place: int) -> str:
+    """The MyST label of the exercise box: ``exercise-3-2`` for chapter 3's second exercise,
+    ``exercise-papers-1`` for the first of the appendix page ``papers``."""
+    number = chapter_number(page)
+    key = page.replace("_", "-") if number is None else number
+    return f"exercise-{key}-{place}"
 
 
 @dataclass(frozen=True)
@@ -65,14 +86,15 @@ class Exercise:
     rows_at_a_time: int | None = None
 
     def _page_and_place(self) -> tuple[str, int]:
-        # NN_<chapter>_<k>_<what>: k is the first all-digit part after NN.
+        # <page>_<k>_<what>: k is the first all-digit part after the first one (a
+        # chapter's page name starts with its number, NN).
         parts = self.name.split("_")
         k = next(i for i, part in enumerate(parts[1:], 1) if part.isdigit())
         return "_".join(parts[:k]), int(parts[k])
 
     @property
     def page(self) -> str:
-        """``"02_vae_theory"`` for ``02_vae_theory_1_kl``: the stem of its chapter's file."""
+        """``"02_vae_theory"`` for ``02_vae_theory_1_kl``: the stem of its page's file."""
         return self._page_and_place()[0]
 
     @property
@@ -85,9 +107,15 @@ class Exercise:
         """The number Sphinx gives the exercise on the page: ``"2.1"`` for
         ``02_vae_theory_1_kl`` (chapter, then place), ``"1"`` for the first exercise of an
         appendix page, which is not numbered."""
-        if self.page in APPENDIX_PAGES:
+        chapter = chapter_number(self.page)
+        if chapter is None:
             return str(self.place)
-        return f"{int(self.page.split('_')[0])}.{self.place}"
+        return f"{chapter}.{self.place}"
+
+    @property
+    def label(self) -> str:
+        """Its box's MyST label on the page (:func:`exercise_label`)."""
+        return exercise_label(self.page, self.place)
 
     @property
     def solution(self):

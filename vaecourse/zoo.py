@@ -58,7 +58,9 @@ class Recipe:
     # Binary pixels: the model binarises each training batch afresh; the validation images
     # are binarised once, with a fixed seed (data.binarize).
     binarized: bool = False
-    chapter: str = ""  # the chapter that teaches it
+    chapter: str = (
+        ""  # the page that teaches it: its file's stem (03_dense_vae)
+    )
     seed: int = (
         0  # seed_everything(seed) before the model is built, in train_all
     )
@@ -258,7 +260,7 @@ RECIPES: dict[str, Recipe] = {
         batch_size=100,
         cosine=True,
         binarized=True,
-        chapter="appendix/papers",
+        chapter="papers",
     ),
 }
 

@@ -266,16 +266,14 @@ def check_bernoulli_floor(bernoulli_floor) -> None:
 
 
 EXERCISES = [
+    Exercise("papers_1_binarize", "binarize", check_binarize),
     Exercise(
-        "10_numbers_next_to_papers_1_binarize", "binarize", check_binarize
-    ),
-    Exercise(
-        "10_numbers_next_to_papers_2_log_mean_exp",
+        "papers_2_log_mean_exp",
         "log_mean_exp",
         check_log_mean_exp,
     ),
     Exercise(
-        "10_numbers_next_to_papers_3_bernoulli_floor",
+        "papers_3_bernoulli_floor",
         "bernoulli_floor",
         check_bernoulli_floor,
     ),

@@ -41,22 +41,22 @@ def floor_clipped(x):
 
 
 WRONG = {
-    "10_numbers_next_to_papers_1_binarize": (
+    "papers_1_binarize": (
         binarize_by_rounding,
         "Rounding at 0.5 is one fixed binarisation",
     ),
-    "10_numbers_next_to_papers_2_log_mean_exp": (
+    "papers_2_log_mean_exp": (
         log_of_the_sum,
         "That is the log of the sum",
     ),
-    "10_numbers_next_to_papers_3_bernoulli_floor": (
+    "papers_3_bernoulli_floor": (
         floor_with_nan_at_black_pixels,
         "counts as 0",
     ),
 }
 
 RIGHT = {
-    "10_numbers_next_to_papers_1_binarize": binarize_with_a_comparison,
-    "10_numbers_next_to_papers_2_log_mean_exp": log_mean_exp_with_scipy,
-    "10_numbers_next_to_papers_3_bernoulli_floor": floor_clipped,
+    "papers_1_binarize": binarize_with_a_comparison,
+    "papers_2_log_mean_exp": log_mean_exp_with_scipy,
+    "papers_3_bernoulli_floor": floor_clipped,
 }

@@ -17,15 +17,15 @@
 # On this page you will:
 #
 # * binarise MNIST the way the paper does, afresh every time an image is used
-#   ({ref}`exercise-10-1`);
+#   ({ref}`exercise-papers-1`);
 # * load the course's version of that model, trained for
 #   {glue:text}`papers_train_minutes:.0f` minutes on one CPU core;
 # * compute the importance-weighted bound from its log-weights, with a numerically stable
-#   log-mean-exp ({ref}`exercise-10-2`), and see how it tightens as k grows;
+#   log-mean-exp ({ref}`exercise-papers-2`), and see how it tightens as k grows;
 # * put the estimate with k = 5,000 next to the paper's 86.76, with the training budget of
 #   each, and take the gap apart as far as the outputs allow;
 # * compute the floor below which no Bernoulli model of grey pixels can go
-#   ({ref}`exercise-10-3`), the reason the course's other numbers are not comparable.
+#   ({ref}`exercise-papers-3`), the reason the course's other numbers are not comparable.
 #
 # Every number in the text comes from a cell of this page, or from
 # `results/papers.json`, written by the command `python -m tools.papers_table` (see
@@ -70,7 +70,7 @@ TABLE_STYLE = [
 # once, and every model is measured on the same binary test set.
 #
 # ```{exercise-start} Binarise a batch
-# :label: exercise-10-1
+# :label: exercise-papers-1
 # ```
 #
 # Write `binarize(x, rng)`: grey images `x` (a NumPy array of any shape, values in
@@ -89,17 +89,17 @@ def binarize(x, rng):
     vaecourse.todo()
 
 
-binarize = vaecourse.check("10_numbers_next_to_papers_1_binarize", binarize)
+binarize = vaecourse.check("papers_1_binarize", binarize)
 
 # %% [markdown]
 # ```{exercise-end}
 # ```
 #
-# ```{solution-start} exercise-10-1
+# ```{solution-start} exercise-papers-1
 # :class: dropdown
 # ```
 #
-# ```{literalinclude} ../solutions/10_numbers_next_to_papers_1_binarize.py
+# ```{literalinclude} ../solutions/papers_1_binarize.py
 # :language: python
 # ```
 #
@@ -217,9 +217,9 @@ if not profile.quick:
 # ## The importance-weighted estimate
 #
 # The ELBO is a lower bound on log p(x), and so is its importance-weighted version
-# ([chapter 3](03_dense_vae.ipynb), {cite:p}`burda2016importance`). Draw k latent points
-# $z_1, \dots, z_k$ from the encoder's $q(z \mid x)$ and weigh each by how much more
-# likely the model finds it than the encoder does:
+# ([chapter 3](../chapters/03_dense_vae.ipynb), {cite:p}`burda2016importance`). Draw k
+# latent points $z_1, \dots, z_k$ from the encoder's $q(z \mid x)$ and weigh each by how
+# much more likely the model finds it than the encoder does:
 #
 # $$
 # \begin{aligned}
@@ -295,7 +295,7 @@ vaecourse.glue("papers_log_w_range", spread_w)
 # overflow.
 #
 # ```{exercise-start} The log of a mean of weights
-# :label: exercise-10-2
+# :label: exercise-papers-2
 # ```
 #
 # Write `log_mean_exp(log_w)`: an array of log-weights of shape `(n, k)` in (a row of k
@@ -322,19 +322,17 @@ def log_mean_exp(log_w):
     vaecourse.todo()
 
 
-log_mean_exp = vaecourse.check(
-    "10_numbers_next_to_papers_2_log_mean_exp", log_mean_exp
-)
+log_mean_exp = vaecourse.check("papers_2_log_mean_exp", log_mean_exp)
 
 # %% [markdown]
 # ```{exercise-end}
 # ```
 #
-# ```{solution-start} exercise-10-2
+# ```{solution-start} exercise-papers-2
 # :class: dropdown
 # ```
 #
-# ```{literalinclude} ../solutions/10_numbers_next_to_papers_2_log_mean_exp.py
+# ```{literalinclude} ../solutions/papers_2_log_mean_exp.py
 # :language: python
 # ```
 #
@@ -580,7 +578,7 @@ assert np.exp(np.float32(-104)) == 0
 #   density of a grey image either {cite:p}`loaiza2019continuous`.
 #
 # ```{exercise-start} The floor of the grey-pixel numbers
-# :label: exercise-10-3
+# :label: exercise-papers-3
 # ```
 #
 # Write `bernoulli_floor(x)`: grey images `x`, shape `(n, 784)` (any number of pixels),
@@ -606,19 +604,17 @@ def bernoulli_floor(x):
     vaecourse.todo()
 
 
-bernoulli_floor = vaecourse.check(
-    "10_numbers_next_to_papers_3_bernoulli_floor", bernoulli_floor
-)
+bernoulli_floor = vaecourse.check("papers_3_bernoulli_floor", bernoulli_floor)
 
 # %% [markdown]
 # ```{exercise-end}
 # ```
 #
-# ```{solution-start} exercise-10-3
+# ```{solution-start} exercise-papers-3
 # :class: dropdown
 # ```
 #
-# ```{literalinclude} ../solutions/10_numbers_next_to_papers_3_bernoulli_floor.py
+# ```{literalinclude} ../solutions/papers_3_bernoulli_floor.py
 # :language: python
 # ```
 #
