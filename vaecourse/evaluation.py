@@ -27,6 +27,8 @@ def _call_decoder(vae, z, condition):
 
 
 def _encode(vae, x, batch_size, labels=None):
+    # at most batch_size images, fewer for a convolutional encoder (memory)
+    batch_size = min(batch_size, _decode_rows(vae.encoder))
     parts = [
         _call_encoder(
             vae,
@@ -63,10 +65,12 @@ def _log_bernoulli(x_flat, probs_flat, rows: int = 500):
     return np.concatenate(out)
 
 
-def _decode_rows(decoder, budget_bytes: float = 5e7) -> int:
-    """How many latent points to decode at once: as many as keep the decoder's widest layer
-    output near ``budget_bytes`` (2,000 for a dense decoder, about 500 for chapter 4's
-    convolutional one, whose 28×28×32 maps and their temporaries take ~0.3 MB per image)."""
+def _decode_rows(decoder, budget_bytes: float = 2e7) -> int:
+    """How many latent points to decode (or images to encode, given an encoder) at once: as
+    many as keep the network's widest layer output near ``budget_bytes`` (2,000 for a
+    dense decoder, about 200 for chapter 4's convolutional one, whose 28×28×32 maps and
+    their temporaries take ~0.3 MB per image: 500 at once raised a kernel's peak by
+    150 MB, 200 by 70 MB, out of Binder's 1 GB)."""
     try:
         widest = max(
             int(np.prod(layer.output.shape[1:])) for layer in decoder.layers
