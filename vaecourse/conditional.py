@@ -2,9 +2,9 @@
 chapter 5, a table of what each latent dimension holds, and a conditional decoder turned
 into a plain one for a fixed class.
 
-:func:`digit_properties` and :func:`name_dimension` are the measurements chapter 5
-defines in its own cells ("What does each latent dimension control?"); chapter 9 uses
-them from here, so that both chapters measure ink, slant and width the same way.
+:func:`digit_properties` holds the measurements of ink, slant and width that chapter 5
+shows and uses ("What does each latent dimension control?") and chapter 9 uses too;
+:func:`name_dimension` names a dimension as chapter 5 does in its own cells.
 """
 
 from __future__ import annotations
@@ -26,6 +26,8 @@ def digit_properties(images) -> dict[str, np.ndarray]:
     * slant: the intensity-weighted slope of the column position against the row
       position, positive when the top leans to the right;
     * width: the intensity-weighted spread (standard deviation) of the column positions.
+
+    ``ROWS`` and ``COLS`` hold each pixel's row and column, ``np.mgrid[0:28, 0:28]``.
     """
     x = np.asarray(images, "float64").reshape(len(images), 28, 28)
     ink = x.sum(axis=(1, 2))
