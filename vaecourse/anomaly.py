@@ -132,8 +132,10 @@ def importance_samples(vae, x, k: int = 10, seed: int = 0):
     same ``k`` and ``seed``, so that ``logsumexp(log_w, 1) − log k`` is its bound; the mean of
     ``log_px_z`` minus ``kl`` is the ELBO averaged over the same ``k`` draws.
     """
-    log_px_z, log_pz, log_qz = evaluation.log_weight_terms(vae, x, k, seed)
     mean, log_var = evaluation._encode(vae, x, batch_size=1000)
+    log_px_z, log_pz, log_qz = evaluation.log_weight_terms(
+        vae, x, k, seed, encoded=(mean, log_var)
+    )
     kl = 0.5 * np.sum(np.exp(log_var) + mean**2 - 1.0 - log_var, axis=-1)
     return log_px_z, log_px_z + log_pz - log_qz, kl
 
