@@ -19,15 +19,18 @@ PROPERTIES = ("ink", "slant", "width")
 
 
 def digit_properties(images) -> dict[str, np.ndarray]:
-    """Ink, slant and width of each of ``n`` images of 28×28 pixels (any layout that holds
-    784 values per image), as chapter 5 defines them.
+    """Ink, slant and width of each of ``n`` images of 28×28 pixels (any
+    layout that holds 784 values per image), as chapter 5 defines them.
 
-    * ink: the sum of the pixel intensities (grows with stroke thickness and size);
-    * slant: the intensity-weighted slope of the column position against the row
-      position, positive when the top leans to the right;
-    * width: the intensity-weighted spread (standard deviation) of the column positions.
+    * ink: the sum of the pixel intensities (grows with stroke thickness
+      and size);
+    * slant: the intensity-weighted slope of the column position against
+      the row position, positive when the top leans to the right;
+    * width: the intensity-weighted spread (standard deviation) of the
+      column positions.
 
-    ``ROWS`` and ``COLS`` hold each pixel's row and column, ``np.mgrid[0:28, 0:28]``.
+    ``ROWS`` and ``COLS`` hold each pixel's row and column index,
+    ``np.mgrid[0:28, 0:28]``.
     """
     x = np.asarray(images, "float64").reshape(len(images), 28, 28)
     ink = x.sum(axis=(1, 2))
@@ -36,8 +39,8 @@ def digit_properties(images) -> dict[str, np.ndarray]:
     col_mean = (w * COLS).sum(axis=(1, 2))
     d_row = ROWS[None] - row_mean[:, None, None]
     d_col = COLS[None] - col_mean[:, None, None]
-    # Rows grow downwards: a digit leaning right has its columns *decrease* as the row
-    # grows, hence the minus sign.
+    # Rows grow downwards: a digit leaning right has its columns *decrease*
+    # as the row grows, hence the minus sign.
     covariance = (w * d_row * d_col).sum(axis=(1, 2))
     slant = -covariance / (w * d_row**2).sum(axis=(1, 2))
     width = np.sqrt((w * d_col**2).sum(axis=(1, 2)))
