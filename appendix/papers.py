@@ -45,19 +45,13 @@ from matplotlib.ticker import FixedLocator, NullFormatter
 import vaecourse
 from vaecourse import data, evaluation, plotting, zoo
 from vaecourse.paths import RESULTS_DIR
+from vaecourse.tables import styled
 
 import keras
 
 vaecourse.seed_everything(10)
 profile = vaecourse.current_profile()
 print(f"Keras {keras.__version__}, profile: {profile.name}")
-
-# Tables: padded cells, numbers right-aligned under right-aligned headers
-TABLE_STYLE = [
-    {"selector": "th, td", "props": "padding: 0.25em 0.6em"},
-    {"selector": "td, th.col_heading", "props": "text-align: right"},
-    {"selector": "th.row_heading", "props": "text-align: left"},
-]
 
 # %% [markdown]
 # ## Binary MNIST, drawn afresh
@@ -241,35 +235,10 @@ if not profile.quick:
 # log p where the pixel is 1 and log(1 − p) where it is 0, with p the decoder's
 # probability.
 #
-# The next cell computes the log-weights of the first test images, k of them per image,
-# a few images at a time so that the decoded probabilities stay small in memory.
-
-# %%
-LOG_2PI = np.log(2 * np.pi)
-
-
-def log_weights(vae, x, k, seed=0):
-    """(n, k) log-weights log p(x|z) + log p(z) - log q(z|x), z ~ q(z|x)."""
-    rng = np.random.default_rng(seed)
-    mean, log_var = (np.asarray(t, "float64") for t in vae.encoder(x))
-    out = np.empty((len(x), k))
-    step = max(1, 2000 // k)  # images at a time: about 2,000 decodings
-    for i in range(0, len(x), step):
-        m, lv = mean[i : i + step, None], log_var[i : i + step, None]
-        eps = rng.standard_normal((len(m), k, m.shape[-1]))
-        z = m + np.exp(0.5 * lv) * eps  # (images, k, latent)
-        p = vae.decoder(z.reshape(-1, z.shape[-1]).astype("float32"))
-        p = np.clip(np.asarray(p), 1e-7, 1 - 1e-7).reshape(len(m), k, -1)
-        ones = x[i : i + step, None, :] > 0.5
-        log_px_z = np.log(np.where(ones, p, 1 - p)).sum(-1)
-        log_pz = -0.5 * (z**2 + LOG_2PI).sum(-1)
-        log_qz = -0.5 * (eps**2 + lv + LOG_2PI).sum(-1)
-        out[i : i + step] = log_px_z + log_pz - log_qz
-    return out
-
-
-# %% [markdown]
-# The next cell draws 1,000 log-weights for each of the first
+# The course computes the three terms of {eq}`eq-papers-log-w` with
+# `vaecourse.evaluation.log_weight_terms`, a few images at a time so that the decoded
+# probabilities stay small in memory ([chapter 3](03_dense_vae.ipynb) writes the same
+# function out). The next cell draws 1,000 log-weights for each of the first
 # {glue:text}`papers_page_images:,.0f` test images. The bound for any k up to 1,000 then
 # uses the first k of them: one set of draws serves every k.
 
@@ -277,7 +246,8 @@ def log_weights(vae, x, k, seed=0):
 PAGE_IMAGES = profile.choose(reader=500, quick=100)
 K_MAX, KS = 1000, (1, 10, 100, 1000)
 x_page = x_test[:PAGE_IMAGES]
-log_w = log_weights(vae, x_page, K_MAX)
+log_px_z, log_pz, log_qz = evaluation.log_weight_terms(vae, x_page, K_MAX)
+log_w = log_px_z + log_pz - log_qz  # (images, k)
 spread_w = np.median(log_w.max(axis=1) - log_w.min(axis=1))
 print(f"log-weights: {log_w.shape}, mean {log_w.mean():.1f} nats")
 print(f"median range within an image's {K_MAX:,}: {spread_w:.1f} nats")
@@ -350,7 +320,8 @@ vaecourse.glue("papers_bound_k1000", bound[1000])
 vaecourse.glue("papers_k_gain", bound[1] - bound[1000])
 
 # %% tags=["remove-cell"]
-# the log-weights agree with the package's estimator (other draws, same k)
+# L_100 from the first 100 draws agrees with the package's estimator on other
+# draws
 check_k100 = -np.mean(
     evaluation.importance_weighted_log_px(vae, x_page, k=100, seed=1)
 )
@@ -485,7 +456,7 @@ def shown(value):
     return f"{value:,}" if isinstance(value, int) else value
 
 
-table.T.map(shown).style.set_table_styles(TABLE_STYLE)
+styled(table.T.map(shown))
 
 # %%
 gap = papers["neg_log_px_bound"] - PAPER_NLL

@@ -869,10 +869,12 @@ iw_bound = vaecourse.check("03_dense_vae_4_iw_bound", iw_bound)
 # `iw_bound` to every group and averages: $1{,}000 / K$ estimates per image. It also
 # computes, for the same images, the $-$ELBO with its closed-form KL and the bound of
 # `vaecourse.evaluation.importance_weighted_log_px`, the course's version, which the
-# comparison of three models below uses with $K = 100$.
+# comparison of three models below uses with $K = 100$. The course computes the three log
+# terms with `vaecourse.evaluation.log_weight_terms`; with the same seed it makes the same
+# draws as the function below, and the cell asserts that the two agree on a few images.
 
 # %%
-LOG_2PI = np.log(2.0 * np.pi)
+from vaecourse.losses import LOG_2PI  # log 2π
 
 
 def log_weight_terms(vae, x, k, seed=0):
@@ -932,6 +934,12 @@ assert abs(neg_bounds[1] - neg_elbo) < 1.0
 assert abs(neg_bounds[100] - course_100) < profile.choose(
     reader=0.5, quick=2.0
 )
+# the same draws (seed, K): the same terms as the course's, up to float32
+for mine, course in zip(
+    log_weight_terms(vae, x_few[:20], 100),
+    evaluation.log_weight_terms(vae, x_few[:20], 100),
+):
+    assert np.allclose(mine, course, rtol=1e-5, atol=1e-4)
 
 # %% [markdown]
 # The log weights of these images run from {glue:text}`ch3_log_w_min:.0f` to

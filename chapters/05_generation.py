@@ -49,7 +49,8 @@ import pandas as pd
 from scipy.stats import chi2, norm
 
 import vaecourse
-from vaecourse import evaluation, explorer, models, plotting, zoo
+from vaecourse import conditional, evaluation, explorer, models, plotting, zoo
+from vaecourse.tables import styled
 
 import keras
 
@@ -502,21 +503,15 @@ vaecourse.glue("ch5_kl_max", float(kl_dims[j_max]))
 if not profile.quick:  # two epochs (quick profile) are too few
     assert active.sum() >= 2  # the grid below varies two of them
 
-# Tables on the page: padded cells, numbers right-aligned.
-CELLS = "padding: 0.3em 0.6em; text-align: right;"
-ROW_NAMES = "text-align: left; white-space: nowrap;"
-TABLE_STYLE = [
-    {"selector": "th, td", "props": CELLS},
-    {"selector": "th.row_heading", "props": ROW_NAMES},
-]
-usage.style.format(
+styled(
+    usage,
     {
         "activity A_j": "{:.3f}",
         "active (A_j > 0.01)": lambda a: "yes" if a else "no",
         "mean σ_j": "{:.3f}",
         "average KL (nats)": "{:.2f}",
-    }
-).set_table_styles(TABLE_STYLE)
+    },
+)
 
 # %% tags=["remove-cell"]
 assert (kl_per_dim >= -1e-6).all()
@@ -547,29 +542,15 @@ assert np.array_equal(active, activity > 0.01)
 # and is wider than a 1 (the cell prints the averages and asserts it). So ink, slant and
 # width are compared *within* each class: the table gives the correlation among the 1s and
 # among the 8s separately.
+#
+# The course measures the three with `vaecourse.conditional.digit_properties`
+# ([chapter 9](09_conditional_vae.ipynb) measures its models with it too). Its code:
 
 # %%
-ROWS, COLS = np.mgrid[0:28, 0:28]
+print(inspect.getsource(conditional.digit_properties))
 
-
-def digit_properties(images):
-    """Ink, slant and width of each image (n images of 28×28 pixels)."""
-    x = np.asarray(images, "float64").reshape(len(images), 28, 28)
-    ink = x.sum(axis=(1, 2))
-    w = x / ink[:, None, None]
-    row_mean = (w * ROWS).sum(axis=(1, 2))
-    col_mean = (w * COLS).sum(axis=(1, 2))
-    d_row = ROWS[None] - row_mean[:, None, None]
-    d_col = COLS[None] - col_mean[:, None, None]
-    # Rows grow downwards: a digit leaning right has its columns *decrease*
-    # as the row grows, hence the minus sign.
-    covariance = (w * d_row * d_col).sum(axis=(1, 2))
-    slant = -covariance / (w * d_row**2).sum(axis=(1, 2))
-    width = np.sqrt((w * d_col**2).sum(axis=(1, 2)))
-    return {"ink": ink, "slant": slant, "width": width}
-
-
-props = digit_properties(x18_test)
+# %%
+props = conditional.digit_properties(x18_test)
 is_eight = (y18_test == 8).astype(float)
 for prop in ("ink", "width"):
     ones, eights = (props[prop][y18_test == d].mean() for d in (1, 8))
@@ -591,16 +572,7 @@ for j in range(4):
             row[f"{prop} ({digit}s)"] = r
     table[f"dim {j}"] = row
 table = pd.DataFrame(table).T
-table.style.format("{:.2f}").set_table_styles(TABLE_STYLE)
-
-
-# %% tags=["remove-cell"]
-# One definition of the measurements: chapter 9 measures its models with the package's
-# copy, vaecourse.conditional.digit_properties, which must agree with the one above.
-from vaecourse import conditional
-
-for prop, values in conditional.digit_properties(x18_test).items():
-    np.testing.assert_allclose(values, props[prop], rtol=1e-9)
+styled(table, "{:.2f}")
 
 
 # %% [markdown]
@@ -729,7 +701,7 @@ def eightness(images):
 effects = {}
 for j in range(4):
     decoded = traversal[j]
-    p = digit_properties(decoded)
+    p = conditional.digit_properties(decoded)
     row = {}
     for prop in ("ink", "slant", "width"):
         change = p[prop][-1] - p[prop][0]
@@ -739,7 +711,7 @@ for j in range(4):
     row["r(ink, z)"] = corr(steps, p["ink"])
     effects[f"dim {j}"] = row
 effects = pd.DataFrame(effects).T
-effects.style.format("{:+.2f}").set_table_styles(TABLE_STYLE)
+styled(effects, "{:+.2f}")
 
 # %% [markdown]
 # Read the two tables together. A dimension is well named when the encoder side (which
@@ -925,8 +897,8 @@ for beta, model in models_by_beta.items():
 beta_table = pd.DataFrame(rows).T
 
 # Shown with one column per model, one row per measure (nats, or a share).
-NO_WRAP = [{"selector": "th", "props": "white-space: nowrap;"}]
-shown = beta_table.T.style.set_table_styles(TABLE_STYLE + NO_WRAP)
+NO_WRAP = [{"selector": "th", "props": "white-space: nowrap"}]
+shown = styled(beta_table.T).set_table_styles(NO_WRAP, overwrite=False)
 for measure, fmt in {
     "reconstruction": "{:.1f}",
     "KL": "{:.2f}",

@@ -56,21 +56,9 @@ from sklearn.decomposition import PCA
 import vaecourse
 from vaecourse import anomaly, models, plotting, zoo
 from vaecourse.results import headline
+from vaecourse.tables import styled
 
 import keras
-
-# Tables: padded cells, numbers right-aligned under right-aligned headers
-TABLE_STYLE = [
-    {"selector": "th, td", "props": "padding: 0.25em 0.5em"},
-    {"selector": "td, th.col_heading", "props": "text-align: right"},
-    {"selector": "th.row_heading", "props": "white-space: nowrap"},
-]
-
-
-def styled(frame, fmt="{:.3f}"):
-    """A table as the chapter shows it: padded, numbers aligned."""
-    return frame.style.format(fmt).set_table_styles(TABLE_STYLE)
-
 
 vaecourse.seed_everything(7)
 profile = vaecourse.current_profile()
@@ -544,7 +532,7 @@ print(
     f"(an AUPRC of {np.mean(val_nine):.2f} is chance)"
 )
 # the best score of each column on a light background
-styled(results).highlight_max(
+styled(results, "{:.3f}").highlight_max(
     axis=0,
     props="background-color: #dff0d8; color: #1a1a1a; font-weight: bold",
 )
@@ -918,7 +906,7 @@ combined_table["better part (AUROC)"] = auroc_table.loc[list(COMBINED)].max()
 print(
     f"{' + '.join(COMBINED)}, standardised on the normal validation digits:"
 )
-styled(combined_table)
+styled(combined_table, "{:.3f}")
 
 # %% tags=["remove-cell"]
 vaecourse.glue(
@@ -971,7 +959,7 @@ for label, value in mean_elbo.items():
     print(f"  {label:10} {value:6.1f}")
 print("AUROC of the pixel scores:")
 pixel_auroc = auroc_table.loc[PIXEL_SCORES]
-styled(pixel_auroc)
+styled(pixel_auroc, "{:.3f}")
 
 # %% tags=["remove-cell"]
 vaecourse.glue("ch7_mean_elbo_conv", float(mean_elbo["conv 2-D"]))
@@ -1078,7 +1066,7 @@ working_point = pd.DataFrame(
         for measure in ("AUROC", f"nines caught at {FPR:.0%} FP")
     }
 )
-styled(working_point.T)
+styled(working_point.T, "{:.3f}")
 
 # %% tags=["remove-cell"]
 caught = working_point.xs(f"nines caught at {FPR:.0%} FP", axis=1, level=1)

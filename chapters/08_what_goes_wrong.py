@@ -43,21 +43,9 @@ from scipy.ndimage import gaussian_filter
 
 import vaecourse
 from vaecourse import diagnostics, evaluation, plotting, zoo
+from vaecourse.tables import styled
 
 import keras
-
-# Tables: padded cells, numbers right-aligned under right-aligned headers
-TABLE_STYLE = [
-    {"selector": "th, td", "props": "padding: 0.25em 0.5em"},
-    {"selector": "td, th.col_heading", "props": "text-align: right"},
-    {"selector": "th.row_heading", "props": "white-space: nowrap"},
-]
-
-
-def styled(frame, fmt="{:.2f}"):
-    """A table as the chapter shows it: padded, numbers aligned."""
-    return frame.style.format(fmt).set_table_styles(TABLE_STYLE)
-
 
 vaecourse.seed_everything(8)
 profile = vaecourse.current_profile()

@@ -37,6 +37,7 @@
 
 # %%
 import inspect
+import textwrap
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -44,25 +45,13 @@ import pandas as pd
 
 import vaecourse
 from vaecourse import conditional, evaluation, models, plotting, zoo
+from vaecourse.tables import styled
 
 import keras
 
 vaecourse.seed_everything(9)
 profile = vaecourse.current_profile()
 print(f"Keras {keras.__version__}, profile: {profile.name}")
-
-# Tables: padded cells, numbers right-aligned under right-aligned headers
-TABLE_STYLE = [
-    {"selector": "th, td", "props": "padding: 0.25em 0.6em"},
-    {"selector": "td, th.col_heading", "props": "text-align: right"},
-    {"selector": "th.row_heading", "props": "white-space: nowrap"},
-]
-
-
-def styled(frame, fmt="{:.2f}"):
-    """A table as the chapter shows it: padded, numbers aligned."""
-    return frame.style.format(fmt).set_table_styles(TABLE_STYLE)
-
 
 # %% [markdown]
 # ## The label as an input
@@ -109,6 +98,17 @@ assert (
 )
 assert zoo.RECIPES["dense_cvae_2d"].epochs == 50  # the prose says so
 assert zoo.RECIPES["dense_cvae_2d"].kwargs == {"latent_dim": 2}  # hidden 512
+
+# %% [markdown]
+# The model's class, `models.ConditionalVAE`, is the course's VAE class
+# (`models.VariantVAE`, chapter 8's) with the label carried along: the same loss and
+# training step, and four methods of its own, which say what a batch holds and what the
+# two networks take besides $x$ and $z$:
+
+# %%
+for hook in ("one_hot", "unpack", "encode", "decode"):
+    method = getattr(models.ConditionalVAE, hook)
+    print(textwrap.dedent(inspect.getsource(method)))
 
 # %% [markdown]
 # ```{exercise-start} The image and its label, side by side
@@ -232,7 +232,7 @@ comparison = pd.DataFrame(
     index=["VAE: bounds −log p(x)", "CVAE: bounds −log p(x | y)"],
 )
 # A column per model: the five measures side by side would overflow the page.
-styled(comparison.T)
+styled(comparison.T, "{:.2f}")
 
 # %% tags=["remove-cell"]
 assert len(x_eval) == profile.choose(reader=10_000, quick=1000)
@@ -610,7 +610,7 @@ for c in range(10):
         for p in conditional.PROPERTIES
     }
 carried = pd.DataFrame(carried).T
-styled(carried.T)
+styled(carried.T, "{:.2f}")
 
 # %%
 mean_r = carried.mean()
@@ -674,7 +674,8 @@ for table in usage.values():
 # Shown without the "active" column ("named" says "inactive") and without
 # the index's names: their header row and column would widen the table.
 both = pd.concat(usage).drop(columns="active")
-both.style.format(
+styled(
+    both,
     {
         "activity": "{:.3f}",
         "average KL": "{:.2f}",
@@ -682,8 +683,8 @@ both.style.format(
         "ink": "{:.2f}",
         "slant": "{:.2f}",
         "width": "{:.2f}",
-    }
-).set_table_styles(TABLE_STYLE)
+    },
+)
 
 # %% tags=["remove-cell"]
 recipe_u = zoo.RECIPES["conv_vae_4d_1and8"]
@@ -745,7 +746,7 @@ for m in usage:
         f"      named {usage[m]['named'].tolist()}"
     )
 print("R² of a straight-line fit on the 4-D code:")
-styled(fits)
+styled(fits, "{:.2f}")
 
 # %%
 for m in usage:

@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from scipy.special import logsumexp
 
 from vaecourse import evaluation, models
 
@@ -50,6 +51,22 @@ def test_importance_weighted_estimate_does_not_depend_on_the_batch_size(
     )
     assert default.shape == (25,) and np.isfinite(default).all()
     np.testing.assert_allclose(small_batches, default, rtol=1e-6)
+
+
+def test_log_weight_terms_are_the_draws_of_the_importance_weighted_estimate(
+    small_vae, images
+):
+    log_px_z, log_pz, log_qz = evaluation.log_weight_terms(
+        small_vae, images, k=20, seed=3
+    )
+    assert log_px_z.shape == log_pz.shape == log_qz.shape == (25, 20)
+    bound = logsumexp(log_px_z + log_pz - log_qz, axis=1) - np.log(20)
+    np.testing.assert_array_equal(
+        bound,
+        evaluation.importance_weighted_log_px(
+            small_vae, images, k=20, seed=3
+        ),
+    )
 
 
 def test_importance_weighted_estimate_is_above_the_elbo_on_average(

@@ -132,27 +132,12 @@ def importance_samples(vae, x, k: int = 10, seed: int = 0):
     same ``k`` and ``seed``, so that ``logsumexp(log_w, 1) − log k`` is its bound; the mean of
     ``log_px_z`` minus ``kl`` is the ELBO averaged over the same ``k`` draws.
     """
-    batch_size = max(1, 2000 // k)
-    rng = np.random.default_rng(seed)
     mean, log_var = evaluation._encode(vae, x, batch_size=1000)
-    x_flat = np.asarray(x, np.float32).reshape(len(x), -1)
-    log_px_z = np.empty((len(x), k))
-    log_w = np.empty((len(x), k))
-    for start in range(0, len(x), batch_size):
-        sl = slice(start, start + batch_size)
-        m, lv, xb = mean[sl], log_var[sl], x_flat[sl]
-        z = m[:, None, :] + np.exp(0.5 * lv)[
-            :, None, :
-        ] * rng.standard_normal((len(m), k, m.shape[1]))
-        probs = evaluation._decode(vae, z.reshape(-1, m.shape[1])).reshape(
-            len(m), k, -1
-        )
-        log_px_z[sl] = evaluation._log_bernoulli(xb[:, None, :], probs)
-        log_pz = -0.5 * np.sum(evaluation.LOG_2PI + z**2, axis=-1)
-        log_qz = evaluation._log_normal(z, m[:, None, :], lv[:, None, :])
-        log_w[sl] = log_px_z[sl] + log_pz - log_qz
+    log_px_z, log_pz, log_qz = evaluation.log_weight_terms(
+        vae, x, k, seed, encoded=(mean, log_var)
+    )
     kl = 0.5 * np.sum(np.exp(log_var) + mean**2 - 1.0 - log_var, axis=-1)
-    return log_px_z, log_w, kl
+    return log_px_z, log_px_z + log_pz - log_qz, kl
 
 
 def scores(

@@ -2,9 +2,9 @@
 chapter 5, a table of what each latent dimension holds, and a conditional decoder turned
 into a plain one for a fixed class.
 
-:func:`digit_properties` and :func:`name_dimension` are the measurements chapter 5
-defines in its own cells ("What does each latent dimension control?"); chapter 9 uses
-them from here, so that both chapters measure ink, slant and width the same way.
+:func:`digit_properties` holds the measurements of ink, slant and width that chapter 5
+shows and uses ("What does each latent dimension control?") and chapter 9 uses too;
+:func:`name_dimension` names a dimension as chapter 5 does in its own cells.
 """
 
 from __future__ import annotations
@@ -19,13 +19,18 @@ PROPERTIES = ("ink", "slant", "width")
 
 
 def digit_properties(images) -> dict[str, np.ndarray]:
-    """Ink, slant and width of each of ``n`` images of 28×28 pixels (any layout that holds
-    784 values per image), as chapter 5 defines them.
+    """Ink, slant and width of each of ``n`` images of 28×28 pixels (any
+    layout that holds 784 values per image), as chapter 5 defines them.
 
-    * ink: the sum of the pixel intensities (grows with stroke thickness and size);
-    * slant: the intensity-weighted slope of the column position against the row
-      position, positive when the top leans to the right;
-    * width: the intensity-weighted spread (standard deviation) of the column positions.
+    * ink: the sum of the pixel intensities (grows with stroke thickness
+      and size);
+    * slant: the intensity-weighted slope of the column position against
+      the row position, positive when the top leans to the right;
+    * width: the intensity-weighted spread (standard deviation) of the
+      column positions.
+
+    ``ROWS`` and ``COLS`` hold each pixel's row and column index,
+    ``np.mgrid[0:28, 0:28]``.
     """
     x = np.asarray(images, "float64").reshape(len(images), 28, 28)
     ink = x.sum(axis=(1, 2))
@@ -34,8 +39,8 @@ def digit_properties(images) -> dict[str, np.ndarray]:
     col_mean = (w * COLS).sum(axis=(1, 2))
     d_row = ROWS[None] - row_mean[:, None, None]
     d_col = COLS[None] - col_mean[:, None, None]
-    # Rows grow downwards: a digit leaning right has its columns *decrease* as the row
-    # grows, hence the minus sign.
+    # Rows grow downwards: a digit leaning right has its columns *decrease*
+    # as the row grows, hence the minus sign.
     covariance = (w * d_row * d_col).sum(axis=(1, 2))
     slant = -covariance / (w * d_row**2).sum(axis=(1, 2))
     width = np.sqrt((w * d_col**2).sum(axis=(1, 2)))

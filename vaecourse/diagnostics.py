@@ -22,7 +22,7 @@ import numpy as np
 from scipy import linalg
 from scipy.special import logsumexp
 
-LOG_2PI = float(np.log(2.0 * np.pi))
+from .losses import LOG_2PI
 
 
 # ----------------------------------------------------------------------------------------

@@ -5,9 +5,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import logsumexp
 
-from .losses import EPS, LOG_VAR_RANGE
-
-LOG_2PI = np.log(2.0 * np.pi)
+from .losses import EPS, LOG_2PI, LOG_VAR_RANGE
 
 
 def _condition(labels, start, stop):
@@ -181,6 +179,61 @@ def elbo_terms(
     return reconstruction, kl
 
 
+def _log_weight_batches(vae, x, encoded, k, batch_size, seed, labels):
+    """For each batch of ``batch_size`` images: its slice of ``x``, and per image and draw
+    z ~ q(z|x), shape ``(images, k)``, log p(x|z), log p(z) and log q(z|x). ``encoded``
+    is :func:`_encode`'s ``(mean, log_var)`` of ``x``. The draws come from one seeded
+    stream, image by image, whatever ``batch_size``."""
+    rng = np.random.default_rng(seed)
+    mean, log_var = encoded
+    x_flat = np.asarray(x, np.float32).reshape(len(x), -1)
+    for start in range(0, len(x), batch_size):
+        sl = slice(start, start + batch_size)
+        m, lv, xb = mean[sl], log_var[sl], x_flat[sl]
+        z = m[:, None, :] + np.exp(0.5 * lv)[
+            :, None, :
+        ] * rng.standard_normal((len(m), k, m.shape[1]))
+        repeated = None if labels is None else np.repeat(labels[sl], k)
+        probs = _decode(
+            vae, z.reshape(-1, m.shape[1]), labels=repeated
+        ).reshape(len(m), k, -1)
+        log_px_z = _log_likelihood(
+            vae, np.broadcast_to(xb[:, None, :], probs.shape), probs
+        )
+        log_pz = -0.5 * np.sum(LOG_2PI + z**2, axis=-1)
+        log_qz = _log_normal(z, m[:, None, :], lv[:, None, :])
+        yield sl, log_px_z, log_pz, log_qz
+
+
+def _check_k(k):
+    if k < 1:
+        raise ValueError(
+            f"k={k}: the number of importance samples must be at least 1."
+        )
+
+
+def log_weight_terms(
+    vae, x, k: int = 100, seed: int = 0, labels=None, encoded=None
+):
+    """``(log_px_z, log_pz, log_qz)``, each of shape ``(n, k)``: for ``k`` draws
+    z ~ q(z|x) per image, log p(x|z), log p(z) and log q(z|x). Their sum
+    ``log_px_z + log_pz - log_qz`` is the log importance weight of each draw; its
+    log-mean-exp over the draws is the bound of :func:`importance_weighted_log_px`, which
+    makes the same draws for the same ``k`` and ``seed``. A conditional VAE needs the
+    images' ``labels``. ``encoded``: :func:`_encode`'s ``(mean, log_var)`` of ``x``, when
+    the caller has them (a convolutional encoder takes seconds on the test set)."""
+    _check_k(k)
+    if encoded is None:
+        encoded = _encode(vae, x, 1000, labels)
+    terms = [np.empty((len(x), k)) for _ in range(3)]
+    for sl, *batch in _log_weight_batches(
+        vae, x, encoded, k, max(1, 2000 // k), seed, labels
+    ):
+        for term, part in zip(terms, batch):
+            term[sl] = part
+    return tuple(terms)
+
+
 def importance_weighted_log_px(
     vae,
     x,
@@ -197,31 +250,14 @@ def importance_weighted_log_px(
     about 2,000); :func:`_decode` splits their decoding into chunks that bound the memory.
     For a conditional VAE (with ``labels``) the bound is on log p(x | y).
     """
-    if k < 1:
-        raise ValueError(
-            f"k={k}: the number of importance samples must be at least 1."
-        )
+    _check_k(k)
     if batch_size is None:
         batch_size = max(1, 2000 // k)
-    rng = np.random.default_rng(seed)
-    mean, log_var = _encode(vae, x, 1000, labels)
-    x_flat = np.asarray(x, np.float32).reshape(len(x), -1)
+    encoded = _encode(vae, x, 1000, labels)
     out = np.empty(len(x))
-    for start in range(0, len(x), batch_size):
-        sl = slice(start, start + batch_size)
-        m, lv, xb = mean[sl], log_var[sl], x_flat[sl]
-        z = m[:, None, :] + np.exp(0.5 * lv)[
-            :, None, :
-        ] * rng.standard_normal((len(m), k, m.shape[1]))
-        repeated = None if labels is None else np.repeat(labels[sl], k)
-        probs = _decode(
-            vae, z.reshape(-1, m.shape[1]), labels=repeated
-        ).reshape(len(m), k, -1)
-        log_px_z = _log_likelihood(
-            vae, np.broadcast_to(xb[:, None, :], probs.shape), probs
-        )
-        log_pz = -0.5 * np.sum(LOG_2PI + z**2, axis=-1)
-        log_qz = _log_normal(z, m[:, None, :], lv[:, None, :])
+    for sl, log_px_z, log_pz, log_qz in _log_weight_batches(
+        vae, x, encoded, k, batch_size, seed, labels
+    ):
         out[sl] = logsumexp(log_px_z + log_pz - log_qz, axis=1) - np.log(k)
     return out
 

@@ -7,14 +7,18 @@ is ``σ = exp(½ log σ²)``.
 
 from __future__ import annotations
 
+import math
+
 from keras import ops
 
 #: log σ² is clipped to this range before it is exponentiated, so that an extreme encoder
 #: output cannot overflow exp() or make the loss infinite.
 LOG_VAR_RANGE = (-30.0, 20.0)
-#: decoder probabilities are clipped to [EPS, 1 - EPS] before taking logs.
+#: Decoder probabilities are clipped to [EPS, 1 − EPS] before their logs (a float32
+#: sigmoid reaches 0 and 1). 1e-6, not Keras' 1e-7: float32 steps by 6e-8 below 1, so
+#: 1 − 1e-7 is stored as 1 − 1.19e-7, while 1 − 1e-6 stays 1 − 1.01e-6.
 EPS = 1e-6
-LOG_2PI = 1.8378770664093453  # log 2π
+LOG_2PI = math.log(2.0 * math.pi)
 
 
 def clip_log_var(log_var):
