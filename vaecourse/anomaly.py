@@ -116,12 +116,17 @@ def complexity(x) -> np.ndarray:
 def reconstruction_errors(vae, x, batch_size: int = BATCH_SIZE):
     """Per-image (L2 distance, summed binary cross-entropy) of the decoded posterior mean."""
     x_flat = np.asarray(x, np.float32).reshape(len(x), -1)
-    recon = np.asarray(
-        vae.reconstruct(x, batch_size=batch_size), np.float32
-    ).reshape(len(x), -1)
-    l2 = np.sqrt(np.sum((x_flat - recon) ** 2, axis=1))
-    bce = -evaluation._log_bernoulli(x_flat, recon)
-    return l2, bce
+    l2, bce = [], []
+    # a batch at a time: the reconstructions and the squared errors of 10,000
+    # images would take 31 MB each at once (Binder gives the kernel 1 GB)
+    for start in range(0, len(x), batch_size):
+        rows = slice(start, start + batch_size)
+        recon = np.asarray(
+            vae.reconstruct(x[rows], batch_size=batch_size), np.float32
+        ).reshape(-1, x_flat.shape[1])
+        l2.append(np.sqrt(np.sum((x_flat[rows] - recon) ** 2, axis=1)))
+        bce.append(-evaluation._log_bernoulli(x_flat[rows], recon))
+    return np.concatenate(l2), np.concatenate(bce)
 
 
 def importance_samples(vae, x, k: int = 10, seed: int = 0):
