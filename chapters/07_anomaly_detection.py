@@ -140,8 +140,8 @@ vae.compile(optimizer=keras.optimizers.Adam(recipe.learning_rate))
 
 
 def train(model):
-    # the recipe's images, loaded again: x_fit goes once the chapter has fitted
-    # its latent references
+    # the recipe's images, loaded again: x_fit goes once the chapter has
+    # fitted its latent references
     x_normal, _ = zoo.training_data("dense_vae_no9")
     return model.fit(
         x_normal,
