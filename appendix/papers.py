@@ -237,8 +237,8 @@ if not profile.quick:
 #
 # The course computes the three terms of {eq}`eq-papers-log-w` with
 # `vaecourse.evaluation.log_weight_terms`, a few images at a time so that the decoded
-# probabilities stay small in memory ([chapter 3](03_dense_vae.ipynb) writes the same
-# function out). The next cell draws 1,000 log-weights for each of the first
+# probabilities stay small in memory ([chapter 3](../chapters/03_dense_vae.ipynb) writes
+# the same function out). The next cell draws 1,000 log-weights for each of the first
 # {glue:text}`papers_page_images:,.0f` test images. The bound for any k up to 1,000 then
 # uses the first k of them: one set of draws serves every k.
 
