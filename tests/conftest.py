@@ -6,15 +6,12 @@ driven by ``/usr/bin/chromedriver``; nothing is downloaded.
 
 from __future__ import annotations
 
-import functools
-import http.server
 import os
-import threading
 from pathlib import Path
 
 import pytest
 
-from tools.browser import make_driver
+from tools.browser import make_driver, serve
 from vaecourse.paths import ROOT
 
 HTML = ROOT / "_build" / "html"
@@ -37,20 +34,11 @@ def built_site() -> Path:
     return site
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture(scope="session")
 def site_url(built_site):
     """Base URL of the built site, served on 127.0.0.1 by a thread of this process."""
-    handler = functools.partial(_QuietHandler, directory=str(built_site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
+    with serve(built_site) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -25,10 +25,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import functools
 import gzip
-import http.server
-import importlib.util
 import json
 import os
 import platform
@@ -37,7 +34,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
@@ -45,6 +41,7 @@ from urllib.parse import quote, unquote, urlsplit
 from vaecourse.paths import RESULTS_DIR, ROOT, WEIGHTS_DIR
 
 from .book import chapter_notebooks, find_notebook, toc_entries
+from .browser import make_driver, serve
 from .execute import stream_text
 
 REPORT_JSON = RESULTS_DIR / "benchmark.json"
@@ -252,40 +249,12 @@ def start_live_explorers(driver, timeout: float = 60) -> int:
     return count
 
 
-@contextlib.contextmanager
-def serve(site: Path):
-    """``site`` served on 127.0.0.1 by a thread of this process; yields its base URL."""
-
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-    handler = functools.partial(Quiet, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-
-
-def chromium(width: int = 1280, height: int = 1000):
-    """Headless Chromium as the browser tests drive it (``tests/conftest.py``)."""
-    spec = importlib.util.spec_from_file_location(
-        "vaecourse_browser", ROOT / "tests" / "conftest.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.make_driver(width, height)
-
-
 def page_weights(html_dir: Path) -> dict[str, dict]:
     """Each page of ``_toc.yml`` as a browser loads it from ``html_dir``: MB (10^6 bytes)
     raw and gzip, with its live explorers started; for a page with explorers, also
     before they are (``mb_before_start``, ``gzip_mb_before_start``)."""
     out, cache = {}, {}
-    driver = chromium()
+    driver = make_driver()
     try:
         with serve(html_dir) as url:
             for entry in toc_entries():

@@ -1,10 +1,15 @@
-"""Headless Chromium for the browser tests and tools.lab_check: Debian's ``/usr/bin/chromium``
+"""Headless Chromium and a local server for the browser tests, tools.benchmark and
+tools.lab_check: Debian's ``/usr/bin/chromium``
 driven by ``/usr/bin/chromedriver``; nothing is downloaded.
 """
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import http.server
 import tempfile
+import threading
 from pathlib import Path
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -56,3 +61,21 @@ def make_driver(width: int = 1280, height: int = 1000):
             },
         )
     return driver
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@contextlib.contextmanager
+def serve(site: Path):
+    """``site`` served on 127.0.0.1 by a thread of this process; yields its base URL."""
+    handler = functools.partial(_QuietHandler, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
