@@ -478,15 +478,18 @@ vaecourse.glue(
 # {glue:text}`papers_train_minutes_json:.0f` minutes of training on one core. The target
 # this page was written for, at most 90 nats, is checked below when the book is built;
 # the estimate is {glue:text}`papers_margin:.2f` nats under it, about
-# {glue:text}`papers_margin_se:.1f` standard errors. Of the model's 50 latent
-# dimensions, {glue:text}`papers_active:.0f` are {term}`active units <Active unit>`
-# on the test images (the test of Burda et al.: the posterior mean varies by more than
-# 0.01 from image to image).
+# {glue:text}`papers_margin_se:.1f` standard errors: within the estimate's noise, not a
+# clear margin. Of the model's 50 latent dimensions, {glue:text}`papers_active:.0f` are
+# {term}`active units <Active unit>` on the test images (the test of Burda et al.: the
+# variance of the posterior mean over the images exceeds 0.01).
 
 # %%
 if not profile.quick:  # the shipped model, the full estimate
     assert papers["neg_log_px_bound"] <= 90.0, papers["neg_log_px_bound"]
-    print(f"{papers['neg_log_px_bound']:.2f} nats <= 90: target met")
+    print(
+        f"{papers['neg_log_px_bound']:.2f} nats <= 90, "
+        f"{90.0 - papers['neg_log_px_bound']:.2f} nats under it"
+    )
 
 # %% [markdown]
 # ## What the gap is made of

@@ -18,7 +18,7 @@
 # * see where it places the test digits in the code plane, and decode a grid of points
 #   covering that plane;
 # * find the holes between the clusters, and see what goes wrong there: the problem that the
-#   variational autoencoder of the next chapters solves.
+#   variational autoencoder of the next chapters addresses.
 
 # %% [markdown]
 # ## Setting up

@@ -541,11 +541,13 @@ style_grid = vaecourse.check(
 # ```{solution-end}
 # ```
 #
-# The cell below picks eight test digits of different styles by their measured properties
+# The cell below picks test digits of different styles by their measured properties
 # (the ink, slant and width of [chapter 5](05_generation.ipynb), in units of their spread
 # within the digit's class): the thinnest and the thickest, the two that lean most to the
-# left and to the right, the narrowest and the widest, and the first two test digits. The top row of
-# {numref}`fig-09-style-grid` shows them; each row below draws all eight as one digit.
+# left and to the right, the narrowest and the widest, and the first two test digits, each
+# digit once (one digit can win two of these; the cell prints the digits it picked). The top
+# row of {numref}`fig-09-style-grid` shows them; each row below draws all of them as one
+# digit.
 
 # %%
 pool, pool_y = x_eval[:1000], y_eval[:1000]
@@ -577,7 +579,7 @@ picks = list(dict.fromkeys(int(i) for i in picks))  # each digit once
 print("picked test digits:", pool_y[picks].tolist())
 grid = style_grid(cvae, pool[picks], pool_y[picks])
 
-# %% mystnb={"figure": {"caption": "Style transfer with the conditional VAE: each test digit of the top row is encoded under its own label, and its code z decoded as each digit (rows 0 to 9).", "name": "fig-09-style-grid"}, "image": {"alt": "Eleven rows of eight digits: eight real test digits on top, and below them the same eight styles drawn as each digit from 0 to 9"}}
+# %% mystnb={"figure": {"caption": "Style transfer with the conditional VAE: each test digit of the top row is encoded under its own label, and its code z decoded as each digit (rows 0 to 9).", "name": "fig-09-style-grid"}, "image": {"alt": "Eleven rows of digits: real test digits on top, and below them the same styles drawn as each digit from 0 to 9"}}
 plotting.plot_image_rows(
     [pool[picks]] + list(grid),
     ["test digit"] + [f"as {d}" for d in range(10)],
