@@ -19,10 +19,16 @@ N_DIGITS = N_NOISE = 40
 def _normal_digits():
     """The MNIST test digits 0–8, flat: the first 300 build the small VAE below, the
     next ones are the normal images of the checks."""
-    from ..data import load_mnist
+    from ..data import load_mnist_splits
 
-    _, (x, y) = load_mnist(shape="flat", train=False)
-    return x[y != 9]
+    # only the images used: the cache lives as long as the kernel
+    *_, (x, _) = load_mnist_splits(
+        shape="flat",
+        digits=range(9),
+        parts=("test",),
+        first=300 + N_DIGITS,
+    )
+    return x
 
 
 def _digits_and_noise():
