@@ -31,7 +31,8 @@ book: diagram-packages js-packages $(INSTALLED)
 	VAECOURSE_PROFILE=reader $(BIN)/jupyter-book build . -W -n --keep-going
 
 test: browser-packages js-packages book
-	$(BIN)/python -m pytest
+	# The slowest tests are listed at the end, so a slow run shows where its time went.
+	$(BIN)/python -m pytest --durations=15
 
 # The learners' notebooks write out the numbers the reader build computed: build, then render.
 notebooks: book

@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
 import sys
 
 import pytest
@@ -22,6 +21,7 @@ import yaml
 
 from tools import new_chapter
 from tools.book import numbered_entries
+from tools.processes import run_bounded
 from vaecourse.paths import ROOT
 
 NUMBER = len(numbered_entries()) + 1
@@ -120,7 +120,7 @@ def scaffolded(tmp_path_factory):
         "VAECOURSE_HOME": str(copy),
         "VAECOURSE_PROFILE": "quick",
     }
-    run = subprocess.run(
+    run = run_bounded(
         [
             sys.executable,
             "-c",
@@ -129,12 +129,9 @@ def scaffolded(tmp_path_factory):
             NAME,
             *structural_tests(),
         ],
-        check=False,
+        timeout=600,
         cwd=copy,
         env=env,
-        capture_output=True,
-        text=True,
-        timeout=900,
     )
     return copy, run
 

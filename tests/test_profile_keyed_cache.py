@@ -12,13 +12,13 @@ from __future__ import annotations
 import importlib.util
 import os
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
 import nbformat
 import yaml
 
+from tools.processes import run_bounded
 from vaecourse.paths import ROOT
 from vaecourse.profiles import PROFILE_ENV
 
@@ -58,11 +58,10 @@ def _tiny_book(folder: Path) -> None:
 def _build(folder: Path, profile: str) -> tuple[str, str]:
     """(the page's HTML, the build log) of a build with VAECOURSE_PROFILE=profile."""
     env = {**os.environ, "VAECOURSE_PROFILE": profile}
-    done = subprocess.run(
+    done = run_bounded(
         [str(JUPYTER_BOOK), "build", str(folder), "-W", "-n"],
+        timeout=300,
         env=env,
-        capture_output=True,
-        text=True,
     )
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     return (folder / "_build" / "html" / "page.html").read_text(), done.stdout

@@ -423,11 +423,34 @@ def kernel_peak(
     }
 
 
-def kernel_peaks(skip_explorers: bool, chapters=None) -> dict[str, int]:
-    """:func:`kernel_peak` of each chapter (or of the ``chapters`` given), one at a time."""
+def kernel_environment(python: str | None) -> str:
+    """What ran the measured kernels: TensorFlow's distribution and version in ``python``'s
+    environment (e.g. Binder's ``tensorflow-cpu``)."""
+    code = (
+        "import importlib.metadata as m\n"
+        "for d in ('tensorflow-cpu', 'tensorflow'):\n"
+        "    try: print(d, m.version(d)); break\n"
+        "    except m.PackageNotFoundError: pass"
+    )
+    done = subprocess.run(
+        [python or sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return done.stdout.strip()
+
+
+def kernel_peaks(
+    skip_explorers: bool, chapters=None, python: str | None = None
+) -> dict[str, int]:
+    """:func:`kernel_peak` of each chapter (or of the ``chapters`` given), one at a time,
+    with the kernel run by ``python`` (None: this environment's)."""
     peaks = {}
     for path in chapters or chapter_notebooks():
-        peaks[path.stem] = kernel_peak(path, skip_explorers)["peak_mib"]
+        peaks[path.stem] = kernel_peak(path, skip_explorers, python=python)[
+            "peak_mib"
+        ]
         print(
             f"  {path.stem:<28} kernel peak {peaks[path.stem]:5d} MiB",
             flush=True,
@@ -542,7 +565,12 @@ def write_report(report: dict) -> None:
             "largest process of `python -m tools.execute` (GNU time); the kernel "
             "peak is the ipykernel's own VmHWM after every cell has run, as "
             "a learner's Run All runs them (`python -m tools.benchmark "
-            "--kernel-peak NN`)."
+            "--kernel-peak NN`)"
+            + (
+                f", the kernel run by {report['kernel_python']}."
+                if report.get("kernel_python")
+                else "."
+            )
         ),
         "",
     ]
@@ -619,7 +647,7 @@ def main(argv=None) -> int:
     )
     parser.add_argument(
         "--python",
-        help="with --kernel-peak: run the kernel with this interpreter (another "
+        help="run the measured kernels with this interpreter (another "
         "environment's bin/python, with ipykernel installed)",
     )
     parser.add_argument(
@@ -720,13 +748,16 @@ def main(argv=None) -> int:
             f"  determinism: largest relative difference {worst:.3g} over {compared} numbers"
         )
         print("kernel peak on a Run All ...", flush=True)
-        report["kernel_peak_mib"] = kernel_peaks(skip_explorers=False)
+        report["kernel_python"] = kernel_environment(args.python)
+        report["kernel_peak_mib"] = kernel_peaks(
+            skip_explorers=False, python=args.python
+        )
         print(
             "kernel peak on a Run All, explorer cells left out ...",
             flush=True,
         )
         report["kernel_peak_without_explorers_mib"] = kernel_peaks(
-            skip_explorers=True
+            skip_explorers=True, python=args.python
         )
         report["headlines"] = headline_metrics(outdir)
         for k, v in report["headlines"].items():

@@ -192,7 +192,8 @@ def screenshot_pages(driver, out: Path, stem: str, pages: int) -> None:
         time.sleep(1)  # MathJax and images settle
         path = out / f"{stem}-page-{page}.png"
         driver.save_screenshot(str(path))
-        print(f"screenshot: {path.relative_to(ROOT)}")
+        shown = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
+        print(f"screenshot: {shown}")
         at_end = driver.execute_script(
             SCROLLER + "const before = scroller.scrollTop;"
             "scroller.scrollTop += scroller.clientHeight - 40;"
