@@ -635,15 +635,16 @@ assert closed[0] == 0.0 and (closed >= 0).all()
 #        \log \frac{q(z \mid x_n)}{q(z)}\right] \\
 #   &\qquad + \frac{1}{N} \sum_{n=1}^{N} \mathbb{E}_{q(z \mid x_n)}\!\left[
 #        \log \frac{q(z)}{p(z)}\right] \\
-#   &\quad = I_q(n; z) + \mathrm{KL}\big(q(z) \,\|\, p(z)\big).
+#   &\quad = I(x; z) + \mathrm{KL}\big(q(z) \,\|\, p(z)\big).
 # \end{aligned}
 # $$ (eq-kl-split)
 #
 # The second average draws $n$, then $z \sim q(z \mid x_n)$: that is a draw from $q(z)$,
 # hence the KL of the aggregate posterior.
 #
-# * $I_q(n; z)$ is the **mutual information** between the index of an image and its code:
-#   how much the code tells about which image it came from. It is at most $\log N$, the
+# * $I(x; z)$ is the **mutual information** between an image, drawn uniformly from the
+#   $N$ images (that is, by its index $n$), and its code under $q$: how much the code
+#   tells about which image it came from. It is at most $\log N$, the
 #   entropy of the index, and a VAE that reconstructs well needs plenty of it: codes that
 #   do not tell the images apart cannot be decoded back into them.
 # * $\mathrm{KL}(q(z) \,\|\, p(z))$ is the mismatch between the aggregate posterior and the
@@ -706,7 +707,7 @@ thin = log_q_aggregate(z_prior) - prior.logpdf(z_prior) < np.log(0.1)
 info_se = info_terms.std() / np.sqrt(n_samples)
 for label, value in [
     ("average KL term (closed form)", f"{avg_kl:.4f} nats"),
-    ("mutual information I(n; z)", f"{mutual_info:.4f} ± {info_se:.4f}"),
+    ("mutual information I(x; z)", f"{mutual_info:.4f} ± {info_se:.4f}"),
     ("  at most log N", f"{np.log(n_data):.4f}"),
     ("KL(q(z) ‖ p(z))", f"{marginal_kl:.4f} ± {mismatch_se:.4f}"),
     ("sum of the two", f"{mutual_info + marginal_kl:.4f}"),
@@ -772,7 +773,10 @@ plt.show()
 # apart. The mismatch $\mathrm{KL}(q(z) \,\|\, p(z))$ is
 # {glue:text}`ch2_marginal_kl:.2f` nats, not zero (asserted), although the encoder is the
 # exact posterior and no encoder could raise the ELBO: a maximal ELBO does not require
-# $q(z) = p(z)$. {numref}`fig-02-aggregate` shows the mismatch: $q(z)$ is a mixture of
+# $q(z) = p(z)$. The mismatch comes from the finite data set: the exact posteriors of all
+# possible $x$, weighted by $p(x)$, average to the prior exactly
+# ($\int p(z\mid x)\,p(x)\,dx = p(z)$), and 200 points are a small sample of them; with
+# more points the mixture fills in. {numref}`fig-02-aggregate` shows the mismatch: $q(z)$ is a mixture of
 # 200 narrow bumps, thin between them, and {glue:text}`ch2_thin_share:.1%` of prior draws
 # land where $q(z)$ is below a tenth of $p(z)$.
 #
@@ -910,7 +914,7 @@ del x_train
 # is never negative, so the loss is never below the KL term; the optimum of the averaged
 # loss is no worse than the average image, so there the KL term is at most
 # {glue:text}`ch2_average_cost_mean:.3f` nats per image, on average over the images. And
-# the information the codes carry about the image, the mutual information $I_q(n; z)$ of
+# the information the codes carry about the image, the mutual information $I(x; z)$ of
 # {eq}`eq-kl-split`, is at most the average KL term (the other part of it is a
 # KL divergence, never negative). That is less than the
 # $\log 10 =$ {glue:text}`ch2_log10:.1f` nats it takes just to name the digit (the cell

@@ -623,13 +623,14 @@ diagram(decoder)
 # towards zero,
 #
 # $$
-# w \leftarrow w - \eta \lambda w,
+# w \leftarrow w - \eta\, \omega\, w,
 # $$ (eq-weight-decay)
 #
-# with $\eta$ the learning rate of that step and $\lambda = 0.1$ the weight decay. A weight
+# with $\eta$ the learning rate of that step and $\omega = 0.1$ the weight decay (Keras's
+# `weight_decay`). A weight
 # that the training images keep pushing stays where they push it; a weight that only serves
 # the quirks of a few images drifts back towards zero. It is a brake on over-fitting (the
-# next section shows what it does here). Adding a penalty λ‖w‖² to the loss is *not* the
+# next section shows what it does here). Adding a penalty $\omega\|w\|^2$ to the loss is *not* the
 # same thing with Adam: Adam divides every gradient by a running estimate of its scale, so
 # the penalty's pull would be rescaled weight by weight, and weights with large gradients
 # would be held back less than the others. AdamW applies the shrinkage {eq}`eq-weight-decay`

@@ -826,13 +826,15 @@ explorer.latent_sliders(
 #
 # $$
 # \begin{aligned}
-# \mathcal{L}_\beta(x) = {} & -\mathbb{E}_{q(z\mid x)}[\log p(x\mid z)] \\
+# J_\beta(x) = {} & -\mathbb{E}_{q(z\mid x)}[\log p(x\mid z)] \\
 # & + \beta\,\KL\big(q(z\mid x)\,\|\,p(z)\big),
 # \end{aligned}
 # $$ (eq-beta-vae)
 #
 # gives the **{term}`β-VAE`** of {cite:t}`higgins2017betavae`. With $\beta = 1$ this is the
-# negative {term}`ELBO`; other values trade reconstruction against staying close to the
+# negative {term}`ELBO`, $J_1 = -\mathcal{L}$ (the course writes $J$ for a training loss
+# and $\mathcal{L}$ for the ELBO: see the [notation](../appendix/notation.md)); other
+# values trade reconstruction against staying close to the
 # prior. A large $\beta$ makes every encoding pay more for carrying information, so the
 # encodings overlap more and the decoder, which must serve every image whose encoding
 # covers a point, draws more average images; Higgins et al. found that this pressure also
@@ -919,9 +921,11 @@ assert np.allclose(
 )
 
 # %% [markdown]
-# As β grows, the KL term falls and the reconstruction term grows: the weight moves the
-# balance between the two terms. The cell below asserts the KL order for the three models
-# and the other trends between the two ends, β = 0.1 and β = 4. Because the β = 1 model had
+# As β grows, the KL term falls, and the reconstruction term is larger at β = 4 than at
+# β = 0.1: the weight moves the balance between the two terms. On the test set the β = 1
+# model, trained for more epochs, need not lie between the two ends (the table shows where
+# it lies). The cell below asserts the KL order for the three models and the other trends
+# between the two ends, β = 0.1 and β = 4. Because the β = 1 model had
 # more epochs, it also prints the validation figures of all three models after the same
 # number of epochs, from their training histories, and asserts that there the KL falls and
 # the reconstruction term grows from β = 0.1 to 1 to 4.
@@ -1042,14 +1046,14 @@ plt.show()
 #
 # $$
 # \begin{aligned}
-# \mathcal{L}_\beta(x) \;\ge\; \mathcal{L}_1(x) &= -\text{ELBO}(x) \\
+# J_\beta(x) \;\ge\; J_1(x) &= -\text{ELBO}(x) \\
 # &\ge -\log p(x):
 # \end{aligned}
 # $$ (eq-beta-bound)
 #
 # the β-weighted loss remains an upper bound on $-\log p(x)$, the tightest at $\beta = 1$
 # and looser for $\beta > 1$. Only for $\beta < 1$ is the guarantee lost: then
-# $\mathcal{L}_\beta(x) \le -\text{ELBO}(x)$, and the training loss can fall below
+# $J_\beta(x) \le -\text{ELBO}(x)$, and the training loss can fall below
 # $-\log p(x)$, so minimising it no longer pushes down a bound on $-\log p(x)$. Whatever β
 # a model was trained with, its own ELBO is still a lower bound on its $\log p(x)$, since
 # the ELBO is one for any encoder: the table's $-$ELBO row is an upper bound on

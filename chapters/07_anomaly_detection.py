@@ -390,6 +390,9 @@ ALL_SCORES = [*anomaly.SCORE_NAMES, "your score"]
 MIXTURE_SIZE = 10_000  # training codes the latent mixture is fitted to
 
 
+# %%
+# (A cell of its own: the memory freed by the models' loading is handed
+# back before the references are built, which lowers the kernel's peak.)
 def as_input(model, x):
     """Flat images for a dense model, 28×28×1 for a convolutional one."""
     return x.reshape((len(x),) + tuple(model.encoder.inputs[0].shape[1:]))
@@ -409,6 +412,7 @@ pca = PCA(n_components=N_PCA, random_state=0).fit(x_fit)
 del x_fit
 
 
+# %%
 def all_scores(label, x, names=ALL_SCORES, chunk=500):
     """The scores `names` of the images x under the model `label`."""
     model = detectors[label]

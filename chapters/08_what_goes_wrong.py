@@ -55,10 +55,12 @@ print(f"Keras {keras.__version__}, profile: {profile.name}")
 # The models come from the course's zoo: `zoo.pretrained(name)` loads the weights shipped
 # in `weights/` (or trains the model with its recipe and saves it in `my_weights/`, never
 # over the shipped weights). All are the dense VAE of [chapter 3](03_dense_vae.ipynb),
-# 784–512–latent, with one thing changed each: the size of the latent space, the
-# training schedule of the KL term, the weight β of the KL term (the {term}`β-VAE` of
-# [chapter 5](05_generation.ipynb)) or the model of the pixels. The last one is a digit
-# classifier that judges generated digits.
+# 784–512–latent. They differ in the size of the latent space, the training schedule
+# of the KL term, the weight β of the KL term (the {term}`β-VAE` of
+# [chapter 5](05_generation.ipynb)) or the model of the pixels, and not always in one of
+# these alone: the 2-D model trains at a constant learning rate, the others with a
+# cosine schedule, and the two β models train 20 epochs, not 50 (the cell prints each
+# recipe). The last one is a digit classifier that judges generated digits.
 
 # %%
 NAMES = [
@@ -77,7 +79,8 @@ vaes, runs = {}, {}
 for name in NAMES + ["digit_classifier"]:
     model, run = zoo.pretrained(name)
     vaes[name], runs[name] = model, run
-    print(f"{name:24} {run.source}, {run.epochs} epochs")
+    rate = "cosine" if zoo.RECIPES[name].cosine else "constant"
+    print(f"{name:24} {run.source}, {run.epochs} epochs, {rate} rate")
 classifier = vaes.pop("digit_classifier")
 print("RETRAIN = True (or VAECOURSE_RETRAIN=1) trains them anew.")
 
@@ -141,8 +144,9 @@ del x_train, x_val  # 190 MB the chapter no longer needs
 # A_j = \operatorname{Var}_x\big(\mathbb{E}_{q(z\mid x)}[z_j]\big),
 # $$ (eq-08-activity)
 #
-# exceeds 0.01. Here it counts the dimensions used by four VAEs that differ only in the
-# size of the latent space, 2, 16, 20 and 50, all trained on the same images.
+# exceeds 0.01. Here it counts the dimensions used by four VAEs with latent spaces of 2,
+# 16, 20 and 50 dimensions, all trained on the same images for 50 epochs (the 2-D one
+# at a constant learning rate, the others with a cosine schedule, as printed above).
 #
 # ```{exercise-start} Counting active units
 # :label: exercise-8-1
@@ -288,7 +292,7 @@ if not profile.quick:  # what the next paragraph says
 #
 # $$
 # \begin{aligned}
-# \mathcal{L}_{\text{free bits}} = {} & -\mathbb{E}_{q}[\log p(x\mid z)] \\
+# J_{\text{free bits}} = {} & -\mathbb{E}_{q}[\log p(x\mid z)] \\
 # & + \textstyle\sum_j \max\big(\lambda,\ \overline{\KL}_j\big),
 # \end{aligned}
 # $$ (eq-08-free-bits)
@@ -547,8 +551,10 @@ if not profile.quick:  # what the next paragraph says
 # {glue:text}`ch8_marginal_kl:.2f` nats of mismatch between $q(z)$ and the prior,
 # {glue:text}`ch8_marginal_share:.1%` of the total. The two Monte Carlo estimates add up
 # to the closed-form average KL within 5 % (asserted). Most of what the KL term charges
-# is information the decoder needs; the mismatch is the smaller part, and the objective
-# has no reason to drive it to zero. With β = 0.1 the mismatch is the largest of the
+# is information the decoder needs; the mismatch is the smaller part. The ELBO does pay
+# for the mismatch, nat for nat; it stays above zero because of the trade-off with
+# reconstruction that [chapter 5](05_generation.ipynb) describes: codes spread the way
+# the decoder needs them are not spread like the prior. With β = 0.1 the mismatch is the largest of the
 # three models, {glue:text}`ch8_marginal_kl_01:.2f` nats,
 # {glue:text}`ch8_marginal_share_01:.0%` of its KL (β = 4:
 # {glue:text}`ch8_marginal_kl_4:.2f` nats), as the spread of its codes in
@@ -575,16 +581,22 @@ scores_table = pd.DataFrame(
 scores_table.index.name = "components"
 print(f"chosen on validation: {mixture.n_components} components")
 vaecourse.glue("ch8_components", int(mixture.n_components))
-if not profile.quick:  # the choice is not the largest candidate
-    assert mixture.n_components < max(components)
+validation = scores_table["validation"]
+large = validation[validation.index >= 20]
+vaecourse.glue("ch8_mixture_gain", float(large.min() - validation[5]))
+vaecourse.glue("ch8_mixture_spread", float(large.max() - large.min()))
+if not profile.quick:  # what the next paragraph says
     assert scores_table["training"].is_monotonic_increasing
+    assert large.max() - large.min() < 0.05 < large.min() - validation[5]
 styled(scores_table, "{:.3f}")
 
 # %% [markdown]
-# The average log-likelihood of the training codes grows with every component added; that
-# of the validation codes is highest at {glue:text}`ch8_components:d` components, and more
-# components fit the training codes better and the validation codes worse (the cell
-# asserts both). Now draw the same number of latent points from the prior and from the
+# The average log-likelihood of the training codes grows with every component added. On
+# the validation codes, going from 5 components to 20 or more gains at least
+# {glue:text}`ch8_mixture_gain:.2f` nats per code, and the mixtures of 20 to 80
+# components score within {glue:text}`ch8_mixture_spread:.3f` nats of each other (the
+# cell asserts all three): the choice among them matters little. The best on the
+# validation codes, {glue:text}`ch8_components:d` components, is the mixture used below. Now draw the same number of latent points from the prior and from the
 # mixture, and compare the three densities ({numref}`fig-08-aggregate`).
 
 # %% mystnb={"figure": {"caption": "Density of the 2-D model's test codes (one z ~ q(z|x) per image), of the prior, and of the Gaussian mixture fitted to the training codes, on the same grid and colour scale (square-root, so that the tails show).", "name": "fig-08-aggregate"}, "image": {"alt": "Three 2-D histograms: the codes of the test images form an irregular blob with denser clusters, the prior is a smooth round bump, the fitted mixture follows the codes"}}
@@ -955,12 +967,15 @@ assert fd_noise > 10 * fd_real
 # %% [markdown]
 # Two halves of the test set are at {glue:text}`ch8_fd_real:.1f`, not exactly 0: each
 # half is a finite sample, and the means and covariances of 128 features estimated from
-# two samples differ. This is the floor of the measure at this sample size. Noise is at
-# {glue:text}`ch8_fd_noise:.0f`, more than ten times as far. Blur moves real digits
+# two samples differ; the halves also come from partly different writers (chapter 7
+# measures such a shift between writers). Call this distance between two sets of real
+# digits the **real-digit distance**: the measure cannot resolve differences smaller than
+# it. Noise is at {glue:text}`ch8_fd_noise:.0f`, more than ten times the real-digit
+# distance (a squared distance, as its formula shows). Blur moves real digits
 # steadily away, from {glue:text}`ch8_fd_blur_small:.0f` to
 # {glue:text}`ch8_fd_blur_large:.0f` as the filter widens from σ = 1 to 2 pixels. The
 # cell asserts this order. The measure sees what we want it to see; differences between
-# models smaller than the floor should not be read as a ranking.
+# models smaller than the real-digit distance should not be read as a ranking.
 #
 # ### Rating the models
 #
@@ -1068,8 +1083,10 @@ if not profile.quick:  # what the next paragraphs say
     assert q["20-D, Bernoulli"] + fd_real < min(
         q["20-D, Gaussian σ = 1"], q["20-D, σ-VAE"]
     )
-    assert q["20-D, σ-VAE"] > q["20-D, Gaussian σ = 1"]
-    assert gap["20-D, σ-VAE"] > gap["20-D, Bernoulli"]
+    assert abs(q["20-D, σ-VAE"] - q["20-D, Gaussian σ = 1"]) < fd_real
+    assert gap["20-D, σ-VAE"] > max(
+        gap["20-D, Bernoulli"], gap["20-D, Gaussian σ = 1"]
+    )
     assert all(v > fd_real for v in q)
 
 # %% [markdown]
@@ -1077,24 +1094,28 @@ if not profile.quick:  # what the next paragraphs say
 #
 # * **Prior against mixture.** Sampling the 2-D model from the mixture fitted to its
 #   training codes lowers the Fréchet distance from {glue:text}`ch8_fd_prior:.0f` to
-#   {glue:text}`ch8_fd_mixture:.0f`, by more than the floor, and the class gap from
+#   {glue:text}`ch8_fd_mixture:.0f`, by more than the real-digit distance, and the class gap from
 #   {glue:text}`ch8_gap_prior:.1%` to {glue:text}`ch8_gap_mixture:.1%`. The prior draws
 #   the classes in the proportions of its own mass over the regions each class occupies
 #   ({numref}`fig-08-classes`), not in those of the data. Same decoder, same weights;
 #   only where the latent points come from has changed.
 # * **β.** Of the three 2-D models, the one trained with β = 1 has the lowest distance
 #   ({glue:text}`ch8_fd_prior:.0f`, against {glue:text}`ch8_fd_beta01:.0f` for β = 0.1
-#   and {glue:text}`ch8_fd_beta4:.0f` for β = 4). With β = 0.1 the codes stray far from
-#   the prior; with β = 4 they carry little about the image.
+#   and {glue:text}`ch8_fd_beta4:.0f` for β = 4). It also trained longer, 50 epochs
+#   against 20, so the comparison is of β and training length together. With β = 0.1
+#   the codes stray far from the prior; with β = 4 they carry little about the image.
 # * **Latent size.** The 20-D model with Bernoulli pixels, {glue:text}`ch8_fd_20d:.0f`,
 #   is the closest to real digits of all, closer even than the 2-D model sampled from its
 #   mixture.
-# * **Pixel models.** Both Gaussian models are farther than the Bernoulli one. The
-#   σ-VAE, whose reconstructions were the sharpest, has the farthest samples of the
-#   three, {glue:text}`ch8_fd_sigma:.0f` (σ = 1: {glue:text}`ch8_fd_g1:.0f`), and the
-#   largest class gap, {glue:text}`ch8_gap_sigma:.1%`. Sharp reconstructions are not
-#   good samples: its codes carry {glue:text}`ch8_kl_sigma:.0f` nats, and prior draws
-#   land where few codes of real digits are ({numref}`fig-08-samples`).
+# * **Pixel models.** Both Gaussian models are farther than the Bernoulli one, by more
+#   than the real-digit distance. Between the two, the distances, {glue:text}`ch8_fd_sigma:.0f` for
+#   the σ-VAE and {glue:text}`ch8_fd_g1:.0f` for σ = 1, differ by less than the real-digit distance
+#   and do not rank them; the class histogram does. The σ-VAE, whose reconstructions
+#   were the sharpest, has the largest class gap of the three,
+#   {glue:text}`ch8_gap_sigma:.1%` (σ = 1: {glue:text}`ch8_gap_g1:.1%`). Sharp
+#   reconstructions are not good samples: its codes carry
+#   {glue:text}`ch8_kl_sigma:.0f` nats, and prior draws land where few codes of real
+#   digits are ({numref}`fig-08-samples`).
 # * Every model is farther from the real digits than the other half of the test set,
 #   {glue:text}`ch8_fd_real:.1f`.
 
@@ -1118,9 +1139,10 @@ plt.show()
 # test image. The importance-weighted bound costs $k$ decoder passes per image, so it is
 # computed on the first {glue:text}`ch8_iw_images:,d` test images with
 # $k$ = {glue:text}`ch8_iw_k:d`; the −ELBO is on all test images. For the two Gaussian
-# models both are bounds on a *density* of continuous pixels, in other units than the
-# Bernoulli models' probabilities of binary pixels: they cannot be compared with the
-# others (only with each other).
+# models both are bounds on a *density* of continuous pixels. The Bernoulli models'
+# numbers are the Bernoulli likelihood evaluated at grey pixels, which is neither a
+# probability nor a density ([chapter 2](02_vae_theory.ipynb)). The two kinds are in
+# different units: compare within a kind, not across.
 
 # %%
 iw_images = profile.choose(reader=500, quick=100)
@@ -1150,14 +1172,18 @@ for name, label in LABELS.items():
         IW_COLUMN: -iw.mean(),
         "Fréchet distance": fd[name],
     }
+# Sampling from the mixture defines another model, whose likelihood is not
+# measured here: its row leaves the likelihood columns empty.
 final["2-D, mixture sampling"] = {
-    **final["2-D"],
+    "active units": active["dense_vae_2d"],
+    "test −ELBO": np.nan,
+    IW_COLUMN: np.nan,
     "Fréchet distance": fd["dense_vae_2d + mixture"],
 }
 final_table = pd.DataFrame(final).T
-styled(final_table, "{:.1f}").format(
+styled(final_table).format("{:.1f}", na_rep="").format(
     "{:.0f}", subset=["active units"]
-).format("{:.1f}", subset=["Fréchet distance"])
+)
 
 # %%
 iw_col = final_table[IW_COLUMN]
@@ -1177,12 +1203,12 @@ vaecourse.glue("ch8_fd_large_max", float(fd_col[large].max()))
 vaecourse.glue("ch8_fd_mix_gain", float(fd_col["2-D"] - fd_col.iloc[-1]))
 # Each IW bound is at most the −ELBO of the same images, up to Monte Carlo
 # noise (the −ELBO column is on all test images).
-assert (iw_col < final_table["test −ELBO"] + 5).all()
+assert (iw_col.dropna() < final_table["test −ELBO"].dropna() + 5).all()
 if not profile.quick:  # what the next paragraph says
     assert iw_col["2-D"] > iw_col[large].max() + 20
     assert fd_col["2-D"] > fd_col[large].max() + fd_real
     assert iw_col["50-D, free bits"] > iw_col["50-D"] + 2
-    assert iw_col[sig] < iw_col[g1] - 100 and fd_col[sig] > fd_col[g1]
+    assert iw_col[sig] < iw_col[g1] - 100  # the samples: asserted above
 
 # %% [markdown]
 # Rows marked * have Gaussian pixels: their −ELBO and bound are in other units. Read the
@@ -1195,17 +1221,24 @@ if not profile.quick:  # what the next paragraph says
 #   at {glue:text}`ch8_iw_large_max:.1f` or better, and free bits cost the 50-D model more
 #   than 2 nats ({glue:text}`ch8_iw_fb:.1f` against {glue:text}`ch8_iw_50d:.1f`).
 # * **Sample quality.** Among the Bernoulli models, the two rankings mostly agree here:
-#   the 2-D models have both the worst bounds and the farthest samples, and the models
-#   with 16 or more dimensions have the best of both (their distances, at most
-#   {glue:text}`ch8_fd_large_max:.0f`, differ by less than the floor).
+#   the 2-D models have both the worst bounds and the farthest samples, and the plain
+#   models with 16, 20 and 50 dimensions (no warm-up, no free bits) have the best of
+#   both (their distances, at most {glue:text}`ch8_fd_large_max:.0f`, differ by less
+#   than the real-digit distance).
 #
 # Likelihood is still not sample quality {cite:p}`theis2016note`, and two rows show it.
-# The 2-D model sampled from its mixture has exactly the likelihood of the 2-D model, and
-# samples closer to real digits by {glue:text}`ch8_fd_mix_gain:.0f`. And the σ-VAE's
+# Sampling the 2-D model from its mixture $m(z)$ makes another model,
+# $\int p(x\mid z)\,m(z)\,dz$, whose likelihood the table does not measure. What the
+# decomposition above does bound is its ELBO with the same encoder and decoder: the
+# average KL becomes $I(x;z) + \KL(q(z)\,\|\,m(z))$, at least $I(x;z)$, so the ELBO can
+# rise by at most the mismatch $\KL(q(z)\,\|\,p(z))$, {glue:text}`ch8_marginal_kl:.2f`
+# nats per image. Its samples come closer to real digits by
+# {glue:text}`ch8_fd_mix_gain:.0f`. And the σ-VAE's
 # bound is far better than the σ = 1 model's ({glue:text}`ch8_iw_sigma:.0f` against
 # {glue:text}`ch8_iw_g1:.0f` nats; both are densities of the same continuous pixels, so
 # these two can be compared, and a density, unlike a probability, can exceed 1), yet its
-# samples are farther from real digits. The likelihood rates what a model does with the
+# samples are no closer to real digits (the two distances differ by less than the real-digit distance)
+# and fall into the ten classes less evenly (the class gap). The likelihood rates what a model does with the
 # codes of real images; its samples are what it does with draws of the prior.
 #
 # The commands behind the table: `zoo.pretrained(name)` for each model,
@@ -1229,5 +1262,6 @@ if not profile.quick:  # what the next paragraph says
 # * **Sample quality** needs its own measure: the Fréchet distance between classifier
 #   features of real and generated digits, checked on known cases, and the class
 #   histogram of the samples. A better likelihood is not always better samples: the
-#   σ-VAE has the best bound of the Gaussian models and the worse samples, and the same
-#   2-D model gives better samples from a mixture than from its prior.
+#   σ-VAE has the best bound of the Gaussian models and samples no closer to real digits,
+#   with the larger class gap, and the same 2-D model gives better samples from a mixture
+#   than from its prior.

@@ -307,8 +307,10 @@ def fit_latent_mixture(
     """
     from sklearn.mixture import GaussianMixture
 
-    train_codes = np.asarray(train_codes, np.float64)
-    validation_codes = np.asarray(validation_codes, np.float64)
+    # float32, as the codes are: the fit's (codes x components) work arrays then take half
+    # the memory (80 components on 50,000 codes: about 110 MB less at the peak).
+    train_codes = np.asarray(train_codes, np.float32)
+    validation_codes = np.asarray(validation_codes, np.float32)
     if (
         train_codes.ndim != 2
         or validation_codes.shape[1:] != train_codes.shape[1:]

@@ -156,6 +156,25 @@ def check(name: str, answer):
     return checked
 
 
+def _code_after_todo(answer) -> bool:
+    """Whether ``answer``'s source has code after its ``vaecourse.todo()`` line (which
+    raises before that code runs)."""
+    import inspect
+
+    try:
+        lines = inspect.getsource(answer).splitlines()
+    except (
+        OSError,
+        TypeError,
+    ):  # no source to read (a built-in, a lambda in eval)
+        return False
+    at = next((i for i, line in enumerate(lines) if "todo()" in line), None)
+    if at is None:
+        return False
+    rest = (line.strip() for line in lines[at + 1 :])
+    return any(line and not line.startswith("#") for line in rest)
+
+
 def _check(exercise: Exercise, answer):
     try:
         exercise.checker(answer)
@@ -164,11 +183,18 @@ def _check(exercise: Exercise, answer):
         exercise.checker(
             reference
         )  # the reference must pass too: the build checks it
-        # One line that fits an exercise box on the page (about 68 columns).
-        print(
-            f"Exercise {exercise.number} is not done yet; "
-            "the chapter uses the solution."
-        )
+        if _code_after_todo(answer):
+            print(
+                f"Exercise {exercise.number}: your code below "
+                "`vaecourse.todo()` never runs;\ndelete that line. "
+                "Until then the chapter uses the solution."
+            )
+        else:
+            # One line that fits an exercise box on the page (about 68 columns).
+            print(
+                f"Exercise {exercise.number} is not done yet; "
+                "the chapter uses the solution."
+            )
         return reference
     except AssertionError as err:
         raise ExerciseFailed(
