@@ -99,7 +99,6 @@ x_fit, y_fit = profile.subset(x_fit, y_fit, quick=2000)
 x_val, y_val = profile.subset(x_val, y_val, quick=1000)
 x_test, y_test = profile.subset(x_test, y_test, quick=1000)
 val_nine, is_nine = y_val == ANOMALY, y_test == ANOMALY
-x_val_normal = x_val[~val_nine]
 n_noise = profile.choose(reader=500, quick=200)
 x_noise = np.random.default_rng(0).uniform(size=(n_noise, 784))
 x_noise = x_noise.astype("float32")
@@ -145,7 +144,7 @@ def train(model):
     x_normal, _ = zoo.training_data("dense_vae_no9")
     return model.fit(
         x_normal,
-        validation_data=(x_val_normal,),
+        validation_data=(x_val[~val_nine],),
         epochs=profile.epochs(EPOCHS),
         batch_size=BATCH_SIZE,
         verbose=0,
@@ -173,7 +172,8 @@ assert run.history["loss"][-1] < run.history["loss"][0]
 # ({numref}`fig-07-reconstructions`).
 
 # %% mystnb={"figure": {"caption": "Normal validation digits and validation nines, each above its reconstruction by the 2-D VAE trained on the digits 0 to 8.", "name": "fig-07-reconstructions"}, "image": {"alt": "Normal validation digits and their reconstructions above validation nines and their reconstructions"}}
-normal_examples, nine_examples = x_val_normal[:8], x_val[val_nine][:8]
+normal_examples = x_val[~val_nine][:8]
+nine_examples = x_val[val_nine][:8]
 plotting.plot_image_rows(
     [
         normal_examples,

@@ -500,9 +500,10 @@ from sklearn.neighbors import KNeighborsClassifier
 
 knn = KNeighborsClassifier(n_neighbors=15)
 plain_codes = np.asarray(vae.encoder(x_eval)[0])
+cvae_codes = np.asarray(cvae.encode(x_eval, y_eval)[0])
 told = {
     "VAE": cross_val_score(knn, plain_codes, y_eval, cv=5).mean(),
-    "CVAE": cross_val_score(knn, np.asarray(test_codes), y_eval, cv=5).mean(),
+    "CVAE": cross_val_score(knn, cvae_codes, y_eval, cv=5).mean(),
 }
 for m, share in told.items():
     print(f"{m}: digit told from the code for {share:.1%} of test digits")
