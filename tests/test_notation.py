@@ -7,8 +7,7 @@ import re
 
 import pytest
 
-from tests.test_site import markdown_text
-from tools.book import toc_entries
+from tools.book import markdown_text, toc_entries
 
 PAGES = [e for e in toc_entries() if e != "appendix/notation"]
 # $...$ and $$...$$ spans of a page's prose.

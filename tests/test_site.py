@@ -35,32 +35,15 @@ from urllib.parse import quote, unquote, urlsplit
 import pytest
 import yaml
 
-from tools.book import numbered_entries, toc_entries
+from tools.book import (
+    markdown_text,
+    numbered_entries,
+    source_of,
+    toc_entries,
+)
 from vaecourse.paths import ROOT
 
 CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text())
-
-
-def source_of(entry: str) -> Path:
-    """The file the book reads for ``entry``: a chapter's text source ``.py`` (its
-    ``.ipynb`` is the learner's rendering), or a Markdown page."""
-    for ext in (".py", ".md"):
-        if (ROOT / f"{entry}{ext}").exists():
-            return ROOT / f"{entry}{ext}"
-    raise FileNotFoundError(
-        f"_toc.yml names {entry}, which has no source file"
-    )
-
-
-def markdown_text(entry: str) -> str:
-    """The prose of a page's source (the Markdown cells of a chapter, or the .md file)."""
-    path = source_of(entry)
-    if path.suffix != ".py":
-        return path.read_text()
-    import jupytext
-
-    cells = jupytext.read(path, fmt="py:percent").cells
-    return "\n\n".join(c.source for c in cells if c.cell_type == "markdown")
 
 
 PAGES = toc_entries()

@@ -93,3 +93,25 @@ def find_notebook(key: str) -> Path:
 def models_loaded_by(source: Path) -> set[str]:
     """The zoo names a chapter loads by name (``train_or_load`` or ``zoo.pretrained``)."""
     return set(_MODEL_CALL.findall(source.read_text()))
+
+
+def source_of(entry: str) -> Path:
+    """The file the book reads for ``entry``: a chapter's text source ``.py`` (its
+    ``.ipynb`` is the learner's rendering), or a Markdown page."""
+    for ext in (".py", ".md"):
+        if (ROOT / f"{entry}{ext}").exists():
+            return ROOT / f"{entry}{ext}"
+    raise FileNotFoundError(
+        f"_toc.yml names {entry}, which has no source file"
+    )
+
+
+def markdown_text(entry: str) -> str:
+    """The prose of a page's source (the Markdown cells of a chapter, or the .md file)."""
+    path = source_of(entry)
+    if path.suffix != ".py":
+        return path.read_text()
+    import jupytext
+
+    cells = jupytext.read(path, fmt="py:percent").cells
+    return "\n\n".join(c.source for c in cells if c.cell_type == "markdown")
