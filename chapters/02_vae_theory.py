@@ -303,8 +303,8 @@ assert abs(naive[1000] - log_px_exact(x0)) < naive_miss  # 1000 come closer
 # (`log_px_given_z(x, z)` is the model's, for a batch of `z` of shape `(n, d)`; the prior is
 # $\mathcal{N}(0, I)$; `multivariate_normal(...).logpdf` from `scipy.stats` gives
 # Gaussian log densities), and returns their mean and its standard error,
-# `std / sqrt(n)`. The checker runs it on a 1-D toy whose ELBO it knows exactly; the next
-# cell uses your function.
+# `std / sqrt(n)`. The checker runs it on a 1-D toy and a 2-D one whose ELBO and spread of
+# log weights it knows exactly; the next cell uses your function.
 
 
 # %%

@@ -259,7 +259,8 @@ plt.show()
 # shape `(n, latent_dim)`: a NumPy array or a plain list of lists (a single chosen point is
 # a list of one point, `[[z1, z2]]`). Return the $n$ decoded images, the decoder's pixel
 # probabilities, as one array of shape `(n, 28, 28)`, image `i` decoded from `points[i]`.
-# Give the decoder all the points in **one** call, as one batch. The function must work for
+# Give the decoder all the points in **one** call, as one batch (the checker counts the
+# calls). The function must work for
 # any decoder of 28×28 images: the dense decoder returns shape `(n, 784)`, the convolutional
 # decoder used later in this chapter `(n, 28, 28, 1)`.
 #

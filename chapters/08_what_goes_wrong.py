@@ -158,8 +158,9 @@ del x_train, x_val  # 190 MB the chapter no longer needs
 # of that dimension's mean, exceeds `threshold`, as one integer.
 #
 # The checker tries your function on means whose activities are known, some of them near
-# the threshold and some constant far from 0. The chapter then counts the active units
-# of every model with it, here and in the table at the end.
+# the threshold and some constant far from 0, with thresholds other than 0.01 (0 too).
+# The chapter then counts the active units of every model with it, here and in the table
+# at the end.
 
 
 # %%

@@ -342,8 +342,10 @@ if not profile.quick:  # what the next paragraph says
 # from `decoder.inputs[1].shape[-1]`. Return `(z, images)`: the points you drew and the
 # decoder's pixel probabilities as `(n, 28, 28)`.
 #
-# The checker tries a small dense decoder of a 3-D latent and a small convolutional one.
-# The chapter then draws ten of every digit with your function, and 5,000 more for the
+# The checker tries small dense decoders (a 3-D latent with 10 classes, and one with 4
+# classes) and a small convolutional one, and counts the decoder's calls: one batch.
+# Your `z` must depend on the seed alone (the chapter decodes the same draws as every
+# digit, and calls `generate_digit(..., seed=3)`). The chapter then draws ten of every digit with your function, and 5,000 more for the
 # classifier.
 
 

@@ -124,15 +124,18 @@ def render(nb: nbformat.NotebookNode) -> str:
     return nbformat.writes(nb) + "\n"
 
 
-def stale_notebooks() -> list[Path]:
+def stale_notebooks(sources=None) -> list[Path]:
     """Learner notebooks that differ from what their text source and the last reader
-    build generate."""
+    build generate (of ``sources`` only, when given)."""
     return [
         source.with_suffix(".ipynb")
         for source in chapter_sources()
-        if not source.with_suffix(".ipynb").exists()
-        or source.with_suffix(".ipynb").read_text()
-        != render(notebook_from_source(source))
+        if (sources is None or source.resolve() in sources)
+        and (
+            not source.with_suffix(".ipynb").exists()
+            or source.with_suffix(".ipynb").read_text()
+            != render(notebook_from_source(source))
+        )
     ]
 
 
@@ -157,11 +160,7 @@ def main(argv=None) -> int:
             f"No text source for: {', '.join(str(m.relative_to(ROOT)) for m in missing)}"
         )
         return 1
-    stale = [
-        p
-        for p in stale_notebooks()
-        if not only or p.with_suffix(".py") in only
-    ]
+    stale = stale_notebooks(only or None)
     if args.check:
         if stale:
             names = ", ".join(str(p.relative_to(ROOT)) for p in stale)

@@ -175,6 +175,16 @@ def _code_after_todo(answer) -> bool:
     return any(line and not line.startswith("#") for line in rest)
 
 
+def _short(err: Exception, limit: int = 300) -> str:
+    """The error's message, or its first and last lines when it is long (TensorFlow's
+    graph errors list every frame; the cause is on the last line)."""
+    text = str(err)
+    lines = [line for line in text.splitlines() if line.strip()]
+    if len(text) <= limit or len(lines) < 2:
+        return text if len(text) <= limit else f"{text[:limit]}…"
+    return f"{lines[0]} … {lines[-1].strip()}"
+
+
 def _check(exercise: Exercise, answer):
     try:
         exercise.checker(answer)
@@ -201,9 +211,13 @@ def _check(exercise: Exercise, answer):
             f"Exercise {exercise.number}, `{exercise.function}`: {err}"
         ) from None
     except Exception as err:
+        # the checker's note (which case was running) follows the error
+        notes = "".join(f" {note}" for note in getattr(err, "__notes__", ()))
         raise ExerciseFailed(
             f"Exercise {exercise.number}: your `{exercise.function}` raised "
-            f"{type(err).__name__}: {err} (the traceback above shows where)"
+            f"{type(err).__name__}: {_short(err)} (the traceback above shows "
+            "where)."
+            f"{notes}"
         ) from err
     print(
         f"✓ Exercise {exercise.number} passed: the chapter uses your "

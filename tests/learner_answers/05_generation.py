@@ -51,7 +51,7 @@ WRONG = {
     ),
     "05_generation_2_decode_latents": (
         decode_latents_flat,
-        "Reshape the decoder's flat output to (n, 28, 28)",
+        "flat: reshape it to (n, 28, 28)",
     ),
     "05_generation_3_traversal_points": (
         traversal_adding_the_steps,

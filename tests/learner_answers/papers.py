@@ -43,7 +43,7 @@ def floor_clipped(x):
 WRONG = {
     "papers_1_binarize": (
         binarize_by_rounding,
-        "Rounding at 0.5 is one fixed binarisation",
+        "Those are the images rounded (np.round(x), or x > 0.5)",
     ),
     "papers_2_log_mean_exp": (
         log_of_the_sum,

@@ -10,9 +10,9 @@ import functools
 
 import numpy as np
 
-from ..exercises import Exercise
+from ..exercises import Exercise, ExerciseNotDone
+from . import CountingDecoder, expect
 from . import call_or_fail as _call
-from . import expect
 from . import fixed_weights as _fixed_weights
 
 
@@ -42,24 +42,85 @@ def _is_binary(x) -> bool:
     return bool(np.isin(np.asarray(x), (0.0, 1.0)).all())
 
 
+def _error_text(err: Exception, limit: int = 160) -> str:
+    """``TypeName: first line of the message``, cut to ``limit`` characters."""
+    lines = [line for line in str(err).splitlines() if line.strip()]
+    text = lines[0].strip() if lines else ""
+    if len(text) > limit:
+        text = f"{text[:limit]}…"
+    return f"{type(err).__name__}: {text}" if text else type(err).__name__
+
+
+def _fails(case: str, expected, err: Exception, hint: str):
+    """The failure of a case whose call raised ``err``, for a slip the checker
+    identified (so the hint replaces the traceback)."""
+    return AssertionError(
+        f"{case}: expected {expected}, got {_error_text(err)}. {hint}"
+    )
+
+
+def _attempt(function, *args, **kwargs):
+    """``function(*args, **kwargs)``, or ``None`` when it raises: for trying an
+    answer on a variant of a case, to identify a slip."""
+    try:
+        return function(*args, **kwargs)
+    except ExerciseNotDone:
+        raise
+    except Exception:  # noqa: BLE001 (the variant only identifies a slip)
+        return None
+
+
+BINARY = (
+    "Your pixels are all 0 or 1: return the decoder's pixel probabilities, "
+    "not black-and-white pixels drawn or rounded from them."
+)
+TRANSPOSED = (
+    "Your image is the decoding transposed: the 784 pixels are stored row "
+    "by row, so a plain reshape to (28, 28) is right."
+)
+
+
+def _works_in_2d(generate_single_sample) -> bool:
+    """Whether the answer runs with a decoder of the chapter's 2-D latent and
+    gives a z of 2 coordinates."""
+    out = _attempt(generate_single_sample, _dense_decoder(2), seed=0)
+    try:
+        return np.shape(out[0]) == (2,)
+    except Exception:  # noqa: BLE001 (not a pair: not the slip)
+        return False
+
+
 def check_generate_single_sample(generate_single_sample) -> None:
     """``generate_single_sample(decoder, seed)`` returns ``(z, image)``: z ~ N(0, I),
     decoded."""
     decoder = _dense_decoder(128)
     d = decoder.inputs[0].shape[-1]
-    out = _call(
-        f"generate_single_sample(decoder, 0) with a {d}-D decoder",
-        "a pair (z, image)",
-        "The checker's decoder is not the chapter's 2-D one: read the latent "
-        "size from decoder.inputs[0].shape[-1]; and Keras takes a batch, "
-        "z[None, :] for one point.",
-        generate_single_sample,
-        decoder,
-        0,
-    )
+    # the chapter passes the seed by name: generate_single_sample(decoder, seed=7)
+    case = f"generate_single_sample(decoder, seed=0) with a {d}-D decoder"
+    try:
+        out = _call(
+            case,
+            "a pair (z, image)",
+            functools.partial(generate_single_sample, seed=0),
+            decoder,
+        )
+    except ExerciseNotDone:
+        raise
+    except Exception as err:
+        if not _works_in_2d(generate_single_sample):
+            raise
+        raise _fails(
+            case,
+            "a pair (z, image)",
+            err,
+            "With a decoder of the chapter's 2-D latent your function runs; "
+            f"with this {d}-D one it fails. The latent size is the "
+            "decoder's: read the latent size from "
+            "decoder.inputs[0].shape[-1].",
+        ) from err
     expect(
         isinstance(out, (tuple, list)) and len(out) == 2,
-        "generate_single_sample(decoder, 0)",
+        case,
         "a pair (z, image)",
         f"{type(out).__name__}",
         "Return both: `return z, image`.",
@@ -77,26 +138,36 @@ def check_generate_single_sample(generate_single_sample) -> None:
         f"z for a {d}-D decoder",
         f"shape ({d},)",
         f"shape {z.shape}",
-        "The checker's decoder is not the chapter's 2-D one: read the "
-        "latent size from decoder.inputs[0].shape[-1].",
+        f"Your z has {z.shape[0]} coordinates where the decoder takes {d}: "
+        "read the latent size from decoder.inputs[0].shape[-1]."
+        if z.ndim == 1
+        else "",
     )
     expect(
         image.shape == (28, 28),
         "the image",
         "shape (28, 28)",
         f"shape {image.shape}",
-        "The decoder gives a batch of flat images, (1, 784) here: "
-        "reshape it to (28, 28).",
+        "Those are the 784 pixels of the image: reshape them to (28, 28)."
+        if image.size == 784
+        else "",
     )
     decoded = _decode(decoder, z[None, :])[0]
     if not np.allclose(image, decoded, atol=1e-5):
+        rng = np.random.default_rng(0)
+        rng.standard_normal(d)
+        second = _decode(decoder, rng.standard_normal((1, d)))[0]
         if _is_binary(image):
+            hint = BINARY
+        elif np.allclose(image, decoded.T, atol=1e-5):
+            hint = TRANSPOSED
+        elif np.allclose(image, second, atol=1e-5):
             hint = (
-                "Your pixels are all 0 or 1: return the decoder's pixel "
-                "probabilities, not a random black-and-white draw."
+                "Your image is the decoding of a second draw of the same "
+                "generator: decode the very z you return."
             )
         else:
-            hint = "Decode the very z you return; do not draw a second one for the image."
+            hint = ""
         expect(
             False,
             "the image",
@@ -105,142 +176,201 @@ def check_generate_single_sample(generate_single_sample) -> None:
             hint,
         )
 
-    z_again = np.asarray(generate_single_sample(decoder, 0)[0])
+    def z_for(seed):
+        out = _call(
+            f"generate_single_sample(decoder, seed={seed}) with a {d}-D "
+            "decoder",
+            "a pair (z, image)",
+            functools.partial(generate_single_sample, seed=seed),
+            decoder,
+        )
+        return np.asarray(out[0])
+
+    z_again = z_for(0)
     expect(
         np.allclose(z_again, z),
         "two calls with seed 0",
         "the same z twice",
         f"z[:3] = {np.round(z[:3].astype(float), 3).tolist()}, then "
         f"{np.round(z_again[:3].astype(float), 3).tolist()}",
-        "Draw from np.random.default_rng(seed), so that the seed fixes z.",
+        "The seed does not fix your z: draw from "
+        "np.random.default_rng(seed).",
     )
-    z_other = np.asarray(generate_single_sample(decoder, 1)[0])
+    z_other = z_for(1)
     expect(
         not np.allclose(z_other, z),
         "seeds 0 and 1",
         "two different z",
         "the same z for both",
-        "Pass the seed to np.random.default_rng(seed).",
+        "Your z does not change with the seed: pass the seed to "
+        "np.random.default_rng(seed).",
     )
 
-    draws = np.concatenate(
-        [
-            np.asarray(generate_single_sample(decoder, s)[0])
-            for s in range(2, 6)
-        ]
-    )
+    draws = np.concatenate([z_for(s) for s in range(2, 6)])
     mean, std = draws.mean(), draws.std()
+    uniform = bool(((draws >= 0) & (draws < 1)).all())
     expect(
         abs(mean) < 0.25 and 0.8 < std < 1.2,
         f"the {draws.size} coordinates of z over seeds 2 to 5",
         "mean near 0 and standard deviation near 1, as under N(0, I)",
         f"mean {mean:.2f} and standard deviation {std:.2f}",
-        "Draw from the prior, a standard normal (rng.standard_normal), "
-        "not a uniform box (rng.random).",
+        "Every coordinate lies in [0, 1), as in a uniform draw "
+        "(rng.random): draw from the prior, a standard normal "
+        "(rng.standard_normal)."
+        if uniform
+        else "",
+    )
+
+
+def _decoded(decode_latents, decoder, points, case, n):
+    """The answer's images for ``points``, after checking that it gave the
+    decoder all of them in one call."""
+    counting = CountingDecoder(decoder)
+    got = _call(case, f"{n} images", decode_latents, counting, points)
+    calls = counting.batches
+    if len(calls) > 1:
+        sizes = sorted({size for size in calls if size is not None})
+        each = (
+            f", of {sizes[0]} point{'s' * (sizes[0] != 1)} each"
+            if len(sizes) == 1
+            else ""
+        )
+        expect(
+            False,
+            case,
+            f"one call of the decoder with all {n} points",
+            f"{len(calls)} calls{each}",
+            "Give the decoder all the points as one array, in a single call: "
+            "Keras decodes a whole batch at once, far faster than point by "
+            "point (the chapter decodes 225 points at a time).",
+        )
+    return got
+
+
+def _images(got, expected, case, what, identified=None):
+    """Check that ``got`` is the NumPy array of images ``expected``; a slip
+    ``identified`` by the caller gives the hint of any failure."""
+    n = len(expected)
+    tensor = hasattr(got, "numpy") or type(got).__module__.startswith(
+        ("tensorflow", "keras", "jax", "torch")
+    )
+    expect(
+        isinstance(got, np.ndarray),
+        case,
+        "a NumPy array of images",
+        type(got).__name__,
+        "That is a tensor: the chapter reshapes the images with NumPy, so "
+        "convert the decoder's output, keras.ops.convert_to_numpy(...) or "
+        "decoder.predict(z, verbose=0)."
+        if tensor
+        else "",
+    )
+    if identified:
+        hint = identified
+    elif got.shape == (n, 784):
+        hint = (
+            "That is the decoder's output as it comes, flat: reshape it to "
+            "(n, 28, 28), one 28×28 image per point."
+        )
+    elif got.shape == (n, 28, 28, 1):
+        hint = (
+            "That is the decoder's output as it comes, with its channel axis: "
+            "reshape it to (n, 28, 28), one 28×28 image per point."
+        )
+    elif got.shape == (28, 28) and n == 1:
+        hint = (
+            "The first axis is gone: keep it, reshape to (len(points), 28, "
+            "28), not with squeeze()."
+        )
+    else:
+        hint = ""
+    expect(
+        got.shape == expected.shape,
+        case,
+        f"shape {expected.shape}",
+        f"shape {got.shape}",
+        hint,
+    )
+    if np.allclose(got, expected, atol=1e-5):
+        return
+    if identified:
+        hint = identified
+    elif np.allclose(got, expected.transpose(0, 2, 1), atol=1e-5):
+        hint = (
+            "The images are transposed: the 784 pixels are stored row by "
+            "row, so a plain reshape to (n, 28, 28) is right."
+        )
+    elif _is_binary(got):
+        hint = BINARY
+    elif n > 1 and np.allclose(got, expected[:1], atol=1e-5):
+        hint = "Every image is the first one: decode each point."
+    else:
+        hint = ""
+    expect(
+        False,
+        case,
+        f"the decoder's images for {what}, in order",
+        f"images that differ from them by up to {np.abs(got - expected).max():.3f}",
+        hint,
     )
 
 
 def check_decode_latents(decode_latents) -> None:
-    """``decode_latents(decoder, points)``: the n decoded images, shape (n, 28, 28)."""
+    """``decode_latents(decoder, points)``: the n decoded images, shape (n, 28, 28),
+    from one call of the decoder."""
     rng = np.random.default_rng(5)
     dense = _dense_decoder()
     d = dense.inputs[0].shape[-1]
-    points = rng.standard_normal((5, d)).astype("float32")
-    expected = _decode(dense, points)
+    points = rng.standard_normal((5, d))  # float64, like the chapter's grid
     case = f"5 points of a {d}-D dense decoder (its output: (5, 784))"
-    got = _call(
-        case,
-        "5 images",
-        "Give the decoder the points as one float32 array of shape "
-        "(n, latent_dim), in a single call.",
-        decode_latents,
-        dense,
-        points,
-    )
-    got = np.asarray(got)
-    expect(
-        got.shape == (5, 28, 28),
-        case,
-        "shape (5, 28, 28)",
-        f"shape {got.shape}",
-        "Reshape the decoder's flat output to (n, 28, 28): one 28×28 image per point.",
-    )
-    if not np.allclose(got, expected, atol=1e-5):
-        if np.allclose(got, expected.transpose(0, 2, 1), atol=1e-5):
-            hint = (
-                "The images are transposed: the 784 pixels are stored row by "
-                "row, so a plain reshape to (n, 28, 28) is right."
-            )
-        elif _is_binary(got):
-            hint = (
-                "Your pixels are all 0 or 1: return the decoder's pixel "
-                "probabilities, not a random black-and-white draw."
-            )
-        elif np.allclose(got, expected[:1], atol=1e-5):
-            hint = "Every image is the first one: decode each point."
-        else:
-            hint = "Image i must be the decoding of points[i], in order."
-        expect(
-            False,
-            case,
-            "the decoder's images for the points, in order",
-            f"images that differ from them by up to {np.abs(got - expected).max():.3f}",
-            hint,
+    got = _decoded(decode_latents, dense, points, case, 5)
+    _images(got, _decode(dense, points), case, "the points")
+
+    # A list, then a single point given as a list of one point: when the
+    # same points given as an array work, the list is the trouble.
+    for given, case in [
+        (
+            [[0.0] * d, [1.0] + [0.0] * (d - 1)],
+            f"points given as a Python list of 2 lists of {d} numbers",
+        ),
+        (
+            points[:1].tolist(),
+            f"a single chosen point, given as a list of one point ([[z1, …, z{d}]])",
+        ),
+    ]:
+        n = len(given)
+        expected = _decode(dense, given)
+        as_array = np.asarray(given, dtype="float32")
+        works = _attempt(decode_latents, dense, as_array)
+        works = (
+            isinstance(works, np.ndarray)
+            and works.shape == expected.shape
+            and np.allclose(works, expected, atol=1e-5)
         )
-
-    as_list = [[0.0] * d, [1.0] + [0.0] * (d - 1)]
-    case = f"points given as a Python list of 2 lists of {d} numbers"
-    got = _call(
-        case,
-        "2 images",
-        "Turn the points into one float32 array first: np.asarray(points, 'float32').",
-        decode_latents,
-        dense,
-        as_list,
-    )
-    got = np.asarray(got)
-    expect(
-        got.shape == (2, 28, 28)
-        and np.allclose(got, _decode(dense, as_list), atol=1e-5),
-        case,
-        "the 2 decoded images, shape (2, 28, 28)",
-        f"shape {got.shape}",
-        "Turn the points into one float32 array: np.asarray(points, 'float32').",
-    )
-
-    one = points[:1]
-    got = np.asarray(decode_latents(dense, one))
-    expect(
-        got.shape == (1, 28, 28),
-        f"a single chosen point, given as a list of one point (shape (1, {d}))",
-        "shape (1, 28, 28)",
-        f"shape {got.shape}",
-        "Keep the first axis: reshape to (len(points), 28, 28), not with squeeze().",
-    )
+        hint = (
+            "With the same points given as a float32 array your function "
+            "works: turn the points into one array first, "
+            "np.asarray(points, 'float32')."
+        )
+        try:
+            got = _decoded(decode_latents, dense, given, case, n)
+        except ExerciseNotDone:
+            raise
+        except AssertionError:
+            raise
+        except Exception as err:
+            if not works:
+                raise
+            raise _fails(case, f"{n} images", err, hint) from err
+        _images(got, expected, case, "the points", hint if works else None)
 
     conv = _conv_decoder()
     points = rng.standard_normal((4, conv.inputs[0].shape[-1]))
     case = (
         "4 points of a 3-D convolutional decoder (its output: (4, 28, 28, 1))"
     )
-    got = _call(
-        case,
-        "4 images",
-        "Reshape whatever the decoder gives to (len(points), 28, 28).",
-        decode_latents,
-        conv,
-        points,
-    )
-    got = np.asarray(got)
-    expect(
-        got.shape == (4, 28, 28)
-        and np.allclose(got, _decode(conv, points), atol=1e-5),
-        case,
-        "the 4 decoded images, shape (4, 28, 28)",
-        f"shape {got.shape}",
-        "The function must work for any decoder of 28×28 images: reshape "
-        "the output to (n, 28, 28) rather than assuming 784 columns.",
-    )
+    got = _decoded(decode_latents, conv, points, case, 4)
+    _images(got, _decode(conv, points), case, "the points")
 
 
 def check_traversal_points(traversal_points) -> None:
@@ -255,7 +385,6 @@ def check_traversal_points(traversal_points) -> None:
     got = _call(
         case,
         "5 points of 4 coordinates",
-        "Start from np.tile(anchor, (len(steps), 1)), one copy per step.",
         traversal_points,
         anchor,
         2,
@@ -307,8 +436,8 @@ def check_traversal_points(traversal_points) -> None:
             )
         elif not np.allclose(got[:, others], anchor[others], atol=1e-6):
             hint = (
-                "Only coordinate dim may change: the others keep the anchor's "
-                "values in every row."
+                "The other coordinates differ from the anchor's: they keep "
+                "its values in every row."
             )
         else:
             hint = "Row i must have coordinate dim equal to steps[i]."
@@ -322,24 +451,44 @@ def check_traversal_points(traversal_points) -> None:
 
     steps = [-2.5, 0.0, 2.5]
     case = "anchor given as the list [0, 0, 0] (the origin), dim 0, steps -2.5, 0, 2.5"
-    got = _call(
-        case,
-        "3 points of 3 coordinates",
-        "Work on np.asarray(anchor, 'float32') so that a list works too.",
-        traversal_points,
-        [0, 0, 0],
-        0,
-        steps,
-    )
-    got = np.asarray(got, dtype=float)
     expected = np.array([[-2.5, 0, 0], [0, 0, 0], [2.5, 0, 0]])
+    # the same anchor as a float array: when that works, the list is the
+    # trouble
+    works = _attempt(traversal_points, np.zeros(3), 0, steps)
+    works = works is not None and np.allclose(
+        np.asarray(works, dtype=float), expected
+    )
+    as_array = (
+        "With the anchor given as a float array your function works: "
+        "turn the list into one first, np.asarray(anchor, 'float32')."
+    )
+    try:
+        got = _call(
+            case,
+            "3 points of 3 coordinates",
+            traversal_points,
+            [0, 0, 0],
+            0,
+            steps,
+        )
+    except ExerciseNotDone:
+        raise
+    except Exception as err:
+        if not works:
+            raise
+        raise _fails(
+            case, "3 points of 3 coordinates", err, as_array
+        ) from err
+    got = np.asarray(got, dtype=float)
     if got.shape == expected.shape and np.allclose(got[:, 0], [-2, 0, 2]):
         hint = (
             "The steps were cut to integers: an integer anchor gives an integer "
             "array. Convert it first, np.asarray(anchor, 'float32')."
         )
+    elif works:
+        hint = as_array
     else:
-        hint = "Work on np.asarray(anchor) so that a list works too."
+        hint = ""
     expect(
         got.shape == expected.shape and np.allclose(got, expected),
         case,

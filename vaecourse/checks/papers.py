@@ -7,6 +7,7 @@ import numpy as np
 from scipy.special import logsumexp, xlogy
 
 from ..exercises import Exercise
+from . import call_or_fail as _call
 from . import expect
 
 
@@ -27,13 +28,12 @@ def _shown_apart(expected, got) -> tuple[list, list]:
     return _show(expected, digits), _show(got, digits)
 
 
-def _array(out, case, hint):
+def _array(out, case, expected):
     expect(
         isinstance(out, np.ndarray),
         case,
-        "a NumPy array",
+        expected,
         type(out).__name__,
-        hint,
     )
     return out
 
@@ -41,85 +41,225 @@ def _array(out, case, hint):
 # Exercise 1: dynamic binarisation --------------------------------------------
 
 
+def _state(rng):
+    return rng.bit_generator.state
+
+
+def _binarize(binarize, x, rng, case, expected):
+    with np.errstate(all="ignore"):
+        return _call(case, expected, binarize, x, rng)
+
+
+def _quietly(binarize, x, rng):
+    """``binarize(x, rng)`` as an array, or ``None`` if it raises: a second look at an
+    answer that already failed, to tell which slip it made."""
+    try:
+        with np.errstate(all="ignore"):
+            return np.asarray(binarize(x, rng), dtype=float)
+    except Exception:  # noqa: BLE001 (the failure already found is reported)
+        return None
+
+
+def _same(got, value) -> bool:
+    got, value = np.asarray(got, dtype=float), np.asarray(value, dtype=float)
+    return got.shape == value.shape and bool(np.array_equal(got, value))
+
+
+# Grey levels either side of one half and at it, and a seed whose first uniform
+# number, 0.262, tells a single draw for all the pixels from rounding.
+_PROBE = np.array([[0.1, 0.3, 0.5, 0.6, 0.8, 0.95]])
+_PROBE_SEED = 2
+
+
+def _fixed_binarisation(binarize, got, x, seed) -> str:
+    """The hint for ``got``, ``binarize(x, default_rng(seed))``, when the answer is a
+    fixed binarisation at one half or a single draw for all pixels (it must be the same
+    slip on :data:`_PROBE` too); ``""`` otherwise."""
+    probe = _quietly(binarize, _PROBE, np.random.default_rng(_PROBE_SEED))
+    single = (
+        lambda x, rng: rng.random() < x,
+        (
+            "One number for all the pixels: rng.random() draws a single "
+            "uniform number; draw one per pixel, rng.random(x.shape) < x."
+        ),
+    )
+    rounded = (
+        lambda x, rng: np.round(x),
+        (
+            "Those are the images rounded (np.round(x), or x > 0.5): one fixed "
+            "binarisation, the same at every call. A grey level of 0.3 must "
+            "give 1 in 30% of the pixels: draw, rng.random(x.shape) < x."
+        ),
+    )
+    at_or_above = (
+        lambda x, rng: x >= 0.5,
+        (
+            "Those are the images thresholded at 0.5 (x >= 0.5): one fixed "
+            "binarisation, the same at every call. A grey level of 0.3 must "
+            "give 1 in 30% of the pixels: draw, rng.random(x.shape) < x."
+        ),
+    )
+    for slip, hint in (single, rounded, at_or_above):
+        on_case = slip(x, np.random.default_rng(seed))
+        on_probe = slip(_PROBE, np.random.default_rng(_PROBE_SEED))
+        if _same(got, on_case) and _same(probe, on_probe):
+            return hint
+    return ""
+
+
 def check_binarize(binarize) -> None:
     """``binarize(x, rng)``: each pixel 1 with probability its grey level."""
     grey = np.full((200, 784), 0.3, dtype="float32")
-    case = "x: 200 images whose 784 pixels are all 0.3"
-    with np.errstate(all="ignore"):
-        got = binarize(grey, np.random.default_rng(0))
-    got = _array(got, case, "Return the binary images as one array, like x.")
+    case = "x: 200 images whose 784 pixels are all 0.3, rng = default_rng(0)"
+    expected = "binary images of shape (200, 784), the shape of x"
+    got = _binarize(binarize, grey, np.random.default_rng(0), case, expected)
+    got = _array(got, case, f"a NumPy array: {expected}")
     expect(
         got.shape == grey.shape,
         case,
-        f"shape {grey.shape}",
+        expected,
         f"shape {got.shape}",
-        "One binary pixel for each grey pixel: the same shape as x.",
     )
+    kinds = {
+        "b": "True/False: .astype('float32') turns them into 1.0/0.0.",
+        "i": "integers: .astype('float32') turns them into 1.0/0.0.",
+        "u": "integers: .astype('float32') turns them into 1.0/0.0.",
+    }
     expect(
         np.issubdtype(got.dtype, np.floating),
         case,
-        "an array of floats (0.0 and 1.0)",
+        "an array of floats (0.0 and 1.0): the model takes floats",
         f"dtype {got.dtype}",
-        "The model takes numbers: .astype('float32') turns True/False "
-        "into 1.0/0.0.",
+        f"Your pixels are {kinds[got.dtype.kind]}"
+        if got.dtype.kind in kinds
+        else "",
     )
     values = set(np.unique(got).tolist())
+    not_draws = [
+        (grey, "That is x itself: draw a 1 or a 0 for each pixel."),
+        (
+            np.random.default_rng(0).random(grey.shape),
+            (
+                "Those are the uniform numbers themselves: a pixel is 1 when "
+                "its number is below its grey level, rng.random(x.shape) < x."
+            ),
+        ),
+    ]
     expect(
         values <= {0.0, 1.0},
         case,
         "only 0 and 1",
         f"values such as {sorted(values)[:4]}",
-        "Each pixel is a draw, 1 or 0, not a probability.",
+        next((h for value, h in not_draws if np.allclose(got, value)), ""),
     )
     share = float(got.mean())
-    hint = "Draw: a pixel is 1 when rng.random(x.shape) < x."
-    if share < 0.01:
-        hint = (
-            "Rounding at 0.5 is one fixed binarisation: a grey level of 0.3 "
-            "must give 1 in 30% of the pixels. Draw: rng.random(x.shape) < x."
-        )
-    elif abs(share - 0.7) < 0.02:
-        hint = (
-            "The comparison is the wrong way round: rng.random(x.shape) > x "
-            "is 1 with probability 1 − x. Use rng.random(x.shape) < x."
-        )
+    # Draws shared by the pixels of an image, or by the images at a pixel position.
+    shared = [
+        (
+            np.random.default_rng(0).random((200, 1)) < grey,
+            (
+                "One number per image, shared by its pixels: draw one per "
+                "pixel, rng.random(x.shape) < x."
+            ),
+        ),
+        (
+            np.random.default_rng(0).random(784) < grey,
+            (
+                "One number per pixel position, shared by all the images: draw "
+                "one per pixel of every image, rng.random(x.shape) < x."
+            ),
+        ),
+    ]
+    shared_hint = next((h for value, h in shared if _same(got, value)), "")
+    if abs(share - 0.3) >= 0.02:
+        hint = shared_hint or _fixed_binarisation(binarize, got, grey, 0)
+        if not hint and abs(share - 0.7) < 0.02:
+            ends = np.array([[0.0, 1.0, 0.0, 1.0]], dtype="float32")
+            flipped = _quietly(binarize, ends, np.random.default_rng(1))
+            if _same(flipped, 1 - ends):
+                hint = (
+                    "Your pixels are 1 with probability 1 − x (70% here, and "
+                    "1 for black, 0 for white): a pixel is 1 when its "
+                    "uniform number is below its grey level, "
+                    "rng.random(x.shape) < x, not above."
+                )
+        expect(False, case, "about 30% ones", f"{share:.1%}", hint)
+    # Each image and each pixel drawn on its own: every image about 30% ones (784
+    # pixels: within 0.1 is over 6 standard deviations), every pixel position too (200
+    # images: within 0.2 is over 6).
+    per_image, per_pixel = got.mean(axis=1), got.mean(axis=0)
     expect(
-        abs(share - 0.3) < 0.02, case, "about 30% ones", f"{share:.1%}", hint
+        np.all(np.abs(per_image - 0.3) <= 0.1),
+        case,
+        "about 30% ones in every image",
+        f"images with from {per_image.min():.0%} to {per_image.max():.0%} "
+        "ones",
+        shared_hint,
+    )
+    expect(
+        np.all(np.abs(per_pixel - 0.3) <= 0.2),
+        case,
+        "each pixel position 1 in about 30% of the images",
+        f"positions that are 1 in from {per_pixel.min():.0%} to "
+        f"{per_pixel.max():.0%} of them",
+        shared_hint,
     )
 
     case = "x = [[0, 1, 0, 1]]: black and white pixels"
     ends = np.array([[0.0, 1.0, 0.0, 1.0]], dtype="float32")
-    got = np.asarray(binarize(ends, np.random.default_rng(1)))
+    got = _binarize(
+        binarize, ends, np.random.default_rng(1), case, _show(ends)
+    )
     expect(
-        np.array_equal(got, ends),
+        _same(got, ends),
         case,
-        _show(ends),
+        f"{_show(ends)}: a black pixel always 0, a white one always 1",
         _show(got),
-        "A black pixel (0) must always give 0 and a white one (1) always "
-        "1: a pixel is 1 when rng.random(x.shape) < x.",
+    )
+
+    case = "x of shape (2, 28, 28), every pixel 0.3"
+    square = np.full((2, 28, 28), 0.3)
+    got = _binarize(
+        binarize, square, np.random.default_rng(3), case, "shape (2, 28, 28)"
+    )
+    expect(
+        np.shape(got) == square.shape,
+        case,
+        "binary images of shape (2, 28, 28): x may have any shape",
+        f"shape {np.shape(got)}",
     )
 
     case = "two calls on the same images with one rng"
     rng = np.random.default_rng(2)
-    first = np.asarray(binarize(grey, rng))
-    second = np.asarray(binarize(grey, rng))
+    before = _state(rng)
+    first = np.asarray(_binarize(binarize, grey, rng, case, "a draw"))
+    unused = _state(rng) == before
+    second = np.asarray(_binarize(binarize, grey, rng, case, "a draw"))
     expect(
         not np.array_equal(first, second),
         case,
         "two different draws",
         "the same binary images twice",
-        "Draw from the rng you are given, not from a generator you seed "
-        "inside the function: dynamic binarisation draws afresh each time.",
+        "Your function leaves rng as it was: draw from the rng you are "
+        "given (rng.random), not from a generator of your own, so that "
+        "each call draws afresh."
+        if unused
+        else "",
     )
     case = "two calls with rngs of the same seed"
-    again = np.asarray(binarize(grey, np.random.default_rng(2)))
+    again = np.asarray(
+        _binarize(binarize, grey, np.random.default_rng(2), case, "a draw")
+    )
     expect(
         np.array_equal(first, again),
         case,
         "the same draw",
         "different draws",
-        "Use the rng you are given (rng.random), not np.random's global "
-        "generator: the same seed must give the same images.",
+        "Your function leaves rng as it was: draw from the rng you are "
+        "given (rng.random), not from np.random's global generator, so "
+        "that the same seed gives the same images."
+        if unused
+        else "",
     )
 
 
@@ -134,15 +274,48 @@ def _reference_lme(log_w):
 def _check_lme(log_mean_exp, log_w, case):
     expected = _reference_lme(log_w)
     with np.errstate(all="ignore"):
-        got = np.asarray(log_mean_exp(log_w), dtype=float)
+        got = _call(case, f"shape {expected.shape}", log_mean_exp, log_w)
+        got = np.asarray(got, dtype=float)
     if got.shape != expected.shape:
+        shape_slips = [
+            (
+                expected[:, None],
+                (
+                    "That keeps the reduced axis, shape (n, 1): drop it, one "
+                    "number per row, shape (n,)."
+                ),
+            ),
+            (
+                logsumexp(log_w) - np.log(log_w.size),
+                (
+                    "You reduced over the whole array: reduce over the last axis "
+                    "only (axis=-1), each row holding the k log-weights of one "
+                    "image."
+                ),
+            ),
+            (
+                logsumexp(log_w, axis=0) - np.log(len(log_w)),
+                (
+                    "You reduced over the first axis, the rows: reduce over the "
+                    "last one (axis=-1), each row holding the k log-weights of "
+                    "one image."
+                ),
+            ),
+        ]
         expect(
             False,
             case,
             f"shape {expected.shape}, one number per row",
             f"shape {got.shape}",
-            "Reduce over the last axis only (axis=-1): each row holds the k "
-            "log-weights of one image.",
+            next(
+                (
+                    h
+                    for value, h in shape_slips
+                    if np.shape(value) == got.shape
+                    and np.allclose(got, value, atol=1e-6)
+                ),
+                "",
+            ),
         )
     if np.allclose(got, expected, rtol=0, atol=1e-6):
         return
@@ -151,6 +324,8 @@ def _check_lme(log_mean_exp, log_w, case):
         # the top underflow to exp(...) = 0.
         top = np.max(log_w)
         global_max = top + np.log(np.mean(np.exp(log_w - top), axis=-1))
+        # No maximum taken out: exp under- or overflows.
+        naive = np.log(np.mean(np.exp(log_w), axis=-1))
     slips = [
         (
             not np.all(np.isfinite(expected - global_max))
@@ -162,7 +337,8 @@ def _check_lme(log_mean_exp, log_w, case):
             ),
         ),
         (
-            not np.all(np.isfinite(got)),
+            not np.all(np.isfinite(naive))
+            and np.array_equal(got, naive, equal_nan=True),
             (
                 "exp of a log-weight of −1,000 is 0 and of +1,000 is inf in "
                 "floating point: subtract each row's largest log-weight before "
@@ -187,12 +363,7 @@ def _check_lme(log_mean_exp, log_w, case):
     ]
     for matched, hint in slips:
         expect(not matched, case, _show(expected), _show(got), hint)
-    expect(
-        False,
-        case,
-        *_shown_apart(expected, got),
-        "log_mean_exp(log_w) = log((1/k) Σ exp(log_w)) for each row.",
-    )
+    expect(False, case, *_shown_apart(expected, got))
 
 
 def check_log_mean_exp(log_mean_exp) -> None:
@@ -236,13 +407,39 @@ def _reference_floor(x):
 def _check_floor(bernoulli_floor, x, case):
     expected = _reference_floor(x)
     with np.errstate(all="ignore"):
-        got = np.asarray(bernoulli_floor(x), dtype=float)
+        got = _call(case, f"shape {expected.shape}", bernoulli_floor, x)
+        got = np.asarray(got, dtype=float)
+    per_pixel = -(xlogy(x, x) + xlogy(1 - x, 1 - x))
+    shape_slips = [
+        (
+            per_pixel,
+            (
+                "That is one value per pixel: sum them over the last axis, one "
+                "floor per image."
+            ),
+        ),
+        (
+            per_pixel.sum(),
+            (
+                "You summed over the whole array: sum over the last axis only, "
+                "one floor per image."
+            ),
+        ),
+    ]
     expect(
         got.shape == expected.shape,
         case,
         f"shape {expected.shape}, one number per image",
         f"shape {got.shape}",
-        "Sum over the pixels (the last axis), one floor per image.",
+        next(
+            (
+                h
+                for value, h in shape_slips
+                if np.shape(value) == got.shape
+                and np.allclose(got, value, atol=1e-6)
+            ),
+            "",
+        ),
     )
     # Clipping x into [ε, 1 − ε] before the logs, as chapter 1 teaches (ε = 1e-7) and
     # the package does (losses.EPS = 1e-6), moves each black or white pixel's term by
@@ -250,8 +447,11 @@ def _check_floor(bernoulli_floor, x, case):
     saturated = np.sum((np.asarray(x) == 0) | (np.asarray(x) == 1), axis=-1)
     if np.all(np.abs(got - expected) <= 1e-6 + 2e-5 * saturated):
         return
+    with np.errstate(all="ignore"):
+        naive = -(x * np.log(x) + (1 - x) * np.log(1 - x)).sum(axis=-1)
     expect(
-        np.all(np.isfinite(got)),
+        np.all(np.isfinite(naive))
+        or not np.array_equal(got, naive, equal_nan=True),
         case,
         _show(expected),
         _show(got),
@@ -275,12 +475,30 @@ def _check_floor(bernoulli_floor, x, case):
         "That is in bits: the course counts nats, with the natural log "
         "(np.log).",
     )
+    slips = [
+        (
+            -xlogy(x, x).sum(axis=-1),
+            (
+                "The term (1 − x) log(1 − x) is missing: each pixel's share is "
+                "−[x log x + (1 − x) log(1 − x)]."
+            ),
+        ),
+        (
+            per_pixel.mean(axis=-1),
+            (
+                "That is the mean over the pixels: the floor of an image sums "
+                "its pixels' shares."
+            ),
+        ),
+    ]
     expect(
         False,
         case,
         *_shown_apart(expected, got),
-        "Each pixel's share is −[x log x + (1 − x) log(1 − x)]: the "
-        "cross-entropy at its minimum, where the decoder's p equals x.",
+        next(
+            (h for value, h in slips if np.allclose(got, value, atol=1e-6)),
+            "",
+        ),
     )
 
 
