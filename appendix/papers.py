@@ -558,6 +558,10 @@ assert np.exp(np.float32(-104)) == 0
 #   values it does not sum (or integrate) to 1 over the possible images, so it is not the
 #   density of a grey image either {cite:p}`loaiza2019continuous`.
 #
+# This is also why the table above has no row for the VQ-VAE of
+# [chapter 10](../chapters/10_vq_vae.ipynb): it was trained and scored on the grey
+# images, and its bound is a grey-pixel number of this kind.
+#
 # ```{exercise-start} The floor of the grey-pixel numbers
 # :label: exercise-papers-3
 # ```

@@ -280,6 +280,7 @@ EXPLORER_PAGES = [
     "chapters/05_generation",
     "chapters/06_latent_interpolation",
     "chapters/09_conditional_vae",
+    "chapters/10_vq_vae",
 ]
 
 

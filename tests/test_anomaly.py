@@ -118,6 +118,34 @@ def test_latent_reference_fits_its_mixture_to_a_subset_on_request():
     assert np.isfinite(reference.density_score(reference.means)).all()
 
 
+def test_latent_reference_of_stored_images_equals_that_of_scaled_ones():
+    vae = build_dense_vae(latent_dim=2, hidden=16)
+    stored = (
+        np.random.default_rng(0).integers(0, 256, (60, 784)).astype(np.uint8)
+    )
+    scaled = stored.astype(np.float32) / 255
+    np.testing.assert_array_equal(
+        anomaly.encode_means(vae, stored), anomaly.encode_means(vae, scaled)
+    )
+
+
+def test_pca_of_stored_images_equals_that_of_scaled_ones_and_subsets():
+    from sklearn.decomposition import PCA
+
+    stored = (
+        np.random.default_rng(0).integers(0, 256, (300, 784)).astype(np.uint8)
+    )
+    scaled = stored.astype(np.float32) / 255
+    np.testing.assert_allclose(
+        anomaly.fit_pca(stored, 3).components_,
+        PCA(3, random_state=0).fit(scaled).components_,
+        atol=1e-5,
+    )
+    subset = anomaly.fit_pca(stored, 3, fit_size=100, seed=1)
+    assert subset.n_samples_ == 100
+    assert anomaly.fit_pca(stored, 3, fit_size=1000).n_samples_ == 300
+
+
 def test_per_digit_script_writes_a_table(tmp_path):
     out = tmp_path / "table.json"
     anomaly_table.main(

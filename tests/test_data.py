@@ -181,6 +181,22 @@ def test_first_by_set_cuts_only_the_sets_it_names():
         data.load_mnist_splits(first={"training": 7})
 
 
+@pytest.mark.parametrize("shape", data.SHAPES)
+def test_images_as_stored_scale_to_the_loaded_ones(shape):
+    (stored, y_stored), _, _ = data.load_mnist_splits(
+        shape, digits=(3, 5), parts=("train",), first=50, as_stored=True
+    )
+    (loaded, y_loaded), _, _ = data.load_mnist_splits(
+        shape, digits=(3, 5), parts=("train",), first=50
+    )
+    assert stored.dtype == np.uint8 and stored.shape == loaded.shape
+    np.testing.assert_array_equal(y_stored, y_loaded)
+    np.testing.assert_array_equal(data.to_unit_interval(stored), loaded)
+    assert data.to_unit_interval(loaded).dtype == np.float32
+    with pytest.raises(ValueError, match="'flat' or 'image'"):
+        data.load_mnist_splits("square", as_stored=True)
+
+
 def test_batches_give_evaluate_and_predict_the_numbers_of_the_whole_array():
     import keras
 

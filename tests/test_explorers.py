@@ -21,12 +21,15 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
 #: Which explorers each chapter page holds, by kind: removing one fails the tests.
+#: (Chapter 10's code grid, kind "codes", is also tested on pages of its own by
+#: tests/test_code_grid_explorer.py.)
 EXPECTED = {
     "chapters/01_autoencoders": ["plane"],
     "chapters/03_dense_vae": ["plane"],
     "chapters/05_generation": ["sliders"],
     "chapters/06_latent_interpolation": ["path"],
     "chapters/09_conditional_vae": ["conditional"],
+    "chapters/10_vq_vae": ["codes"],
 }
 #: The classes at which the conditional explorer is compared with Keras
 #: (the first is the one it shows first).
@@ -102,10 +105,17 @@ def keras_decoders():
         if name not in cache:
             model = zoo.build(name)
             model.load_weights(weights_path(name))
-            cache[name] = model.decoder
-        decoder = cache[name]
+            cache[name] = model
+        decoder = cache[name].decoder
         if label is None:
             return decoder.predict
+        if label == "codes":
+            # A VQ-VAE: grids of codes, looked up in the codebook, decoded.
+            def decode(grids, verbose=0):
+                grids = np.asarray(grids, "int32")
+                return np.asarray(cache[name].decode(grids))
+
+            return decode
         # A conditional decoder, with the class chosen on the page.
         classes = int(decoder.inputs[1].shape[-1])
 
@@ -131,24 +141,34 @@ def test_page_decoder_draws_what_keras_draws(
     for index, info in enumerate(found):
         points = rng.uniform(-3, 3, size=(16, info["dim"])).astype("float32")
         labels = CLASSES if info["kind"] == "conditional" else [None]
+        method = "decode"
+        if info["kind"] == "codes":
+            # Random grids of codes (painted anyhow), looked up on the page.
+            points = rng.integers(0, 64, (8, 49))
+            labels, method = ["codes"], "decodeCodes"
         for label in labels:
-            if label is not None:
+            if label not in (None, "codes"):
                 _choose_class(browser, index, label)
             result = browser.execute_script(
                 "const e = window.VaeExplorer.instances[arguments[0]];"
                 "const t0 = performance.now();"
                 "const out = arguments[1].map("
-                "z => Array.from(e.decoder.decode(z)));"
+                f"z => Array.from(e.decoder.{method}(z)));"
                 "return {out, ms: (performance.now() - t0) / "
                 "arguments[1].length};",
                 index,
                 points.tolist(),
             )
             ours = np.asarray(result["out"]).reshape(len(points), -1)
-            theirs = keras_decoders(info["model"], label)(points, verbose=0)
+            theirs = keras_decoders(info["model"], label)(
+                points.reshape(len(points), 7, 7)
+                if label == "codes"
+                else points,
+                verbose=0,
+            )
             difference = np.abs(ours - theirs.reshape(len(points), -1)).max()
             name = info["model"] + (
-                "" if label is None else f", class {label}"
+                "" if label in (None, "codes") else f", class {label}"
             )
             assert difference <= TOLERANCE, (
                 f"{entry}: the page's decoder of {name} differs from Keras "
@@ -721,6 +741,7 @@ def test_the_controls_wait_for_the_decoder(
     state = (
         "return Array.from(document.querySelectorAll("
         "'.vae-explorer input, .vae-explorer select, "
+        ".vae-explorer button:not(.vx-start), "
         ".vae-explorer canvas[role=application]')).map(c => ({"
         " tag: c.tagName, disabled: c.tagName === 'CANVAS'"
         " ? c.getAttribute('aria-disabled') === 'true' && c.tabIndex < 0"

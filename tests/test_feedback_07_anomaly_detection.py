@@ -6,6 +6,8 @@ places), and otherwise the failure gives no hint."""
 from __future__ import annotations
 
 import re
+import runpy
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -129,11 +131,14 @@ def test_a_threshold_off_for_no_known_reason_gets_no_hint():
 
 
 def _cross_entropy(clip, logs_of_pixels=False):
+    """The binary cross-entropy of the reconstruction in float32, its probabilities
+    clipped to [clip, 1 − clip] (not at all when ``clip`` is 0)."""
+
     def my_anomaly_score(model, x):
         probs = np.asarray(model.reconstruct(x), dtype=np.float32)
         probs = probs.reshape(len(x), -1)
         if clip:
-            probs = np.clip(probs, 1e-6, 1 - 1e-6)
+            probs = np.clip(probs, clip, 1 - clip)
         pixels = np.asarray(x, dtype=np.float32).reshape(len(x), -1)
         if logs_of_pixels:  # a log of the image's own pixels, which are 0
             return -np.sum(np.log(pixels) * probs, axis=1)
@@ -144,16 +149,65 @@ def _cross_entropy(clip, logs_of_pixels=False):
     return my_anomaly_score
 
 
-def test_the_cross_entropy_passes_when_clipped():
-    ad.check_my_anomaly_score(_cross_entropy(clip=True))
+SATURATED = "probabilities are exactly 0 or 1"  # the saturated model's case
+
+
+def test_the_saturated_vae_gives_probabilities_of_exactly_0_and_1():
+    digits, noise = ad._digits_and_noise()
+    x = np.concatenate([digits, noise])
+    probs = np.asarray(ad._tiny_vae((784,), saturated=True).reconstruct(x))
+    assert probs.dtype == np.float32
+    for images in (probs[: ad.N_DIGITS], probs[ad.N_DIGITS :]):
+        assert np.mean(images == 0) > 0.5 and np.mean(images == 1) > 0.05
+    clipped = ad._tiny_vae((784,), clipped=True, saturated=True)
+    probs = np.asarray(clipped.reconstruct(x))
+    assert 0 < probs.min() and probs.max() < 1
+
+
+def test_an_unclipped_cross_entropy_gets_the_clipping_hint():
+    """Finite on the small VAEs, whose probabilities stay inside (0, 1), the
+    unclipped cross-entropy is infinite or NaN on the saturated one."""
+    message = _message(ad.check_my_anomaly_score, _cross_entropy(clip=0))
+    assert SATURATED in message and "NaN or infinite" in message, message
+    assert "Clip the probabilities" in message, message
+
+
+@pytest.mark.parametrize("clip", [1e-6, 1e-7])
+def test_the_cross_entropy_passes_when_clipped(clip):
+    ad.check_my_anomaly_score(_cross_entropy(clip=clip))
+
+
+def test_the_reference_solution_passes():
+    path = Path(__file__).parents[1] / "solutions"
+    solution = runpy.run_path(
+        str(path / "07_anomaly_detection_1_my_score.py")
+    )
+    ad.check_my_anomaly_score(solution["my_anomaly_score"])
 
 
 def test_other_infinite_scores_get_no_clipping_hint():
     message = _message(
         ad.check_my_anomaly_score,
-        _cross_entropy(clip=True, logs_of_pixels=True),
+        _cross_entropy(clip=1e-6, logs_of_pixels=True),
     )
     assert "finite scores" in message and "clip" not in message, message
+
+
+def test_other_failures_on_the_saturated_vae_get_no_clipping_hint():
+    """NaN for every image once some probability is below 1e-4, which happens
+    on the saturated VAE only, clipped or not."""
+    clipped = _cross_entropy(clip=1e-6)
+
+    def my_anomaly_score(model, x):
+        probs = np.asarray(model.reconstruct(x))
+        if probs.min() < 1e-4:
+            return np.full(len(x), np.nan)
+        return clipped(model, x)
+
+    message = _message(ad.check_my_anomaly_score, my_anomaly_score)
+    assert SATURATED in message, message
+    assert message.endswith("NaN or infinite."), message
+    assert "clip" not in message.lower(), message
 
 
 def test_a_score_per_pixel_is_named():

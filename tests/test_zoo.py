@@ -107,9 +107,13 @@ def test_train_all_runs_every_recipe_candidate_and_the_anomaly_table():
         "conv_vae_2d",
         "conv_vae_2d_adam",
     }  # the longest first
-    # the papers' table reads burda_vae_50d's weights: it waits for them, last
-    assert train_all.AFTER == {train_all.PAPERS_TABLE: "burda_vae_50d"}
-    assert steps[-1] == train_all.PAPERS_TABLE
+    # the papers' table reads burda_vae_50d's weights and the VQ-VAE's prior
+    # its codes: each waits for them, among the last steps
+    assert train_all.AFTER == {
+        train_all.PAPERS_TABLE: "burda_vae_50d",
+        "vq_prior": "vq_vae",
+    }
+    assert set(steps[-len(train_all.AFTER) :]) == set(train_all.AFTER)
     assert train_all.COMMANDS[train_all.PAPERS_TABLE] == "tools.papers_table"
 
 

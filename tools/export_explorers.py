@@ -15,6 +15,12 @@ chapter with a message naming this command. ``python -m tools.train_all`` runs i
     python -m tools.export_explorers dense_vae_2d     # one
     python -m tools.export_explorers --out DIR        # elsewhere (the tests compare)
 
+Chapter 10's VQ-VAE (``vq_vae``) has no latent plane: its decoder reads a 7×7 grid of
+codebook vectors. Its file holds the packed decoder, the codebook (float32) and one
+prototype per code (the digit decoded from a grid filled with that code, as bytes), and
+the decoder is calibrated and checked on grids of codes: random codes everywhere, and the
+test digits' grids with a quarter of their cells painted over.
+
 The same weights give the same bytes (``tests/test_explorers.py`` checks it): the export
 runs on one TensorFlow thread, with fixed seeds for its calibration points.
 """
@@ -54,11 +60,14 @@ _SUPPORTED = {"Dense", "Reshape", "Conv2DTranspose", "Conv2D"}
 #: around the model's test codes (chapter 1's autoencoder, whose plane has no fixed
 #: scale). The decoder is checked over that square and −3 to 3 (``explorer._region``); a
 #: chapter whose explorer reaches beyond it stops and names this table.
+#: ``CODE_GRID`` marks a VQ-VAE, checked on grids of codes instead of a square.
+CODE_GRID = "code grid"
 EXPLORERS = {
     "autoencoder_2d": None,  # chapter 1
     "dense_vae_2d": 4.0,  # chapters 3 and 6
     "conv_vae_4d_1and8": 3.0,  # chapter 5's sliders
     "dense_cvae_2d": 4.0,  # chapter 9, one first-layer bias per class
+    "vq_vae": CODE_GRID,  # chapter 10's code grid: decoder, codebook, prototypes
 }
 
 
@@ -210,7 +219,9 @@ def _run_page(decoder, weights, points, biases=None):
     return np.concatenate(out)
 
 
-def export_decoder(decoder, region=None, first_biases=None) -> dict:
+def export_decoder(
+    decoder, region=None, first_biases=None, sample=None
+) -> dict:
     """The decoder's layers as a spec and two packed blobs the page's script reads.
 
     ``kernels``: every kernel as integers (zigzag, gzip), in layer order; ``floats``: per
@@ -221,6 +232,9 @@ def export_decoder(decoder, region=None, first_biases=None) -> dict:
     first Dense layer's bias of each class, shape ``(classes, units)``: every class is
     calibrated and checked, and the page gets the biases as one more blob,
     ``class_biases`` (float32, gzip), to swap in when the reader picks a class.
+    ``sample``: for a decoder whose inputs are not points of a box (a VQ-VAE's grid of
+    codebook vectors), ``sample(n, seed)`` gives ``n`` inputs to calibrate (seed 0) and
+    check (other seeds) on, instead of points of ``region``.
 
     The pixels the page draws must stay within :data:`TOLERANCE` of Keras's, with as few
     bits as that allows:
@@ -238,6 +252,7 @@ def export_decoder(decoder, region=None, first_biases=None) -> dict:
     """
     dims = int(decoder.inputs[0].shape[-1])
     region = [(-3.0, 3.0)] * dims if region is None else region
+    input_shape = [int(s) for s in decoder.inputs[0].shape[1:]]
     spec, params = [], []  # params: (layer, kind, config, kernel, bias)
     for layer in decoder.layers:
         kind = type(layer).__name__
@@ -279,7 +294,10 @@ def export_decoder(decoder, region=None, first_biases=None) -> dict:
         share = len(first_biases)
         n_grid = int(n_grid / share**0.5)
         n_random = max(n_random // share, 400)
-    points = _calibration_points(region, n_grid, n_random, seed=0)
+    if sample is None:
+        points = _calibration_points(region, n_grid, n_random, seed=0)
+    else:
+        points = np.asarray(sample(n_random, 0), "float32")
     biases = None
     if first_biases is not None:
         biases = np.asarray(first_biases, "float32")
@@ -358,7 +376,7 @@ def export_decoder(decoder, region=None, first_biases=None) -> dict:
             )
             weights = weights_of(chosen, [(q * step).astype("float32"), bias])
             checked, missed = _largest_difference(
-                decoder, weights, region, 1 + attempt, biases
+                decoder, weights, region, 1 + attempt, biases, sample
             )
             if checked <= CHECK:
                 break
@@ -368,12 +386,14 @@ def export_decoder(decoder, region=None, first_biases=None) -> dict:
             q, step = _uniform_steps(kernel, 16)
             weights = weights_of(chosen, [(q * step).astype("float32"), bias])
             checked, _ = _largest_difference(
-                decoder, weights, region, 9, biases
+                decoder, weights, region, 9, biases, sample
             )
         chosen.append((q, step))
     else:
         weights = weights_of(chosen)
-        checked, _ = _largest_difference(decoder, weights, region, 1, biases)
+        checked, _ = _largest_difference(
+            decoder, weights, region, 1, biases, sample
+        )
 
     layers, kernels, floats = [], [], []
     n_kernel = n_float = 0
@@ -401,13 +421,20 @@ def export_decoder(decoder, region=None, first_biases=None) -> dict:
         n_kernel += kernel.size
         n_float += len(step) + len(bias)
     if checked > CHECK:
+        where = (
+            "on the sampled inputs" if sample else f"over the region {region}"
+        )
         raise ValueError(
             f"explorer: the page's decoder would differ from Keras by {checked:.1e} "
-            f"(more than {CHECK:g}) over the region {region}; lower BUDGET in "
+            f"(more than {CHECK:g}) {where}; lower BUDGET in "
             "tools/export_explorers.py."
         )
+    spec = {"latent_dim": int(np.prod(input_shape)), "layers": layers}
+    if len(input_shape) > 1:
+        # A grid (a VQ-VAE's codebook vectors), read flat in row-major order.
+        spec["input_shape"] = input_shape
     out = {
-        "spec": {"latent_dim": dims, "layers": layers},
+        "spec": spec,
         "kernels": _packed(_zigzag_planes(np.concatenate(kernels))),
         "floats": _packed(np.concatenate(floats).astype("<f4")),
         "checked": float(checked),
@@ -417,16 +444,22 @@ def export_decoder(decoder, region=None, first_biases=None) -> dict:
     return out
 
 
-def _largest_difference(decoder, weights, region, seed: int, biases=None):
+def _largest_difference(
+    decoder, weights, region, seed: int, biases=None, sample=None
+):
     """The largest pixel difference between ``decoder`` and the same network with
-    ``weights`` (the page's), on random points of ``region`` not used to choose them,
-    and those of the points where it is above BUDGET; with ``biases``, over every
-    class (the same number of points in all, shared out between the classes)."""
+    ``weights`` (the page's), on random points of ``region`` (or ``sample(n, seed)``)
+    not used to choose them, and those of the points where it is above BUDGET; with
+    ``biases``, over every class (the same number of points in all, shared out between
+    the classes)."""
     conv = any("Conv" in type(layer).__name__ for layer in decoder.layers)
     n = 1000 if conv else 20000
     if biases is not None:
         n = max(n // len(biases), 500)
-    points = _calibration_points(region, 0, n, seed)
+    if sample is None:
+        points = _calibration_points(region, 0, n, seed)
+    else:
+        points = np.asarray(sample(n, seed), "float32")
     exact = [np.asarray(w) for w in decoder.get_weights()]
     error = np.zeros(len(points), "float32")
     # One class at a time: ten classes' outputs at once took 0.25 GB.
@@ -460,11 +493,58 @@ def _test_codes(name: str, model):
     )
 
 
+def painted_grids(test_grids, num_codes: int, n: int, seed: int):
+    """``n`` grids of codes as a reader might paint them: half with a random code in
+    every cell, half the test digits' grids (``test_grids``, (m, 7, 7)) with a quarter
+    of their cells, at random, painted with random codes."""
+    test_grids = np.asarray(test_grids)
+    rng = np.random.default_rng(seed)
+    half = n // 2
+    noise = rng.integers(0, num_codes, (half, *test_grids.shape[1:]))
+    picked = test_grids[rng.integers(0, len(test_grids), n - half)].copy()
+    painted = rng.random(picked.shape) < 0.25
+    picked[painted] = rng.integers(0, num_codes, int(painted.sum()))
+    return np.concatenate([noise, picked]).astype("int64")
+
+
+def filled_grids(num_codes: int, grid) -> np.ndarray:
+    """One grid per code, every cell that code: shape (num_codes, *grid)."""
+    return np.broadcast_to(
+        np.arange(num_codes)[:, None, None], (num_codes, *grid)
+    ).copy()
+
+
+def export_code_decoder(decoder, codebook, test_grids) -> dict:
+    """The packed decoder of a VQ-VAE (its input: a grid of codebook vectors), its
+    ``codebook`` (float32) and ``prototypes``: for each code, the digit decoded (by
+    Keras) from a grid filled with it, as bytes (255 = probability 1), shown in the
+    explorer's palette. Calibrated on the filled grids, the test digits' grids
+    ``test_grids`` and :func:`painted_grids`; checked on other painted grids."""
+    codebook = np.asarray(codebook, "float32")
+    test_grids = np.asarray(test_grids, "int64")
+    num_codes, grid = len(codebook), test_grids.shape[1:]
+    filled = filled_grids(num_codes, grid)
+
+    def sample(n, seed):
+        grids = painted_grids(test_grids, num_codes, n, seed)
+        if seed == 0:
+            grids = np.concatenate([filled, test_grids[: n // 4], grids])
+        return codebook[grids]
+
+    packed = export_decoder(decoder, sample=sample)
+    prototypes = _run(decoder, codebook[filled]).reshape(num_codes, -1)
+    packed["codebook"] = _packed(codebook.astype("<f4"))
+    packed["prototypes"] = _packed(
+        np.round(np.clip(prototypes, 0, 1) * 255).astype("uint8")
+    )
+    packed["spec"]["num_codes"] = num_codes
+    packed["spec"]["code_dim"] = int(codebook.shape[1])
+    return packed
+
+
 def export(name: str) -> dict:
     """The packed decoder of the zoo model ``name`` with its shipped weights, and what it
     came from: the content of ``weights/explorers/NAME.json``."""
-    from vaecourse.training import weights_path
-
     if name not in EXPLORERS:
         raise SystemExit(
             f"export_explorers: no explorer runs {name!r}; the models are "
@@ -472,6 +552,11 @@ def export(name: str) -> dict:
         )
     model = _shipped_model(name)
     decoder = model.decoder
+    if EXPLORERS[name] == CODE_GRID:
+        # The page's codebook is part of what the page runs: in the hash too.
+        codebook = model.quantizer.codebook
+        packed = _export_code_grid(name, model)
+        return _record(name, decoder, packed, None, [codebook])
     conditional = len(decoder.inputs) == 2
     dims = int(decoder.inputs[0].shape[-1])
     limit = EXPLORERS[name]
@@ -493,13 +578,40 @@ def export(name: str) -> dict:
         packed = export_decoder(plain[0], region, first_biases=biases)
     else:
         packed = export_decoder(decoder, region)
+    return _record(name, decoder, packed, region)
+
+
+#: The test digits whose grids of codes calibrate and check a VQ-VAE's decoder.
+N_TEST_GRIDS = 2000
+
+
+def _export_code_grid(name: str, model) -> dict:
+    from vaecourse import zoo
+
+    x_test, _ = zoo.test_data(name)
+    grids = np.asarray(model.encode(x_test[:N_TEST_GRIDS]))
+    codebook = np.asarray(model.quantizer.codebook)
+    return export_code_decoder(model.decoder, codebook, grids)
+
+
+def _record(name: str, decoder, packed: dict, region, extra=()) -> dict:
+    """What ``weights/explorers/NAME.json`` holds: ``packed`` and where it came from
+    (``region``: the latent box checked over, or ``None`` for a code grid; ``extra``:
+    weights the page runs besides the decoder's, hashed with them)."""
+    from vaecourse.training import weights_path
+
     path = weights_path(name)
+    where = (
+        {"region": [[float(lo), float(hi)] for lo, hi in region]}
+        if region is not None
+        else {"inputs": "grids of codes (painted_grids)"}
+    )
     return {
         "model": name,
         "weights": path.name,
         "weights_sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
-        "decoder_sha256": decoder_sha256(decoder),
-        "region": [[float(lo), float(hi)] for lo, hi in region],
+        "decoder_sha256": decoder_sha256(decoder, *extra),
+        **where,
         "tolerance": TOLERANCE,
         "budget": BUDGET,
         "check": CHECK,

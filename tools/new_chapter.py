@@ -283,7 +283,7 @@ CASE = "x: four images of 6 pixels"
 
 def _compare(function, expected, shape_hint: str, value_hint: str) -> None:
     got = call_or_fail(
-        CASE, f"shape {expected.shape}", shape_hint, function, IMAGES.copy()
+        CASE, f"shape {expected.shape}", function, IMAGES.copy()
     )
     got = np.asarray(got, dtype=float)
     expect(

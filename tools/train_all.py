@@ -39,7 +39,7 @@ CANDIDATE_WEIGHTS = RUN_DIR / "candidates"
 ANOMALY_TABLE = "anomaly_table"
 PAPERS_TABLE = "papers_table"
 #: Steps that need another step's weights: they start once it has finished.
-AFTER = {PAPERS_TABLE: "burda_vae_50d"}
+AFTER = {PAPERS_TABLE: "burda_vae_50d", "vq_prior": "vq_vae"}
 #: The steps that are commands of their own rather than a recipe's training.
 COMMANDS = {
     ANOMALY_TABLE: "tools.anomaly_table",

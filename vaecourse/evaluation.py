@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import logsumexp
 
+from .data import to_unit_interval as _unit
 from .losses import EPS, LOG_2PI, LOG_VAR_RANGE
 
 
@@ -25,12 +26,13 @@ def _call_decoder(vae, z, condition):
 
 
 def _encode(vae, x, batch_size, labels=None):
-    # at most batch_size images, fewer for a convolutional encoder (memory)
+    # at most batch_size images, fewer for a convolutional encoder (memory);
+    # uint8 images (as stored) are scaled a batch at a time
     batch_size = min(batch_size, _decode_rows(vae.encoder))
     parts = [
         _call_encoder(
             vae,
-            np.asarray(x[i : i + batch_size]),
+            _unit(x[i : i + batch_size]),
             _condition(labels, i, i + batch_size),
         )
         for i in range(0, len(x), batch_size)

@@ -6,7 +6,8 @@
  * browser's own DecompressionStream: integers (zigzag codes, low bytes then high bytes)
  * with one float32 step per slice of the kernel's last axis, and float32 biases. Layers:
  * Dense, Reshape, Conv2DTranspose (3×3, stride 2, "same") and Conv2D (3×3, stride 1,
- * "same"), with ReLU, sigmoid or no activation.
+ * "same"), with ReLU, sigmoid or no activation. A VQ-VAE's decoder reads a grid
+ * (spec.input_shape) of codebook vectors: Decoder.decodeCodes looks the codes up first.
  */
 (function () {
   "use strict";
@@ -55,6 +56,9 @@
     if (data.class_biases) {
       out.class_biases = new Float32Array(await unpack(data.class_biases));
     }
+    if (data.codebook) out.codebook = new Float32Array(await unpack(data.codebook));
+    if (data.prototypes) out.prototypes = new Uint8Array(await unpack(data.prototypes));
+    if (data.grids) out.grids = new Uint8Array(await unpack(data.grids));
     return out;
   }
 
@@ -70,7 +74,7 @@
   }
 
   /* The decoder: spec.layers, the integer kernels and the float32 steps and biases. */
-  function Decoder(spec, kernels, floats) {
+  function Decoder(spec, kernels, floats, codebook) {
     this.layers = spec.layers.map(function (layer) {
       const out = Object.assign({}, layer);
       if (layer.kernel) {
@@ -86,11 +90,23 @@
       return out;
     });
     this.latentDim = spec.latent_dim;
+    this.inputShape = spec.input_shape || null;  // a grid: read flat, row-major
+    this.codebook = codebook || null;
+    this.codeDim = spec.code_dim || 0;
   }
+
+  /* A grid of codes (row-major integers) -> their codebook vectors -> the decoder. */
+  Decoder.prototype.decodeCodes = function (codes) {
+    const d = this.codeDim, x = new Float32Array(codes.length * d);
+    for (let i = 0; i < codes.length; i++) {
+      x.set(this.codebook.subarray(codes[i] * d, (codes[i] + 1) * d), i * d);
+    }
+    return this.decode(x);
+  };
 
   Decoder.prototype.decode = function (z) {
     let x = Float32Array.from(z);
-    let shape = [x.length];
+    let shape = this.inputShape ? this.inputShape.slice() : [x.length];
     for (const layer of this.layers) {
       if (layer.type === "Dense") {
         const n = shape[0], m = layer.units, w = layer.w, y = new Float32Array(m);
@@ -392,10 +408,146 @@
       "), drawn as the digit " + this.klass + ".";
   };
 
+  /* A VQ-VAE's grid of codes, painted from a palette of the codebook, and its digit. */
+  function CodeGrid(root, data) {
+    const self = this;
+    this.root = root;
+    this.data = data;
+    this.decoder = new Decoder(data.spec, data.kernels, data.floats, data.codebook);
+    this.rows = data.spec.input_shape[0];
+    this.cols = data.spec.input_shape[1];
+    const n = this.rows * this.cols, k = data.spec.num_codes;
+    this.grids = data.grids;
+    this.labels = data.labels;
+    this.cells = Array.from(root.querySelectorAll(".vx-cell"));
+    this.radios = Array.from(root.querySelectorAll(".vx-swatch input"));
+    this.select = root.querySelector("select.vx-from");
+    this.digit = root.querySelector(".vx-digit");
+    this.readout = root.querySelector(".vx-readout");
+    this.chosenText = root.querySelector(".vx-chosen");
+    this.codes = new Int32Array(n);
+    this.cursor = 0;
+    // Each swatch draws its prototype; a cell's grey is the prototype's mean ink.
+    this.ink = new Float32Array(k);
+    this.radios.forEach(function (radio, c) {
+      const pixels = new Float32Array(784);
+      let sum = 0;
+      for (let i = 0; i < 784; i++) {
+        pixels[i] = data.prototypes[784 * c + i] / 255;
+        sum += pixels[i];
+      }
+      self.ink[c] = sum / 784;
+      drawDigit(radio.nextElementSibling, pixels);
+      radio.addEventListener("change", function () {
+        if (radio.checked) self.choose(c);
+      });
+      // The swatches are rows of 8: up and down move by a row, as they look.
+      radio.addEventListener("keydown", function (e) {
+        const columns = 8;
+        const to = e.key === "ArrowUp" ? c - columns : e.key === "ArrowDown" ? c + columns : -1;
+        if (e.key !== "ArrowUp" && e.key !== "ArrowDown") return;
+        e.preventDefault();
+        if (to < 0 || to >= k) return;
+        self.radios[to].checked = true;
+        self.radios[to].focus();
+        self.choose(to);
+      });
+    });
+    this.chosen = data.chosen || 0;
+    this.cells.forEach(function (cell, i) {
+      cell.addEventListener("click", function () { self.paint(i); });
+      cell.addEventListener("keydown", function (e) {
+        const r = Math.floor(i / self.cols), c = i % self.cols;
+        const moves = {
+          ArrowLeft: [r, c - 1], ArrowRight: [r, c + 1], ArrowUp: [r - 1, c], ArrowDown: [r + 1, c],
+          Home: [r, 0], End: [r, self.cols - 1],
+        };
+        const m = moves[e.key];
+        if (!m) return;
+        e.preventDefault();
+        if (m[0] < 0 || m[0] >= self.rows || m[1] < 0 || m[1] >= self.cols) return;
+        self.moveCursor(m[0] * self.cols + m[1]);
+        self.cells[self.cursor].focus();
+      });
+    });
+    this.select.addEventListener("change", function () {
+      self.load(parseInt(self.select.value, 10));
+    });
+    root.querySelector("button.vx-reset").addEventListener("click", function () {
+      self.load(parseInt(self.select.value, 10));
+    });
+    this.moveCursor(0);
+    this.load(data.start || 0);
+  }
+
+  CodeGrid.prototype.choose = function (c) {
+    this.chosen = c;
+    this.chosenText.textContent = String(c);
+  };
+
+  /* The grid's one cell in the tab order (the others are reached with the arrow keys). */
+  CodeGrid.prototype.moveCursor = function (i) {
+    this.cursor = i;
+    this.cells.forEach(function (cell, j) { cell.tabIndex = j === i ? 0 : -1; });
+  };
+
+  CodeGrid.prototype.showCell = function (i) {
+    const cell = this.cells[i], c = this.codes[i];
+    const grey = Math.round(255 * (1 - Math.min(1, this.ink[c])));
+    const g = grey / 255, lin = g <= 0.04045 ? g / 12.92 : Math.pow((g + 0.055) / 1.055, 2.4);
+    cell.textContent = String(c);
+    cell.style.background = "rgb(" + grey + "," + grey + "," + grey + ")";
+    // Black or white numbers, whichever contrasts more with the grey (at least 4.5:1).
+    cell.style.color = lin > 0.179 ? "#000000" : "#ffffff";
+    cell.setAttribute("aria-label", "Row " + (Math.floor(i / this.cols) + 1) + ", column " +
+      (i % this.cols + 1) + ": code " + c);
+  };
+
+  CodeGrid.prototype.update = function () {
+    const started = performance.now();
+    this.pixels = this.decoder.decodeCodes(this.codes);
+    this.lastDecodeMs = performance.now() - started;
+    drawDigit(this.digit, this.pixels);
+  };
+
+  CodeGrid.prototype.load = function (g) {
+    const n = this.codes.length;
+    this.grid = g;
+    this.select.value = String(g);
+    for (let i = 0; i < n; i++) {
+      this.codes[i] = this.grids[g * n + i];
+      this.showCell(i);
+    }
+    this.update();
+    this.readout.textContent = "The codes of test digit " + (g + 1) + ", a " + this.labels[g] +
+      ": the digit is its reconstruction.";
+  };
+
+  CodeGrid.prototype.paint = function (i) {
+    const before = this.codes[i];
+    this.moveCursor(i);
+    this.codes[i] = this.chosen;
+    this.showCell(i);
+    this.update();
+    this.readout.textContent = "Row " + (Math.floor(i / this.cols) + 1) + ", column " +
+      (i % this.cols + 1) + ": code " + this.chosen + " (was " + before + ").";
+  };
+
+  /* Paints ``codes`` (row-major) at once, and redraws: for the tests and the curious. */
+  CodeGrid.prototype.setCodes = function (codes) {
+    for (let i = 0; i < this.codes.length; i++) {
+      this.codes[i] = codes[i];
+      this.showCell(i);
+    }
+    this.update();
+  };
+
   /* The controls come disabled (vaecourse/explorer.py): until the decoder runs they would
    * do nothing. Enabled, the focusable plane joins the tab order. */
   function enable(root) {
-    root.querySelectorAll("input, select").forEach(function (c) { c.disabled = false; });
+    root.querySelectorAll("input, select, button:not(.vx-start)").forEach(function (c) {
+      c.disabled = false;
+    });
     root.querySelectorAll("canvas.vx-plane").forEach(function (c) {
       if (c.getAttribute("role") === "application") {
         c.removeAttribute("aria-disabled");
@@ -407,7 +559,9 @@
     });
   }
 
-  const kinds = { plane: Plane, sliders: Sliders, path: Path, conditional: ClassPlane };
+  const kinds = {
+    plane: Plane, sliders: Sliders, path: Path, conditional: ClassPlane, codes: CodeGrid,
+  };
   window.VaeExplorer = {
     instances: [],
     Decoder: Decoder,

@@ -21,6 +21,8 @@ runs the shipped decoder, and says so in one line.
 * :func:`latent_sliders` — one slider per latent dimension.
 * :func:`latent_path` — pick two test digits on the plane and slide t between them: the
   pixel blend next to the decoded latent path.
+* :func:`code_grid` — a VQ-VAE's 7×7 grid of codes, painted cell by cell from a palette
+  of the codebook; the decoder draws the digit of the grid.
 
 The controls stay disabled until the decoder has started (on the site, until the reader
 presses "Start the live decoder"). Element ids are unique on a page that holds several
@@ -54,7 +56,14 @@ EXPORT_COMMAND = "python -m tools.export_explorers"
 #: it), ``tests/test_explorers.py`` compares in Chromium.
 TOLERANCE = 2e-3
 #: What the page needs of a packed file (the rest says where it came from).
-_PAGE_KEYS = ("spec", "kernels", "floats", "class_biases")
+_PAGE_KEYS = (
+    "spec",
+    "kernels",
+    "floats",
+    "class_biases",
+    "codebook",
+    "prototypes",
+)
 _calls = itertools.count(1)
 #: Differs from kernel to kernel: notebooks open side by side in JupyterLab share one
 #: page, and their explorers must not share an element id.
@@ -73,11 +82,12 @@ def explorer_file(model: str, folder: Path | None = None) -> Path:
     return Path(folder or EXPLORERS_DIR) / f"{model}.json"
 
 
-def decoder_sha256(decoder) -> str:
-    """A hash of the decoder's weights (shapes and float32 bytes, layer by layer): the
-    same for the shipped weights however the decoder was built, other once trained."""
+def decoder_sha256(decoder, *extra) -> str:
+    """A hash of the decoder's weights (shapes and float32 bytes, layer by layer), then
+    of the arrays ``extra`` (a VQ-VAE's codebook): the same for the shipped weights
+    however the decoder was built, other once trained."""
     digest = hashlib.sha256()
-    for weight in decoder.get_weights():
+    for weight in [*decoder.get_weights(), *(np.asarray(e) for e in extra)]:
         weight = np.ascontiguousarray(weight, "<f4")
         digest.update(repr(weight.shape).encode())
         digest.update(weight.tobytes())
@@ -119,13 +129,14 @@ def packed_decoder(model: str) -> dict:
     return data
 
 
-def _decoder_for_page(decoder, model: str, reach=None) -> dict:
-    """What the page needs of the packed decoder of ``model``. When ``decoder`` is not
-    the shipped one (trained in this notebook), one printed line says that the page
-    runs the shipped one. ``reach``: the latent box the explorer can reach, which must
-    lie in the region the packed decoder was checked over."""
+def _decoder_for_page(decoder, model: str, reach=None, extra=()) -> dict:
+    """What the page needs of the packed decoder of ``model``. When ``decoder`` (and the
+    arrays ``extra``, a VQ-VAE's codebook) is not the shipped one (trained in this
+    notebook), one printed line says that the page runs the shipped one. ``reach``: the
+    latent box the explorer can reach, which must lie in the region the packed decoder
+    was checked over."""
     data = packed_decoder(model)
-    if decoder_sha256(decoder) != data["decoder_sha256"]:
+    if decoder_sha256(decoder, *extra) != data["decoder_sha256"]:
         print(
             f"The explorer runs the shipped {model} decoder "
             "(weights/), not the one trained here."
@@ -517,3 +528,142 @@ def latent_path(
         "start": [int(np.flatnonzero(keep == s)[0]) for s in start],
     }
     return _page("path", body, data, model)
+
+
+#: The code grid's styles, scoped to its explorers: the palette's radio buttons are
+#: invisible over their swatches (still focusable, still radio buttons to a screen
+#: reader), the chosen swatch outlined, the focused one ringed.
+_CODE_GRID_STYLE = """<style>
+.vae-explorer-codes .vx-grid{display:grid;grid-template-columns:repeat(7,auto);
+gap:2px;justify-content:start}
+.vae-explorer-codes .vx-cell{width:clamp(1.6rem,calc((100vw - 13rem) / 7),2.4rem);
+aspect-ratio:1;padding:0;margin:0;
+font:0.85rem/1 sans-serif;color:#000;background:#fff;border:1px solid #767676;
+border-radius:3px;cursor:pointer}
+.vae-explorer-codes .vx-cell:disabled{cursor:default}
+.vae-explorer-codes .vx-cell:focus-visible{outline:3px solid #1a5fb4;
+outline-offset:1px;position:relative;z-index:1}
+.vae-explorer-codes .vx-palette{border:0;padding:0;margin:0.5rem 0 0 0;
+min-width:0;width:100%}
+.vae-explorer-codes .vx-swatches{display:grid;grid-template-columns:repeat(8,auto);
+gap:4px 6px;justify-content:start}
+.vae-explorer-codes .vx-swatch{position:relative;display:flex;flex-direction:column;
+align-items:center;font-size:0.7rem;line-height:1.1}
+.vae-explorer-codes .vx-swatch input{position:absolute;inset:0;width:100%;
+height:100%;margin:0;opacity:0;cursor:pointer}
+.vae-explorer-codes .vx-swatch input:disabled{cursor:default}
+.vae-explorer-codes .vx-swatch canvas{width:30px;height:30px;
+image-rendering:pixelated;border:1px solid #767676;background:#fff}
+.vae-explorer-codes .vx-swatch input:checked+canvas{outline:3px solid currentColor;
+outline-offset:1px}
+.vae-explorer-codes .vx-swatch input:focus-visible+canvas{
+box-shadow:0 0 0 5px #1a5fb4}
+</style>"""
+
+
+def code_grid(
+    vq,
+    codes,
+    labels,
+    model: str,
+    start: int = 0,
+    title: str = "Code grid explorer",
+):
+    """Paint a VQ-VAE's 7×7 grid of codes; the decoder draws the digit, live.
+
+    The palette shows the codebook's entries, each as the digit decoded from a grid
+    filled with that code (computed at export); clicking or tapping a cell of the grid
+    (or Enter or Space on it: the arrow keys move between the cells) paints it with
+    the chosen code, and the page looks the codes up in the codebook and runs the
+    convolutional decoder. ``vq``: the chapter's VQ-VAE (``vqvae.VQVAE``; the page runs
+    the shipped one of ``model``, packed in ``weights/explorers/``, and a line says so
+    when ``vq`` was trained here). ``codes``: a few test images' grids of codes,
+    ``(n, 7, 7)`` (``vq.encode(images)``), to start from, and ``labels`` their digits;
+    ``start``: the one shown first.
+    """
+    codebook = vq.quantizer.codebook
+    page = _decoder_for_page(vq.decoder, model, extra=[codebook])
+    if "codebook" not in page:
+        raise ValueError(
+            f"{_shown(explorer_file(model))} holds no codebook: is {model!r} "
+            "a VQ-VAE?"
+        )
+    spec = page["spec"]
+    rows, cols = spec["input_shape"][:2]
+    num_codes = spec["num_codes"]
+    codes = np.asarray(codes).astype("int64")
+    labels = np.asarray(labels).astype(int).ravel()
+    if codes.ndim != 3 or codes.shape[1:] != (rows, cols):
+        raise ValueError(
+            f"code_grid needs grids of codes of shape (n, {rows}, {cols}), "
+            f"as vq.encode gives; these are {codes.shape}."
+        )
+    if codes.min(initial=0) < 0 or codes.max(initial=0) >= num_codes:
+        raise ValueError(f"the codes must lie in 0 to {num_codes - 1}.")
+    if len(labels) != len(codes) or not 0 <= start < len(codes):
+        raise ValueError(
+            "code_grid needs one label per grid, and start in 0 to "
+            f"{len(codes) - 1}."
+        )
+    first = codes[start]
+    # The code chosen first: the inkiest swatch, a stroke to paint with.
+    prototypes = np.frombuffer(
+        gzip.decompress(base64.b64decode(page["prototypes"])), np.uint8
+    )
+    chosen = int(np.argmax(prototypes.reshape(num_codes, -1).mean(axis=1)))
+    options = "".join(
+        f'<option value="{i}"{" selected" if i == start else ""}>'
+        f"test digit {i + 1}, a {d}</option>"
+        for i, d in enumerate(labels)
+    )
+    cells = "".join(
+        f'<button type="button" class="vx-cell" disabled tabindex="-1" '
+        f'aria-label="Row {r + 1}, column {c + 1}: code {first[r, c]}">'
+        f"{first[r, c]}</button>"
+        for r in range(rows)
+        for c in range(cols)
+    )
+    swatches = "".join(
+        f'<label class="vx-swatch"><input type="radio" name="{_ID}-code" '
+        f'value="{k}" aria-label="Code {k}" disabled'
+        f"{' checked' if k == chosen else ''}>"
+        f'<canvas width="28" height="28" aria-hidden="true"></canvas>'
+        f'<span aria-hidden="true">{k}</span></label>'
+        for k in range(num_codes)
+    )
+    body = (
+        _CODE_GRID_STYLE
+        + f'<p id="{_ID}-help" style="margin:0 0 0.5rem 0;width:100%">'
+        f"<strong>{html.escape(title)}.</strong> Choose a code in the palette "
+        "below, then click or tap cells of the grid to paint them with it; the "
+        "digit is decoded from the grid as you paint. Keyboard: the arrow keys "
+        "move over the grid, Enter or Space paints the cell; in the palette the "
+        "arrow keys choose the code. Each swatch is the digit decoded from a "
+        "grid filled with its code. The decoder runs in your browser.</p>"
+        '<p style="margin:0 0 0.5rem 0"><label>Start from '
+        f'<select class="vx-from" disabled>{options}</select></label> '
+        '<button type="button" class="vx-reset" disabled>Reset the grid'
+        "</button></p>"
+        f'<div style="{_STYLE}">'
+        f'<div class="vx-grid" role="group" aria-label="The {rows}×{cols} grid '
+        f'of codes" aria-describedby="{_ID}-help">{cells}</div>'
+        '<div style="flex:1 1 7rem;min-width:7rem;max-width:16rem">'
+        '<canvas class="vx-digit" role="img" '
+        'aria-label="The digit decoded from the grid" width="28" height="28" '
+        'style="width:min(140px,32vw);aspect-ratio:1;image-rendering:pixelated;'
+        'border:1px solid #767676"></canvas>'
+        '<p class="vx-readout" aria-live="polite" '
+        'style="margin:0.5rem 0"></p></div></div>'
+        '<fieldset class="vx-palette"><legend style="font-size:0.95em">'
+        f"The codebook: {num_codes} codes. Painting with code "
+        f'<span class="vx-chosen">{chosen}</span></legend>'
+        f'<div class="vx-swatches">{swatches}</div></fieldset>'
+    )
+    data = {
+        **page,
+        "grids": _packed(codes.astype("uint8")),
+        "labels": _packed(labels.astype("uint8")),
+        "start": int(start),
+        "chosen": chosen,
+    }
+    return _page("codes", body, data, model)

@@ -20,6 +20,9 @@ from .losses import (
     gaussian_nll,
 )
 
+# chapter 10's models live in their own module; zoo recipes find builders here
+from .vqvae import build_code_prior, build_vq_vae  # noqa: E402, F401
+
 N_PIXELS = 784
 
 
@@ -300,6 +303,10 @@ class VAE(keras.Model):
         through ``predict``, which would first copy all of ``x`` into a
         TensorFlow dataset.
         """
+        from .evaluation import _decode_rows
+
+        # fewer at once for a convolutional model (its 28×28 feature maps)
+        batch_size = min(batch_size, _decode_rows(self.decoder))
         parts = []
         for start in range(0, len(x), batch_size):
             mean, _ = self.encoder(

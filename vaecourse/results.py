@@ -30,3 +30,19 @@ def glue(name: str, value) -> None:
             value.item()
         )  # a NumPy scalar: its repr (np.float64(…)) takes no format spec
     _glue(name, value, display=False)
+
+
+def read_models() -> list[dict]:
+    """The shipped models' validation and test numbers, one dict per model, as
+    ``python -m tools.model_report`` wrote them to ``results/models.json``."""
+    import json
+
+    from .paths import RESULTS_DIR, missing_file_hint
+
+    path = RESULTS_DIR / "models.json"
+    if not path.exists():
+        raise FileNotFoundError(
+            f"{missing_file_hint(path)} A maintainer writes it with "
+            "`python -m tools.model_report`."
+        )
+    return json.loads(path.read_text())

@@ -64,6 +64,9 @@ class Recipe:
     seed: int = (
         0  # seed_everything(seed) before the model is built, in train_all
     )
+    #: a prior over the codes of this shipped VQ-VAE: trains on the codes of its training
+    #: and validation images, to predict each cell's code (sparse cross-entropy)
+    codes_of: str | None = None
 
 
 #: chapter 4's convolutional VAE: two stride-2 convolutions (32, 64 filters) and two Dense
@@ -262,6 +265,38 @@ RECIPES: dict[str, Recipe] = {
         binarized=True,
         chapter="papers",
     ),
+    # Chapter 10: a 7x7 grid of codes, K = 64 codes of 16 numbers, moving-average codebook
+    # (without restarts: the lower validation loss); then a PixelCNN prior trained on the
+    # codes of the training images.
+    "vq_vae": Recipe(
+        "build_vq_vae",
+        {"num_codes": 64, "code_dim": 16, "beta": 0.25, "restart": False},
+        shape="image",
+        epochs=10,
+        batch_size=128,
+        learning_rate=2e-3,
+        cosine=True,
+        chapter="10_vq_vae",
+    ),
+    "vq_prior": Recipe(
+        "build_code_prior",
+        # kernels as wide as the grid (13 columns from the centre of 7 reach every
+        # column): no cell of the rows above is hidden from a prediction
+        {
+            "num_codes": 64,
+            "filters": 48,
+            "residual_blocks": 3,
+            "first_kernel": (5, 13),
+            "kernel": (3, 13),
+        },
+        shape="image",
+        epochs=10,
+        batch_size=256,
+        learning_rate=2e-3,
+        cosine=True,
+        codes_of="vq_vae",
+        chapter="10_vq_vae",
+    ),
 }
 
 #: Runs that a recipe was chosen against: trained by ``tools.train_all`` like the recipes, on
@@ -286,9 +321,21 @@ CANDIDATES: dict[str, Recipe] = {
     "dense_vae_2d_deep_adamw": replace(
         RECIPES["dense_vae_2d_deep"], weight_decay=0.1
     ),
+    # Chapter 10's codebook: learned by its loss (the paper's main text), or by moving
+    # averages with dead codes restarted
+    "vq_vae_codebook_loss": replace(
+        RECIPES["vq_vae"],
+        kwargs={**RECIPES["vq_vae"].kwargs, "ema": False},
+    ),
+    "vq_vae_restarts": replace(
+        RECIPES["vq_vae"],
+        kwargs={**RECIPES["vq_vae"].kwargs, "restart": True},
+    ),
 }
 #: For each candidate, the recipe it lost to (or, if it wins, the recipe to change).
 CANDIDATE_OF = {
+    "vq_vae_codebook_loss": "vq_vae",
+    "vq_vae_restarts": "vq_vae",
     "conv_vae_2d_one_dense": "conv_vae_2d",
     "conv_vae_2d_adam": "conv_vae_2d",
     "dense_vae_2d_deep_30_epochs": "dense_vae_2d_deep",
@@ -329,6 +376,11 @@ def compile_for(name: str, model) -> None:
         optimizer = keras.optimizers.Adam(recipe.learning_rate)
     if recipe.autoencoder:
         model.compile(optimizer=optimizer, loss="binary_crossentropy")
+    elif recipe.codes_of:
+        model.compile(
+            optimizer=optimizer,
+            loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+        )
     elif recipe.classifier:
         model.compile(
             optimizer=optimizer,
@@ -349,6 +401,8 @@ def training_data(name: str, first: int | None = None):
     ``((x_train, y_train), (x_validation, y_validation))``. ``first`` keeps only the first
     images of each set (a check that they are the chapter's needs no second copy of all)."""
     recipe = recipe_of(name)
+    if recipe.codes_of:
+        return _codes_of_images(recipe.codes_of, first)
     (x_train, y_train), (x_val, y_val), _ = load_mnist_splits(
         shape=recipe.shape,
         digits=recipe.digits,
@@ -363,6 +417,37 @@ def training_data(name: str, first: int | None = None):
     if recipe.labels:
         return train, val
     return train[0], val[0]
+
+
+def _codes_of_images(vq_name: str, first: int | None = None):
+    """The code grids of the training and validation images under the shipped VQ-VAE
+    ``vq_name`` (a batch at a time, from the images as stored)."""
+    import numpy as np
+
+    from .data import to_unit_interval
+
+    vq, _ = pretrained(vq_name)
+    (x_train, _), (x_val, _), _ = load_mnist_splits(
+        shape="image",
+        parts=("train", "validation"),
+        first=first,
+        as_stored=True,
+    )
+    profile = current_profile()
+    out = []
+    for x in (
+        profile.subset(x_train, quick=2000),
+        profile.subset(x_val, quick=500),
+    ):
+        out.append(
+            np.concatenate(
+                [
+                    np.asarray(vq.encode(to_unit_interval(x[i : i + 1000])))
+                    for i in range(0, len(x), 1000)
+                ]
+            ).astype("int32")
+        )
+    return tuple(out)
 
 
 def test_data(name: str):
@@ -384,7 +469,7 @@ def fit(name: str, model, x_train, x_val):
     recipe = recipe_of(name)
     if recipe.labels:
         target, validation = tuple(x_train), tuple(x_val)
-    elif recipe.autoencoder:
+    elif recipe.autoencoder or recipe.codes_of:
         target, validation = (x_train, x_train), (x_val, x_val)
     else:
         target, validation = (x_train,), (x_val,)

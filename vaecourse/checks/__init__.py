@@ -26,6 +26,30 @@ def registry() -> dict:
     return found
 
 
+#: The array types a learner's function may return instead of a NumPy array, by
+#: the top-level module that defines them.
+TENSOR_KINDS = {
+    "tensorflow": "a TensorFlow tensor",
+    "keras": "a Keras tensor",
+    "jax": "a JAX array",
+    "torch": "a PyTorch tensor",
+}
+
+
+def kind_of(value, shape: bool = False) -> str:
+    """What ``value`` is, in words: "a TensorFlow tensor", "a list"; with ``shape``,
+    a NumPy array's shape too."""
+    if shape and isinstance(value, np.ndarray):
+        return f"a NumPy array of shape {value.shape}"
+    module = type(value).__module__.split(".")[0]
+    return TENSOR_KINDS.get(module, f"a {type(value).__name__}")
+
+
+def is_tensor(value) -> bool:
+    """Whether ``value`` is one of :data:`TENSOR_KINDS`."""
+    return type(value).__module__.split(".")[0] in TENSOR_KINDS
+
+
 def expect(ok: bool, case: str, expected, got, hint: str = "") -> None:
     """Raise ``AssertionError`` unless ``ok``, naming the case, the expected and the actual
     result, and a hint."""

@@ -77,16 +77,27 @@ def _tiny_weights() -> dict:
     }
 
 
-@functools.lru_cache(maxsize=4)
-def _tiny_vae(image_shape: tuple, clipped: bool = False):
+# the factor on the kernel and bias of a saturated small VAE's output layer: most of its
+# logits, about −3 before, fall below −100, where a float32 sigmoid is exactly 0, and
+# many of the others rise above 17, where it is exactly 1
+SATURATION = 50.0
+
+
+@functools.lru_cache(maxsize=8)
+def _tiny_vae(
+    image_shape: tuple, clipped: bool = False, saturated: bool = False
+):
     """A VAE that knows a little about digits, built in a moment, without training.
 
     Its encoder gives an image's first ``K`` principal coordinates (those of 300 test
     digits 0–8, scaled to unit variance) through a ReLU layer of 2K units, with a small
     fixed variance; its decoder maps them back with a sigmoid layer fitted by least
     squares to the digits' logits. ``image_shape`` is ``(784,)`` (a dense model) or
-    ``(28, 28, 1)`` (the shape a convolutional model takes). A ``clipped`` decoder's
-    probabilities are clipped to [EPS, 1 − EPS], as the course's losses clip them.
+    ``(28, 28, 1)`` (the shape a convolutional model takes). A ``saturated`` decoder's
+    output layer has its kernel and bias multiplied by ``SATURATION``: its probabilities
+    are then exactly 0 or 1 for most pixels of digits and noise alike, as those of the
+    chapter's trained models are for some pixels. A ``clipped`` decoder's probabilities
+    are clipped to [EPS, 1 − EPS], as the course's losses clip them.
     """
     import keras
     from keras import layers
@@ -112,7 +123,11 @@ def _tiny_vae(image_shape: tuple, clipped: bool = False):
         probs = layers.Reshape(image_shape)(probs)
     decoder = keras.Model(z, probs, name="tiny_decoder")
 
-    weights = _tiny_weights()
+    weights = dict(_tiny_weights())
+    if saturated:
+        weights["pixel_probs"] = [
+            SATURATION * w for w in weights["pixel_probs"]
+        ]
     for model in (encoder, decoder):
         for layer in model.layers:
             if layer.name in weights:
@@ -172,6 +187,39 @@ def _scores(my_anomaly_score, model, x, case):
         return np.asarray(got, dtype=float)
 
 
+def _expect_finite(
+    my_anomaly_score, got, x, case, image_shape, saturated=False
+):
+    """Fail unless the scores ``got`` of the images ``x`` are all finite, naming the log
+    of a probability of 0 or 1 when the same model with its probabilities clipped to
+    [EPS, 1 − EPS] gets finite scores from the answer."""
+    if np.isfinite(got).all():
+        return
+    from ..losses import EPS
+
+    clipped = _tiny_vae(image_shape, clipped=True, saturated=saturated)
+    try:
+        with np.errstate(all="ignore"):
+            again = np.asarray(
+                my_anomaly_score(clipped, x.copy()), dtype=float
+            )
+    except Exception:  # noqa: BLE001 (only identifies the slip)
+        again = np.array([np.nan])
+    expect(
+        False,
+        case,
+        "finite scores",
+        f"{np.sum(~np.isfinite(got))} scores that are NaN or infinite",
+        f"With the model's probabilities clipped to [{EPS:g}, 1 − {EPS:g}] "
+        "your scores are finite: a float32 sigmoid returns exactly 0 or 1 "
+        "for a pixel it is sure of, and the log of 0 is infinite (and 0 "
+        "times it NaN). Clip the probabilities to [EPS, 1 − EPS] "
+        "(vaecourse.losses.EPS) before taking logs."
+        if again.size and np.isfinite(again).all()
+        else "",
+    )
+
+
 def check_my_anomaly_score(my_anomaly_score) -> None:
     """``my_anomaly_score(model, x)``: one finite score per image, larger = stranger."""
     digits, noise = _digits_and_noise()
@@ -184,29 +232,7 @@ def check_my_anomaly_score(my_anomaly_score) -> None:
         )
         got = _scores(my_anomaly_score, model, x, case)
         _one_score_per_image(got, x, case)
-        if not np.isfinite(got).all():
-            # the same images, the model's probabilities clipped: finite
-            # scores then identify the log of a probability of 0 or 1
-            clipped = _tiny_vae(image_shape, clipped=True)
-            try:
-                with np.errstate(all="ignore"):
-                    again = np.asarray(
-                        my_anomaly_score(clipped, x.copy()), dtype=float
-                    )
-            except Exception:  # noqa: BLE001 (only identifies the slip)
-                again = np.array([np.nan])
-            expect(
-                False,
-                case,
-                "finite scores",
-                f"{np.sum(~np.isfinite(got))} scores that are NaN or infinite",
-                "With the model's probabilities clipped to [1e-6, 1 − 1e-6] "
-                "your scores are finite: a log of a probability that rounds "
-                "to 0 or 1 is infinite. Clip the probabilities "
-                "(vaecourse.losses.EPS) before taking logs."
-                if np.isfinite(again).all()
-                else "",
-            )
+        _expect_finite(my_anomaly_score, got, x, case, image_shape)
         expect(
             np.ptp(got) > 0,
             case,
@@ -248,8 +274,21 @@ def check_my_anomaly_score(my_anomaly_score) -> None:
             f"{np.std(got):.3g}",
             "An image's score must depend on that image only, not on the other "
             "images of the batch (no standardising or ranking within the batch): "
-            "the chapter scores its images 500 at a time.",
+            "the chapter scores its images 200 at a time.",
         )
+
+    # a trained model's float32 sigmoid returns exactly 0 or 1 for some pixels
+    x = np.concatenate([digits, noise])
+    case = (
+        "a small dense VAE whose probabilities are exactly 0 or 1 for many "
+        f"pixels, as a trained model's can be, {N_DIGITS} digits then "
+        f"{N_NOISE} noise images"
+    )
+    got = _scores(
+        my_anomaly_score, _tiny_vae((784,), saturated=True), x, case
+    )
+    _one_score_per_image(got, x, case)
+    _expect_finite(my_anomaly_score, got, x, case, (784,), saturated=True)
 
 
 # ----------------------------------------------------------------------------------------

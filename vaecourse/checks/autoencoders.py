@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..exercises import Exercise
-from . import expect, name_the_slip
+from . import expect, is_tensor, kind_of, name_the_slip
 
 EPS = 1e-7
 
@@ -15,20 +15,6 @@ def _bce(x, x_hat, eps=EPS):
     return -(x * np.log(x_hat) + (1 - x) * np.log(1 - x_hat))
 
 
-TENSOR_KINDS = {
-    "tensorflow": "a TensorFlow tensor",
-    "keras": "a Keras tensor",
-    "jax": "a JAX array",
-    "torch": "a PyTorch tensor",
-}
-
-
-def _kind(value) -> str:
-    """What ``value`` is, in words: "a TensorFlow tensor", "a list"."""
-    module = type(value).__module__.split(".")[0]
-    return TENSOR_KINDS.get(module, f"a {type(value).__name__}")
-
-
 def _numpy_array(value, case: str, chapter_use: str) -> np.ndarray:
     """``value`` as a float array, provided it is a NumPy array: the chapter goes on
     with NumPy on what the learner's function returns (``chapter_use`` says how), so a
@@ -36,14 +22,14 @@ def _numpy_array(value, case: str, chapter_use: str) -> np.ndarray:
     else is refused, saying why."""
     convert = (
         "keras.ops.convert_to_numpy(...)"
-        if type(value).__module__.split(".")[0] in TENSOR_KINDS
+        if is_tensor(value)
         else "np.asarray(...)"
     )
     expect(
         isinstance(value, np.ndarray),
         case,
         "a NumPy array",
-        _kind(value),
+        kind_of(value),
         f"The chapter goes on with NumPy on what your function returns "
         f"({chapter_use}): compute it with NumPy, or return {convert} of "
         f"your result.",

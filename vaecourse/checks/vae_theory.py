@@ -6,7 +6,7 @@ import numpy as np
 from scipy import stats
 
 from ..exercises import Exercise
-from . import call_or_fail, expect, name_the_slip
+from . import call_or_fail, expect, is_tensor, kind_of, name_the_slip
 
 
 # ----------------------------------------------------------------------------------------
@@ -294,12 +294,6 @@ def check_elbo_monte_carlo(elbo_monte_carlo) -> None:
 # ----------------------------------------------------------------------------------------
 # How the chapter goes on with what kl_to_standard_normal returns.
 KL_USE = "closed[0] == 0.0, (closed >= 0).all()"
-TENSOR_KINDS = {
-    "tensorflow": "a TensorFlow tensor",
-    "keras": "a Keras tensor",
-    "jax": "a JAX array",
-    "torch": "a PyTorch tensor",
-}
 
 
 def _kl(mean, log_var):
@@ -366,17 +360,16 @@ def _kl_values(kl_to_standard_normal, mean, log_var, case) -> np.ndarray:
             "Sum over the latent dimensions (the last axis) only, not over the "
             "rows as well.",
         )
-    module = type(value).__module__.split(".")[0]
     expect(
         isinstance(value, np.ndarray),
         case,
         "a NumPy array",
-        TENSOR_KINDS.get(module, f"a {type(value).__name__}"),
+        kind_of(value),
         f"The chapter goes on with NumPy on what your function returns "
         f"({KL_USE}): compute it with NumPy, or return "
         + (
             "keras.ops.convert_to_numpy(...)"
-            if module in TENSOR_KINDS
+            if is_tensor(value)
             else "np.asarray(...)"
         )
         + " of your result.",
