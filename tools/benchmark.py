@@ -287,9 +287,9 @@ def page_weights(html_dir: Path) -> dict[str, dict]:
     return out
 
 
-def chapter_runs(cores: str, outdir: Path) -> dict:
+def chapter_runs(cores: str, outdir: Path, chapters=None) -> dict:
     runs = {}
-    for path in chapter_notebooks():
+    for path in chapters or chapter_notebooks():
         out = outdir / f"{path.stem}.{cores.replace('-', '_')}.ipynb"
         cmd = [
             "taskset",
@@ -468,6 +468,8 @@ def printed_numbers(nb_path: Path) -> list[float]:
 def largest_relative_difference(outdir: Path) -> tuple[float, int]:
     worst, compared = 0.0, 0
     for path in chapter_notebooks():
+        if not (outdir / f"{path.stem}.0.ipynb").exists():  # left out
+            continue
         a = printed_numbers(outdir / f"{path.stem}.0_1.ipynb")
         b = printed_numbers(outdir / f"{path.stem}.0.ipynb")
         if len(a) != len(b):
@@ -486,6 +488,8 @@ def headline_metrics(outdir: Path) -> dict[str, float]:
     found = {}
     for path in chapter_notebooks():
         nb_path = outdir / f"{path.stem}.0_1.ipynb"
+        if not nb_path.exists():  # a chapter left out (--chapters)
+            continue
         for cell in nbformat.read(nb_path, as_version=4).cells:
             for out in cell.get("outputs", []):
                 name = (
@@ -651,6 +655,14 @@ def main(argv=None) -> int:
         "environment's bin/python, with ipykernel installed)",
     )
     parser.add_argument(
+        "--chapters",
+        nargs="+",
+        metavar="NN",
+        help="measure only these chapters (times, peaks, headlines) and merge "
+        "their rows into the last report; the determinism check then covers "
+        "them only, and the report keeps the last full run's",
+    )
+    parser.add_argument(
         "--save",
         type=Path,
         metavar="DIR",
@@ -735,31 +747,52 @@ def main(argv=None) -> int:
 
     if not args.skip_chapters:
         outdir = Path(tempfile.mkdtemp(prefix="vaecourse-chapters-"))
+        only = (
+            [find_notebook(n) for n in args.chapters]
+            if args.chapters
+            else None
+        )
+
+        def merged(key, rows):
+            # with --chapters, the other chapters' rows stay as last measured
+            return {**report.get(key, {}), **rows} if only else rows
+
         print("chapters on 2 cores ...", flush=True)
-        report["chapters_2_cores"] = chapter_runs("0-1", outdir)
+        report["chapters_2_cores"] = merged(
+            "chapters_2_cores", chapter_runs("0-1", outdir, only)
+        )
         print("chapters on 1 core ...", flush=True)
-        report["chapters_1_core"] = chapter_runs("0", outdir)
+        report["chapters_1_core"] = merged(
+            "chapters_1_core", chapter_runs("0", outdir, only)
+        )
         worst, compared = largest_relative_difference(outdir)
-        report["determinism"] = {
-            "largest_relative_difference": worst,
-            "numbers_compared": compared,
-        }
+        if not only:
+            report["determinism"] = {
+                "largest_relative_difference": worst,
+                "numbers_compared": compared,
+            }
         print(
             f"  determinism: largest relative difference {worst:.3g} over {compared} numbers"
         )
         print("kernel peak on a Run All ...", flush=True)
         report["kernel_python"] = kernel_environment(args.python)
-        report["kernel_peak_mib"] = kernel_peaks(
-            skip_explorers=False, python=args.python
+        report["kernel_peak_mib"] = merged(
+            "kernel_peak_mib",
+            kernel_peaks(
+                skip_explorers=False, chapters=only, python=args.python
+            ),
         )
         print(
             "kernel peak on a Run All, explorer cells left out ...",
             flush=True,
         )
-        report["kernel_peak_without_explorers_mib"] = kernel_peaks(
-            skip_explorers=True, python=args.python
+        report["kernel_peak_without_explorers_mib"] = merged(
+            "kernel_peak_without_explorers_mib",
+            kernel_peaks(
+                skip_explorers=True, chapters=only, python=args.python
+            ),
         )
-        report["headlines"] = headline_metrics(outdir)
+        report["headlines"] = merged("headlines", headline_metrics(outdir))
         for k, v in report["headlines"].items():
             print(f"  {k}: {v}")
 

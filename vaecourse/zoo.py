@@ -284,13 +284,13 @@ RECIPES: dict[str, Recipe] = {
         # column): no cell of the rows above is hidden from a prediction
         {
             "num_codes": 64,
-            "filters": 48,
+            "filters": 64,
             "residual_blocks": 3,
             "first_kernel": (5, 13),
             "kernel": (3, 13),
         },
         shape="image",
-        epochs=10,
+        epochs=15,
         batch_size=256,
         learning_rate=2e-3,
         cosine=True,
