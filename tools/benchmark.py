@@ -754,8 +754,20 @@ def main(argv=None) -> int:
         )
 
         def merged(key, rows):
-            # with --chapters, the other chapters' rows stay as last measured
-            return {**report.get(key, {}), **rows} if only else rows
+            # with --chapters, the other chapters' rows stay as last measured;
+            # rows in book order
+            if not only:
+                return rows
+            rows = {**report.get(key, {}), **rows}
+            order = [p.stem for p in chapter_notebooks()]
+            return dict(
+                sorted(
+                    rows.items(),
+                    key=lambda kv: (
+                        order.index(kv[0]) if kv[0] in order else len(order)
+                    ),
+                )
+            )
 
         print("chapters on 2 cores ...", flush=True)
         report["chapters_2_cores"] = merged(
