@@ -58,10 +58,31 @@ def expect(ok: bool, case: str, expected, got, hint: str = "") -> None:
         raise AssertionError(f"{message} {hint}".strip())
 
 
+def outcome(function, *args):
+    """What ``function(*args)`` gives, or the error it raises (NumPy's warnings
+    silenced): a checker compares it with what each known slip gives."""
+    from ..exercises import ExerciseNotDone
+
+    try:
+        with np.errstate(all="ignore"):
+            return function(*args)
+    except ExerciseNotDone:
+        raise
+    except Exception as err:  # noqa: BLE001 (judged by the caller)
+        return err
+
+
+def raise_for_case(err: Exception, case: str, expected: str):
+    """Let the learner's error go on with its own traceback, noting the case and what
+    was expected (``vaecourse.check`` reports both)."""
+    err.add_note(f"The checker's case: {case}; it expects {expected}.")
+    raise err
+
+
 def call_or_fail(case: str, expected: str, function, *args):
-    """``function(*args)``. An error in the learner's code goes on with its own traceback,
-    shown first (``vaecourse.check`` reports it), and a note naming the case and what was
-    expected: no fixed hint, which would guess at a cause nobody identified."""
+    """``function(*args)``. An error in the learner's code goes on with its own
+    traceback, shown first, and a note naming the case and what was expected: no fixed
+    hint, which would guess at a cause nobody identified."""
     from ..exercises import ExerciseNotDone
 
     try:
@@ -69,8 +90,7 @@ def call_or_fail(case: str, expected: str, function, *args):
     except ExerciseNotDone:
         raise
     except Exception as err:
-        err.add_note(f"The checker's case: {case}; it expects {expected}.")
-        raise
+        raise_for_case(err, case, expected)
 
 
 class CountingDecoder:

@@ -10,8 +10,8 @@ import re
 
 import numpy as np
 
-from ..exercises import Exercise, ExerciseNotDone
-from . import expect
+from ..exercises import Exercise
+from . import expect, outcome
 
 COLUMN = (
     "That is what a flat ts gives: NumPy pairs the i-th t with the i-th "
@@ -23,17 +23,6 @@ COLUMN = (
 
 def _show(x):
     return np.round(np.asarray(x, dtype=float), 3).tolist()
-
-
-def _outcome(function, *args):
-    """What ``function(*args)`` gives, or the error it raises."""
-    try:
-        with np.errstate(all="ignore"):
-            return function(*args)
-    except ExerciseNotDone:
-        raise
-    except Exception as err:  # noqa: BLE001 (compared with a slip's error)
-        return err
 
 
 SHAPES = re.compile(r"\((?:\d+,?\s*)*\)")
@@ -79,12 +68,12 @@ def _judge(function, cases, reference, slips, what=""):
     answer's outcome is that of one of its variants. ``what(*args)`` describes the
     expected rows.
     """
-    outcomes = [_outcome(function, *args) for _, args in cases]
+    outcomes = [outcome(function, *args) for _, args in cases]
 
     def identified() -> str:
         for hint, variants in slips:
             if all(
-                any(_same(got, _outcome(v, *args)) for v in variants)
+                any(_same(got, outcome(v, *args)) for v in variants)
                 for got, (_, args) in zip(outcomes, cases)
             ):
                 return hint
@@ -163,13 +152,13 @@ def _works_with_an_array(function, args, list_at, expected) -> bool:
     comes as an array."""
     args = list(args)
     args[list_at] = np.asarray(args[list_at], dtype=float)
-    got = _outcome(function, *args)
+    got = outcome(function, *args)
     return _same(got, expected) and isinstance(got, np.ndarray)
 
 
 def _check_ts_as_list(function, args, expected, case):
     """``ts`` given as a list: the same answer as for an array."""
-    got = _outcome(function, *args)
+    got = outcome(function, *args)
     if isinstance(got, np.ndarray) and _same(got, expected):
         return
     hint = (
@@ -559,7 +548,7 @@ def check_slerp(slerp) -> None:
     ]:
         z0, z1 = np.array(z0), np.array(z1)
         case = f"{case}, ts = [0, 0.5, 1]"
-        got = _outcome(slerp, z0, z1, ts)
+        got = outcome(slerp, z0, z1, ts)
         if isinstance(got, Exception):
             got.add_note(
                 f"The checker's case: {case}; it expects the straight line."

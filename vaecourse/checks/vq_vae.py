@@ -10,28 +10,11 @@ from __future__ import annotations
 import numpy as np
 
 from ..exercises import Exercise, ExerciseNotDone
-from . import expect, is_tensor, kind_of
+from . import expect, is_tensor, kind_of, outcome, raise_for_case
 
 
 def _show(x, digits: int = 3):
     return np.round(np.asarray(x, dtype=float), digits).tolist()
-
-
-def _outcome(function, *args):
-    """What ``function(*args)`` gives, or the error it raises."""
-    try:
-        with np.errstate(all="ignore"):
-            return function(*args)
-    except ExerciseNotDone:
-        raise
-    except Exception as err:  # noqa: BLE001 (reported by the judge)
-        return err
-
-
-def _raise_with_note(err: Exception, case: str, expected: str):
-    """Let the learner's error go on with its traceback, noting the case."""
-    err.add_note(f"The checker's case: {case}; it expects {expected}.")
-    raise err
 
 
 def _same(got, slip, rtol=1e-4, atol=1e-5) -> bool:
@@ -250,7 +233,7 @@ def _judge_codes(got, case, vectors, codebook, exact, hint_of) -> None:
     expected = _nearest(vectors, codebook)
     what = f"{n} code indices (shape ({n},)), integers from 0 to {k - 1}"
     if isinstance(got, Exception):
-        _raise_with_note(got, case, what)
+        raise_for_case(got, case, what)
     if not isinstance(got, np.ndarray):
         convert = (
             "keras.ops.convert_to_numpy(...)"
@@ -333,7 +316,7 @@ def check_nearest_codes(nearest_codes) -> None:
     nearest code, shape (n,), integers, ties to the lowest index."""
     cases = _nearest_cases()
     outcomes = [
-        _outcome(nearest_codes, v.copy(), e.copy()) for _, (v, e), _ in cases
+        outcome(nearest_codes, v.copy(), e.copy()) for _, (v, e), _ in cases
     ]
     pairs = [(case, args) for case, args, _ in cases]
 
@@ -344,7 +327,7 @@ def check_nearest_codes(nearest_codes) -> None:
     for (case, (v, e), exact), got in zip(cases, outcomes):
         _judge_codes(got, case, v, e, exact, hint_of)
     case, (v, e), exact = _large_nearest_case()
-    got = _outcome(nearest_codes, v.copy(), e.copy())
+    got = outcome(nearest_codes, v.copy(), e.copy())
     _judge_codes(got, case, v, e, exact, lambda: "")
 
 
@@ -412,7 +395,7 @@ def _judge_straight_through(straight_through, case, compiled) -> None:
                 "values are symbolic tensors, with no numbers yet for NumPy "
                 "or .numpy(): keep to keras.ops (ops.stop_gradient)."
             ) from None
-        _raise_with_note(err, case, expected)
+        raise_for_case(err, case, expected)
     if isinstance(out, np.ndarray) or not is_tensor(out):
         expect(
             False,
@@ -679,7 +662,7 @@ def _judge_usage(got, case, codes, num_codes, hint_of) -> None:
     perplexity, dead = _usage(codes, num_codes)
     want = f"(perplexity {perplexity:.4g}, dead {dead})"
     if isinstance(got, Exception):
-        _raise_with_note(got, case, f"the pair {want}")
+        raise_for_case(got, case, f"the pair {want}")
     expect(
         isinstance(got, (tuple, list)) and len(got) == 2,
         case,
@@ -745,7 +728,7 @@ def check_codebook_usage(codebook_usage) -> None:
     never used."""
     cases = _usage_cases()
     outcomes = [
-        _outcome(codebook_usage, codes.copy(), k) for _, (codes, k) in cases
+        outcome(codebook_usage, codes.copy(), k) for _, (codes, k) in cases
     ]
 
     def hint_of(slips, part):
